@@ -1,0 +1,345 @@
+/**
+ * The one encoding of simlab: what persisters store, what the network's byte
+ * counters measure and what the trace hash digests. Like labgob it encodes
+ * plain data only: null, booleans, numbers, strings, arrays, plain objects
+ * (keys in insertion order) and Uint8Array. `undefined` object fields are
+ * omitted; `undefined` elsewhere encodes as null. Anything else (Map, class
+ * instances, functions) is refused, so an unserialisable message or persisted
+ * state fails loudly instead of being measured wrongly.
+ *
+ * `encodedSize(v) === encode(v).length` exactly, computed without allocating,
+ * cheap enough to run on every message.
+ *
+ * Layout: a tag byte, then
+ *   0 null · 1 false · 2 true · 3 uint (varint) · 4 negative int (varint of -n)
+ *   5 float64 (8 bytes LE) · 6 string (varint byte length, UTF-8)
+ *   7 array (varint count, items) · 8 object (varint count, (key string, value)*)
+ *   9 bytes (varint length, raw)
+ */
+
+export type Value =
+  | null
+  | undefined
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | readonly Value[]
+  | { readonly [key: string]: Value };
+
+const T_NULL = 0;
+const T_FALSE = 1;
+const T_TRUE = 2;
+const T_UINT = 3;
+const T_NEG = 4;
+const T_F64 = 5;
+const T_STR = 6;
+const T_ARR = 7;
+const T_OBJ = 8;
+const T_BYTES = 9;
+
+export class CodecError extends Error {}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+/** UTF-8 byte length of a string (lone surrogates count as 3 bytes, as TextEncoder replaces them). */
+export function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 2; // 4 bytes for a pair of two code units
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function refuse(v: unknown): never {
+  const what = typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
+  throw new CodecError(`cannot encode a value of type ${what}: messages and persisted state must be plain data`);
+}
+
+/** Exact length of encode(v), without allocating. */
+export function encodedSize(v: unknown): number {
+  switch (typeof v) {
+    case 'undefined':
+      return 1;
+    case 'boolean':
+      return 1;
+    case 'number':
+      if (Number.isSafeInteger(v)) return 1 + varintSize(v < 0 ? -v : v);
+      return 9;
+    case 'string': {
+      const n = utf8Length(v);
+      return 1 + varintSize(n) + n;
+    }
+    case 'object': {
+      if (v === null) return 1;
+      if (Array.isArray(v)) {
+        let size = 1 + varintSize(v.length);
+        for (let i = 0; i < v.length; i++) size += encodedSize(v[i]);
+        return size;
+      }
+      if (v instanceof Uint8Array) return 1 + varintSize(v.length) + v.length;
+      if (!isPlainObject(v)) refuse(v);
+      let count = 0;
+      let size = 0;
+      for (const key in v) {
+        const field = (v as Record<string, unknown>)[key];
+        if (field === undefined) continue;
+        count++;
+        const n = utf8Length(key);
+        size += varintSize(n) + n + encodedSize(field);
+      }
+      return 1 + varintSize(count) + size;
+    }
+    default:
+      return refuse(v);
+  }
+}
+
+class Writer {
+  buf: Uint8Array;
+  pos = 0;
+  private readonly text = new TextEncoder();
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+  }
+  byte(b: number): void {
+    this.buf[this.pos++] = b;
+  }
+  varint(n: number): void {
+    while (n >= 0x80) {
+      this.buf[this.pos++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[this.pos++] = n;
+  }
+  string(s: string): void {
+    this.varint(utf8Length(s));
+    const { written } = this.text.encodeInto(s, this.buf.subarray(this.pos));
+    this.pos += written;
+  }
+  value(v: unknown): void {
+    switch (typeof v) {
+      case 'undefined':
+        return this.byte(T_NULL);
+      case 'boolean':
+        return this.byte(v ? T_TRUE : T_FALSE);
+      case 'number':
+        if (Number.isSafeInteger(v)) {
+          this.byte(v < 0 ? T_NEG : T_UINT);
+          return this.varint(v < 0 ? -v : v);
+        } else {
+          this.byte(T_F64);
+          new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).setFloat64(0, v, true);
+          this.pos += 8;
+          return;
+        }
+      case 'string':
+        this.byte(T_STR);
+        return this.string(v);
+      case 'object': {
+        if (v === null) return this.byte(T_NULL);
+        if (Array.isArray(v)) {
+          this.byte(T_ARR);
+          this.varint(v.length);
+          for (let i = 0; i < v.length; i++) this.value(v[i]);
+          return;
+        }
+        if (v instanceof Uint8Array) {
+          this.byte(T_BYTES);
+          this.varint(v.length);
+          this.buf.set(v, this.pos);
+          this.pos += v.length;
+          return;
+        }
+        if (!isPlainObject(v)) refuse(v);
+        const record = v as Record<string, unknown>;
+        let count = 0;
+        for (const key in record) if (record[key] !== undefined) count++;
+        this.byte(T_OBJ);
+        this.varint(count);
+        for (const key in record) {
+          const field = record[key];
+          if (field === undefined) continue;
+          this.string(key);
+          this.value(field);
+        }
+        return;
+      }
+      default:
+        refuse(v);
+    }
+  }
+}
+
+/** Encodes plain data to bytes (see the layout above). */
+export function encode(v: unknown): Uint8Array {
+  const w = new Writer(encodedSize(v));
+  w.value(v);
+  if (w.pos !== w.buf.length) throw new CodecError(`internal: encoded ${w.pos} bytes, measured ${w.buf.length}`);
+  return w.buf;
+}
+
+class Reader {
+  pos = 0;
+  private readonly text = new TextDecoder('utf-8', { fatal: true });
+  constructor(private readonly buf: Uint8Array) {}
+  fail(what: string): never {
+    throw new CodecError(`corrupt encoding at byte ${this.pos}: ${what}`);
+  }
+  byte(): number {
+    if (this.pos >= this.buf.length) this.fail('unexpected end');
+    return this.buf[this.pos++]!;
+  }
+  varint(): number {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+      if (scale > 2 ** 56) this.fail('varint too long');
+    }
+  }
+  take(n: number): Uint8Array {
+    if (this.pos + n > this.buf.length) this.fail(`needs ${n} bytes, ${this.buf.length - this.pos} left`);
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  string(): string {
+    const n = this.varint();
+    try {
+      return this.text.decode(this.take(n));
+    } catch (e) {
+      if (e instanceof CodecError) throw e;
+      return this.fail('invalid UTF-8');
+    }
+  }
+  value(): Value {
+    const tag = this.byte();
+    switch (tag) {
+      case T_NULL:
+        return null;
+      case T_FALSE:
+        return false;
+      case T_TRUE:
+        return true;
+      case T_UINT:
+        return this.varint();
+      case T_NEG:
+        return -this.varint();
+      case T_F64: {
+        const bytes = this.take(8);
+        return new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
+      }
+      case T_STR:
+        return this.string();
+      case T_ARR: {
+        const n = this.varint();
+        if (n > this.buf.length - this.pos) this.fail(`array of ${n} items cannot fit`);
+        const items: Value[] = new Array(n);
+        for (let i = 0; i < n; i++) items[i] = this.value();
+        return items;
+      }
+      case T_OBJ: {
+        const n = this.varint();
+        if (n > this.buf.length - this.pos) this.fail(`object of ${n} fields cannot fit`);
+        const obj: Record<string, Value> = {};
+        for (let i = 0; i < n; i++) {
+          const key = this.string();
+          obj[key] = this.value();
+        }
+        return obj;
+      }
+      case T_BYTES:
+        return this.take(this.varint()).slice();
+      default:
+        return this.fail(`unknown tag ${tag}`);
+    }
+  }
+}
+
+/** Decodes what encode() wrote; throws CodecError on corrupt or trailing bytes. */
+export function decode(bytes: Uint8Array): Value {
+  const r = new Reader(bytes);
+  const v = r.value();
+  if (r.pos !== bytes.length) r.fail(`${bytes.length - r.pos} trailing bytes`);
+  return v;
+}
+
+/**
+ * A 32-bit digest of a value's content (same walk order as encode), folded
+ * into `h`. Used by the trace fingerprint; equal values hash equal in every
+ * process.
+ */
+export function hashValue(h: number, v: unknown): number {
+  switch (typeof v) {
+    case 'undefined':
+      return mix(h, 0x51);
+    case 'boolean':
+      return mix(h, v ? 0x53 : 0x52);
+    case 'number':
+      if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return mix(mix(h, 0x54), v | 0);
+      return mix(mix(mix(h, 0x55), Math.floor(v / 0x100000000) | 0), v >>> 0);
+    case 'string': {
+      h = mix(h, 0x56 ^ (v.length << 8));
+      for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    }
+    case 'object': {
+      if (v === null) return mix(h, 0x51);
+      if (Array.isArray(v)) {
+        h = mix(h, 0x57 ^ (v.length << 8));
+        for (let i = 0; i < v.length; i++) h = hashValue(h, v[i]);
+        return h;
+      }
+      if (v instanceof Uint8Array) {
+        h = mix(h, 0x58 ^ (v.length << 8));
+        for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v[i]!, 0x01000193);
+        return h >>> 0;
+      }
+      h = mix(h, 0x59);
+      const record = v as Record<string, unknown>;
+      for (const key in record) {
+        const field = record[key];
+        if (field === undefined) continue;
+        h = hashValue(hashValue(h, key), field);
+      }
+      return h;
+    }
+    default:
+      return mix(h, 0x5a);
+  }
+}
+
+/** Folds one 32-bit word into a running hash (murmur3-style mixing). */
+export function mix(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) >>> 0;
+}
