@@ -88,8 +88,14 @@ export type Output =
   | { readonly kind: 'return'; readonly callId: number; readonly value: Payload }
   /** Hand a message to the local service (Raft's applyCh): delivered in order, synchronously. */
   | { readonly kind: 'apply'; readonly msg: Payload }
-  /** A line for the trace. */
+  /** A line for the trace, for people. */
   | { readonly kind: 'note'; readonly text: string }
+  /**
+   * A structured fact for checkers that read the trace (a Raft peer became
+   * leader in term 3, truncated and appended log entries, committed index 7).
+   * The vocabulary belongs to the protocol; checkers/ know it as data.
+   */
+  | { readonly kind: 'fact'; readonly fact: Payload }
   /** The process exits by itself (a MapReduce worker): the host stops it as if crashed. */
   | { readonly kind: 'exit'; readonly code: number }
   /** Write a whole file (visible at once). */
@@ -154,6 +160,10 @@ export class Out {
   }
   note(text: string): this {
     this.list.push({ kind: 'note', text });
+    return this;
+  }
+  fact(fact: Payload): this {
+    this.list.push({ kind: 'fact', fact });
     return this;
   }
   exit(code: number): this {
