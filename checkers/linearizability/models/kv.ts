@@ -1,0 +1,100 @@
+/**
+ * The 6.5840 lab key/value store, with Porcupine's KvInput/KvOutput shapes:
+ * op 0 Get, 1 Put, 2 Append (returns nothing), 3 Append returning the old
+ * value in `output.value`. Absent keys read as "". An unknown outcome lets a
+ * Get read anything and applies a Put or Append.
+ */
+import type { Model } from '../types.ts';
+
+export interface KvInput {
+  /** 0 Get, 1 Put, 2 Append, 3 Append that returns the old value. */
+  readonly op: 0 | 1 | 2 | 3;
+  readonly key: string;
+  /** The argument of Put and Append; ignored by Get. */
+  readonly value: string;
+}
+
+export interface KvOutput {
+  /** What Get read, or (op 3) the value before the append; ignored for Put and op 2. */
+  readonly value: string;
+}
+
+/** The next value of one key, or undefined when the operation is not legal on `value`. */
+function stepKey(value: string, input: KvInput, output: KvOutput | undefined): string | undefined {
+  switch (input.op) {
+    case 0:
+      return output === undefined || output.value === value ? value : undefined;
+    case 1:
+      return input.value;
+    case 2:
+      return value + input.value;
+    case 3:
+      return output === undefined || output.value === value ? value + input.value : undefined;
+  }
+}
+
+const OP_NAMES = ['get', 'put', 'append', 'append'] as const;
+
+export function describeKvOperation(input: KvInput, output: KvOutput | undefined): string {
+  const name = OP_NAMES[input.op];
+  const args = input.op === 0 ? JSON.stringify(input.key) : `${JSON.stringify(input.key)}, ${JSON.stringify(input.value)}`;
+  const returns = input.op === 0 || input.op === 3;
+  const result = output === undefined ? ' → ?' : returns ? ` → ${JSON.stringify(output.value)}` : '';
+  return `${name}(${args})${result}`;
+}
+
+/** One key's value per partition: each key is checked on its own. */
+export const kvModel: Model<string, KvInput, KvOutput> = {
+  name: 'kv',
+  unknownOutcomeLegal: true,
+  init: () => '',
+  step: stepKey,
+  partition: (input) => input.key,
+  describeOperation: describeKvOperation,
+  describeState: (value) => JSON.stringify(value),
+};
+
+/** The whole store as one state; `hash` is the xor of per-key hashes, kept up to date on writes. */
+export interface KvStore {
+  /** Invariant: holds no "" values (an absent key reads as ""). */
+  readonly values: ReadonlyMap<string, string>;
+  readonly hash: number;
+}
+
+function pairHash(key: string, value: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0xff, 0x01000193);
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** The same store without partitioning: much slower to check, and a cross-check of the partitioned model. */
+export const kvModelUnpartitioned: Model<KvStore, KvInput, KvOutput> = {
+  name: 'kv-unpartitioned',
+  unknownOutcomeLegal: true,
+  init: () => ({ values: new Map(), hash: 0 }),
+  step(store, input, output) {
+    const old = store.values.get(input.key) ?? '';
+    const value = stepKey(old, input, output);
+    if (value === undefined) return undefined;
+    if (value === old) return store;
+    const values = new Map(store.values);
+    if (value === '') values.delete(input.key);
+    else values.set(input.key, value);
+    const hash = store.hash ^ (old === '' ? 0 : pairHash(input.key, old)) ^ (value === '' ? 0 : pairHash(input.key, value));
+    return { values, hash };
+  },
+  equal(a, b) {
+    if (a.hash !== b.hash || a.values.size !== b.values.size) return false;
+    for (const [key, value] of a.values) if (b.values.get(key) !== value) return false;
+    return true;
+  },
+  hash: (store) => store.hash,
+  describeOperation: describeKvOperation,
+  describeState: (store) =>
+    `{${[...store.values]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+      .join(', ')}}`,
+};

@@ -1,0 +1,291 @@
+/**
+ * The search for one partition: Wing & Gong's algorithm with Lowe's
+ * just-in-time linearization and a memo of visited (linearized set, state)
+ * configurations. The entry list, the stack and the linearized set live in
+ * typed arrays; the loop allocates nothing. A search is resumable: `run`
+ * takes a step allowance and returns, so partitions can take turns.
+ *
+ * Entries: operation i has call entry 2i and return entry 2i + 1, linked in
+ * time order (calls before returns at equal times) between a head and a tail
+ * sentinel. Linearizing operation i unlinks both of its entries (dancing
+ * links); backtracking relinks them in the reverse order.
+ *
+ * Deferrable operations — never returned, unknown outcome, and the model
+ * promises such operations are legal in every state — have no return entry
+ * (it is a self-loop, so unlinking it is a no-op): nothing forces them, and
+ * once only they remain the history is linearizable with them at the end.
+ * Where linearizing one would leave the state as it is, the search skips it:
+ * any completion that places it there can place it last instead. And of two
+ * deferrable operations with equal inputs, the later is tried only once the
+ * earlier is placed: swapping two such operations changes nothing.
+ */
+import { VisitedSet } from './cache.ts';
+import { ILLEGAL_STEP, StateTable, TransitionMemo, UNKNOWN_STEP } from './states.ts';
+import type { Model, Operation } from './types.ts';
+
+export const RUNNING = 0;
+export const OK = 1;
+export const ILLEGAL = 2;
+export type SearchStatus = typeof RUNNING | typeof OK | typeof ILLEGAL;
+
+export class PartitionSearch<S, I, O> {
+  status: SearchStatus = RUNNING;
+  /** Loop iterations so far: one per entry looked at. */
+  steps = 0;
+
+  private readonly n: number;
+  private readonly inputs: I[];
+  private readonly outputs: (O | undefined)[];
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly head: number;
+  private readonly tail: number;
+  /** Position of each operation's return entry in time order. */
+  private readonly returnRank: Int32Array;
+  /** 1 for deferrable operations (see above). */
+  private readonly deferrable: Uint8Array;
+  /** For a deferrable operation, the previous deferrable operation with an equal input, else -1. */
+  private readonly twin: Int32Array;
+  /** Per-operation random words; the linearized set's hash is the xor over its members. */
+  private readonly zobristLo: Int32Array;
+  private readonly zobristHi: Int32Array;
+  private readonly bits: Int32Array;
+  private readonly visited: VisitedSet;
+  private readonly memo: TransitionMemo;
+  private readonly table: StateTable<S>;
+  /** Linearized operations, in order, and the state id before each. */
+  private readonly stackOp: Int32Array;
+  private readonly stackState: Int32Array;
+  private depth = 0;
+  private entry: number;
+  private stateId: number;
+  private setLo = 0;
+  private setHi = 0;
+  /** The longest linearizable prefix seen; its first `bestSame` entries still equal the stack's. */
+  private readonly best: Int32Array;
+  private bestDepth = 0;
+  private bestSame = 0;
+
+  constructor(
+    private readonly model: Model<S, I, O>,
+    ops: readonly Operation<I, O>[],
+  ) {
+    const n = ops.length;
+    this.n = n;
+    this.inputs = ops.map((op) => op.input);
+    this.outputs = ops.map((op) => op.output);
+    this.head = 2 * n;
+    this.tail = 2 * n + 1;
+    this.next = new Int32Array(2 * n + 2);
+    this.prev = new Int32Array(2 * n + 2);
+    this.returnRank = new Int32Array(n);
+    this.deferrable = new Uint8Array(n);
+    this.twin = new Int32Array(n).fill(-1);
+    if (model.unknownOutcomeLegal) {
+      const lastWithInput = new Map<string, number>();
+      ops.forEach((op, i) => {
+        if (op.return !== Infinity || op.output !== undefined) return;
+        this.deferrable[i] = 1;
+        const key = JSON.stringify(op.input);
+        this.twin[i] = lastWithInput.get(key) ?? -1;
+        lastWithInput.set(key, i);
+      });
+    }
+    this.linkInTimeOrder(ops);
+    this.zobristLo = new Int32Array(n);
+    this.zobristHi = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.zobristLo[i] = splitmix32(2 * i);
+      this.zobristHi[i] = splitmix32(2 * i + 1);
+    }
+    const words = (n + 31) >>> 5;
+    this.bits = new Int32Array(words);
+    this.visited = new VisitedSet(words);
+    this.table = new StateTable<S>(model);
+    this.memo = new TransitionMemo(n);
+    this.stateId = this.table.intern(model.init());
+    this.stackOp = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.best = new Int32Array(n);
+    this.entry = this.next[this.head]!;
+    if (n === 0) this.status = OK;
+  }
+
+  private linkInTimeOrder(ops: readonly Operation<I, O>[]): void {
+    const order: number[] = [];
+    const time = new Float64Array(2 * ops.length);
+    ops.forEach((op, i) => {
+      time[2 * i] = op.call;
+      time[2 * i + 1] = op.return;
+      order.push(2 * i);
+      if (!this.deferrable[i]) order.push(2 * i + 1);
+      else {
+        this.next[2 * i + 1] = 2 * i + 1;
+        this.prev[2 * i + 1] = 2 * i + 1;
+        this.returnRank[i] = 2 * ops.length;
+      }
+    });
+    // Calls before returns at equal times; then by operation index. (Infinity - Infinity is NaN, which falls through.)
+    order.sort((a, b) => time[a]! - time[b]! || (a & 1) - (b & 1) || a - b);
+    let last = this.head;
+    order.forEach((e, rank) => {
+      this.next[last] = e;
+      this.prev[e] = last;
+      last = e;
+      if (e & 1) this.returnRank[e >> 1] = rank;
+    });
+    this.next[last] = this.tail;
+    this.prev[this.tail] = last;
+  }
+
+  /**
+   * Searches for up to `maxSteps` steps, or until `deadlineMs`
+   * (performance.now() time) has passed; returns the status.
+   */
+  run(maxSteps: number, deadlineMs: number): SearchStatus {
+    if (this.status !== RUNNING) return this.status;
+    const { next, prev, head, tail, bits, visited, memo, zobristLo, zobristHi, stackOp, stackState, best, deferrable, twin } = this;
+    const watchClock = deadlineMs !== Infinity;
+    let e = this.entry;
+    let stateId = this.stateId;
+    let depth = this.depth;
+    let setLo = this.setLo;
+    let setHi = this.setHi;
+    let bestDepth = this.bestDepth;
+    let bestSame = this.bestSame;
+    let status: SearchStatus = RUNNING;
+    let steps = 0;
+    while (steps < maxSteps) {
+      steps++;
+      if (watchClock && (steps & 255) === 0 && performance.now() > deadlineMs) break;
+      if ((e & 1) === 0) {
+        const op = e >> 1;
+        let nextState = memo.get(stateId, op);
+        if (nextState === UNKNOWN_STEP) nextState = this.stepModel(stateId, op);
+        if (nextState !== ILLEGAL_STEP && (deferrable[op] === 0 || this.worthTrying(nextState !== stateId, twin[op]!))) {
+          const w = op >>> 5;
+          const bit = 1 << (op & 31);
+          bits[w]! |= bit;
+          const lo = setLo ^ zobristLo[op]!;
+          const hi = setHi ^ zobristHi[op]!;
+          if (visited.add(lo, hi, nextState, bits)) {
+            stackOp[depth] = op;
+            stackState[depth] = stateId;
+            depth++;
+            const r = e | 1;
+            let p = prev[e]!;
+            let q = next[e]!;
+            next[p] = q;
+            prev[q] = p;
+            p = prev[r]!;
+            q = next[r]!;
+            next[p] = q;
+            prev[q] = p;
+            stateId = nextState;
+            setLo = lo;
+            setHi = hi;
+            if (depth > bestDepth) {
+              for (let i = bestSame; i < depth; i++) best[i] = stackOp[i]!;
+              bestDepth = depth;
+              bestSame = depth;
+            }
+            e = next[head]!;
+            if (e === tail) {
+              status = OK;
+              break;
+            }
+            continue;
+          }
+          bits[w]! &= ~bit;
+        }
+        e = next[e]!;
+      } else {
+        if (e === tail) {
+          status = OK; // only deferrable operations are left
+          break;
+        }
+        if (depth === 0) {
+          status = ILLEGAL;
+          break;
+        }
+        depth--;
+        if (depth < bestSame) bestSame = depth;
+        const op = stackOp[depth]!;
+        stateId = stackState[depth]!;
+        bits[op >>> 5]! &= ~(1 << (op & 31));
+        setLo ^= zobristLo[op]!;
+        setHi ^= zobristHi[op]!;
+        const c = op << 1;
+        const r = c | 1;
+        next[prev[r]!] = r;
+        prev[next[r]!] = r;
+        next[prev[c]!] = c;
+        prev[next[c]!] = c;
+        e = next[c]!;
+      }
+    }
+    this.entry = e;
+    this.stateId = stateId;
+    this.depth = depth;
+    this.setLo = setLo;
+    this.setHi = setHi;
+    this.bestDepth = bestDepth;
+    this.bestSame = bestSame;
+    this.steps += steps;
+    this.status = status;
+    return status;
+  }
+
+  /** Whether a deferrable operation that can be placed here is worth a branch (see the file comment). */
+  private worthTrying(changesState: boolean, twin: number): boolean {
+    return changesState && (twin < 0 || (this.bits[twin >>> 5]! & (1 << (twin & 31))) !== 0);
+  }
+
+  private stepModel(stateId: number, op: number): number {
+    const state = this.table.states[stateId] as S;
+    const after = this.model.step(state, this.inputs[op] as I, this.outputs[op]);
+    let id: number;
+    if (after === undefined) id = ILLEGAL_STEP;
+    else if (Object.is(after, state)) id = stateId;
+    else id = this.table.intern(after);
+    this.memo.set(stateId, op, id);
+    return id;
+  }
+
+  /**
+   * Operations (partition-local indices) of the longest linearizable prefix
+   * found; once OK, a whole linearization (deferred operations last).
+   */
+  linearization(): number[] {
+    if (this.status !== OK) return Array.from(this.best.subarray(0, this.bestDepth));
+    const order = Array.from(this.stackOp.subarray(0, this.depth));
+    const placed = new Uint8Array(this.n);
+    for (const op of order) placed[op] = 1;
+    for (let op = 0; op < this.n; op++) if (!placed[op]) order.push(op);
+    return order;
+  }
+
+  /** The earliest-returning operation outside the longest prefix (partition-local), if any. */
+  firstUnplaced(): number | undefined {
+    const placed = new Uint8Array(this.n);
+    for (const op of this.linearization()) placed[op] = 1;
+    let found: number | undefined;
+    for (let op = 0; op < this.n; op++) {
+      if (!placed[op] && (found === undefined || this.returnRank[op]! < this.returnRank[found]!)) found = op;
+    }
+    return found;
+  }
+
+  /** Distinct (set, state) configurations visited and model states seen: a measure of the search's size. */
+  get visitedCount(): number {
+    return this.visited.size;
+  }
+}
+
+/** The output of splitmix32 for counter value x: distinct, well-mixed words per counter. */
+function splitmix32(x: number): number {
+  let z = (x + 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return z ^ (z >>> 16);
+}
