@@ -1,0 +1,258 @@
+/**
+ * Raft (6.5840 lab 3) as a pure node: the shapes of its state, messages,
+ * tester calls, apply messages and trace facts, plus the parts a node is
+ * assembled from (see index.ts) so that a bug variant can replace one piece.
+ */
+import type { Out, Payload, Persisted, StepContext } from '../../sim/node.ts';
+
+/** Peer `me` of a cluster of `peers` nodes; peer i is reached through end i. */
+export interface RaftConfig {
+  readonly me: number;
+  readonly peers: number;
+}
+
+/** One log entry. Never mutated once created, so logs, messages and facts may share it. */
+export interface Entry {
+  readonly term: number;
+  readonly cmd: Payload;
+}
+
+/**
+ * The log after its snapshot: log.ts is the only code that turns a Raft index
+ * into a position in `entries`.
+ */
+export interface RaftLog {
+  /** lastIncludedIndex: the last index the snapshot replaced; 0 before any snapshot (index 0 is the sentinel). */
+  base: number;
+  /** lastIncludedTerm: the term of the entry at `base`; 0 when base is 0. */
+  baseTerm: number;
+  /** entries[k] holds index base + 1 + k. Invariant: terms never decrease along it and are ≥ baseTerm. */
+  entries: Entry[];
+}
+
+/** The role, with the data only that role has. A plain tagged value: it changes on every election. */
+export type Role =
+  | { readonly kind: 'follower' }
+  /** granted[i]: peer i granted this candidate its vote in currentTerm (granted[me] is the self-vote). */
+  | { readonly kind: 'candidate'; readonly granted: boolean[] }
+  /** Invariant: matchIndex[me] = lastIndex; for others matchIndex[i] < nextIndex[i]. */
+  | { readonly kind: 'leader'; readonly nextIndex: number[]; readonly matchIndex: number[] };
+
+/**
+ * A peer's whole state, owned by its host and mutated in place by steps.
+ * Persistent fields (Figure 2) are saved in the same step that changes them,
+ * and the host applies that persist before the step's sends and replies.
+ */
+export interface RaftState {
+  readonly me: number;
+  readonly peers: number;
+  /** Persistent. Latest term seen; never decreases. */
+  currentTerm: number;
+  /** Persistent. The peer voted for in currentTerm, or null. */
+  votedFor: number | null;
+  /** Persistent. */
+  log: RaftLog;
+  /** Persistent. The service's snapshot through log.base (empty while base is 0); treated as immutable bytes. */
+  snapshot: Uint8Array;
+  role: Role;
+  /** Invariant: log.base ≤ commitIndex ≤ lastIndex; never decreases within an incarnation. */
+  commitIndex: number;
+  /** Invariant: equals commitIndex at the end of every step (a step applies what it committed). */
+  lastApplied: number;
+}
+
+// ── RPCs (labrpc service "Raft") ─────────────────────────────────────────────
+
+export const RPC = {
+  requestVote: 'Raft.RequestVote',
+  appendEntries: 'Raft.AppendEntries',
+  installSnapshot: 'Raft.InstallSnapshot',
+} as const;
+
+export interface RequestVoteArgs {
+  readonly term: number;
+  readonly candidateId: number;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+}
+
+export interface RequestVoteReply {
+  readonly term: number;
+  readonly voteGranted: boolean;
+}
+
+export interface AppendEntriesArgs {
+  readonly term: number;
+  readonly leaderId: number;
+  readonly prevLogIndex: number;
+  readonly prevLogTerm: number;
+  readonly entries: readonly Entry[];
+  readonly leaderCommit: number;
+}
+
+/**
+ * A rejection for a log mismatch carries the fast-backup hint: conflictIndex
+ * is the follower's lastIndex + 1 when its log is too short (conflictTerm
+ * absent), else the first index of conflictTerm, the term it holds at
+ * prevLogIndex. A rejection for a stale term carries neither.
+ */
+export interface AppendEntriesReply {
+  readonly term: number;
+  readonly success: boolean;
+  readonly conflictIndex?: number;
+  readonly conflictTerm?: number;
+}
+
+/** The whole snapshot in one RPC (the lab's simplification: no offset/done chunks). */
+export interface InstallSnapshotArgs {
+  readonly term: number;
+  readonly leaderId: number;
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  readonly data: Uint8Array;
+}
+
+export interface InstallSnapshotReply {
+  readonly term: number;
+}
+
+// ── Tester calls (inputs of kind 'call', answered in the same step) ─────────
+
+export const CALL = { start: 'start', getState: 'getState', snapshot: 'snapshot' } as const;
+
+export interface StartArgs {
+  readonly command: Payload;
+}
+/** index is -1 when isLeader is false. */
+export interface StartResult {
+  readonly index: number;
+  readonly term: number;
+  readonly isLeader: boolean;
+}
+export interface GetStateResult {
+  readonly term: number;
+  readonly isLeader: boolean;
+}
+/** Go's Snapshot(index, bytes): the service's state holds everything through `index`. */
+export interface SnapshotArgs {
+  readonly index: number;
+  readonly snapshot: Uint8Array;
+}
+
+// ── The applyCh ──────────────────────────────────────────────────────────────
+
+export interface CommandApply {
+  readonly commandValid: true;
+  readonly snapshotValid?: undefined;
+  readonly command: Payload;
+  readonly commandIndex: number;
+}
+export interface SnapshotApply {
+  readonly snapshotValid: true;
+  readonly commandValid?: undefined;
+  readonly snapshot: Uint8Array;
+  readonly snapshotTerm: number;
+  readonly snapshotIndex: number;
+}
+/** What `apply` outputs carry: commands in index order, exactly once per incarnation, or an installed snapshot. */
+export type ApplyMsg = CommandApply | SnapshotApply;
+
+// ── Facts for trace checkers ─────────────────────────────────────────────────
+
+/**
+ * The fact vocabulary (outputs of kind 'fact'). A checker that folds a node's
+ * facts in trace order knows its log, votes, commit point and leaderships,
+ * which is enough for election safety, log matching, leader completeness,
+ * state machine safety and "one vote per term, across crashes".
+ *
+ * - boot: an incarnation started from its persisted state (the log a checker
+ *   tracks for this node is, from now on, what that state holds: the facts of
+ *   the previous incarnation, since every log change is persisted in the step
+ *   that makes it).
+ * - vote: this node voted for `for` in `term` (its self-vote too); emitted in
+ *   the step that persists the vote, once per term.
+ * - leader: became leader of `term` with a log ending at `lastIndex`.
+ * - log: the log now holds `entries` starting at index `from`, and nothing
+ *   after them (entries [] = the log now ends at from − 1). Emitted for every
+ *   append (the leader's too) and truncation.
+ * - commit: commitIndex advanced to `index` (after an InstallSnapshot too).
+ * - compact: a snapshot now replaces the prefix through `index` (whose entry
+ *   had `term`); entries after it are kept unless a `log` fact says otherwise.
+ */
+export type RaftFact =
+  | { readonly type: 'boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
+  | { readonly type: 'vote'; readonly term: number; readonly for: number }
+  | { readonly type: 'leader'; readonly term: number; readonly lastIndex: number }
+  | { readonly type: 'log'; readonly from: number; readonly entries: readonly Entry[] }
+  | { readonly type: 'commit'; readonly index: number }
+  | { readonly type: 'compact'; readonly index: number; readonly term: number };
+
+// ── Timing ───────────────────────────────────────────────────────────────────
+
+export const TIMER = { election: 'election', heartbeat: 'heartbeat' } as const;
+
+/**
+ * 10 heartbeats a second, the lab's ceiling: an idle 3-peer cluster sends 20
+ * RPCs a second (TestCount3B allows 60).
+ */
+export const heartbeatIntervalUs = 100_000;
+/**
+ * Election timeouts are uniform in [300, 600) ms. The floor is three
+ * heartbeat intervals, so a follower starts an election only after about
+ * three heartbeats in a row are lost (about 1 in 1000 windows at labrpc's 10 %
+ * request loss), not after one. The 300 ms spread is far wider than a round
+ * trip (≤ ~55 ms unreliable), so split votes are rare, and even a few of them
+ * in a row stay well inside the tester's 5 s for a new leader; the first
+ * leader usually exists by checkOneLeader's first probe (450 ms), keeping
+ * TestCount3B's first count far under 30.
+ */
+export const electionTimeoutUsMin = 300_000;
+/** Exclusive upper bound of the election timeout. */
+export const electionTimeoutUsMax = 600_000;
+
+// ── Assembly ─────────────────────────────────────────────────────────────────
+
+/** Everything one step may touch. Handlers take it first. */
+export interface StepScope {
+  readonly st: RaftState;
+  readonly out: Out;
+  readonly ctx: StepContext;
+  /** The parts this node is built from: handlers call each other through it, so a variant's override is seen everywhere. */
+  readonly parts: RaftParts;
+  /**
+   * Set when currentTerm, votedFor, the log or the snapshot changed. The step
+   * then ends with one persist, placed first in its outputs (before any send
+   * or reply that depends on it, and before any apply).
+   */
+  persistDue: boolean;
+}
+
+/**
+ * The named pieces a Raft node is made of (index.ts: defineRaft). A bug
+ * variant overrides the smallest one that carries its bug. Handlers of
+ * requests and replies see terms already reconciled: a higher term in any
+ * message has made this node a follower of that term before they run.
+ */
+export interface RaftParts {
+  /** A fresh incarnation's state from what it had persisted (empty blobs on a first boot). */
+  restore(config: RaftConfig, persisted: Persisted): RaftState;
+  /** The bytes of the persistent fields (the snapshot is saved beside them). */
+  encodeState(st: RaftState): Uint8Array;
+  /** The election restriction (§5.4.1): is a candidate's log at least as up to date as ours? */
+  isLogUpToDate(st: RaftState, lastLogTerm: number, lastLogIndex: number): boolean;
+  handleElectionTimeout(sc: StepScope): void;
+  handleHeartbeatTimeout(sc: StepScope): void;
+  handleRequestVote(sc: StepScope, args: RequestVoteArgs): RequestVoteReply;
+  handleRequestVoteReply(sc: StepScope, from: number, args: RequestVoteArgs, reply: RequestVoteReply): void;
+  handleAppendEntries(sc: StepScope, args: AppendEntriesArgs): AppendEntriesReply;
+  handleAppendEntriesReply(sc: StepScope, from: number, args: AppendEntriesArgs, reply: AppendEntriesReply): void;
+  /** Leader only: commit what a majority holds, if it is of the current term (Figure 8). Returns whether it acted. */
+  maybeAdvanceCommit(sc: StepScope): boolean;
+  handleInstallSnapshot(sc: StepScope, args: InstallSnapshotArgs): InstallSnapshotReply;
+  handleInstallSnapshotReply(sc: StepScope, from: number, args: InstallSnapshotArgs, reply: InstallSnapshotReply): void;
+  /** A follower takes a leader's snapshot newer than its commit point: trims the log, hands the snapshot to the service. */
+  acceptSnapshot(sc: StepScope, index: number, term: number, data: Uint8Array): void;
+  handleStart(sc: StepScope, command: Payload): StartResult;
+  /** The service's Snapshot(index, bytes) call. */
+  handleSnapshot(sc: StepScope, index: number, snapshot: Uint8Array): void;
+}
