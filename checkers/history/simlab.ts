@@ -19,6 +19,8 @@ export interface SimlabHistory {
   /** The model named by the header, if there is one. */
   readonly model: string | undefined;
   readonly operations: Operation<unknown, unknown>[];
+  /** The 1-based line of each operation, for error messages. */
+  readonly lines: number[];
 }
 
 /** One line per operation, after a header line when `model` is given. */
@@ -62,6 +64,7 @@ function operationOf(line: Record<string, unknown>): Operation<unknown, unknown>
 
 export function parseSimlabHistory(text: string, file: string): SimlabHistory {
   const operations: Operation<unknown, unknown>[] = [];
+  const lines: number[] = [];
   let model: string | undefined;
   let first = true;
   for (const [lineNo, line] of numberedLines(text)) {
@@ -87,6 +90,7 @@ export function parseSimlabHistory(text: string, file: string): SimlabHistory {
     const op = operationOf(parsed);
     if (typeof op === 'string') throw new HistoryFormatError(file, lineNo, `expected ${op}, got ${quoteLine(line)}`);
     operations.push(op);
+    lines.push(lineNo);
   }
-  return { model, operations };
+  return { model, operations, lines };
 }

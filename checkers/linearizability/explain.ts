@@ -55,7 +55,7 @@ function explainIllegal<S, I, O>(
   });
   if (part.failing !== undefined) {
     lines.push(`  cannot be placed next: ${describe.operation(part.failing)}`);
-    lines.push(`    (it must come before every operation that returned later; no order of the operations concurrent with it lets it follow this prefix)`);
+    lines.push(`    (no linearization of the operations before it returns extends to include it)`);
   }
   return lines;
 }

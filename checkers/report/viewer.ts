@@ -1,0 +1,108 @@
+/**
+ * The report's script (bundled into the page by report.ts): one lane per
+ * client, each operation of the selected partition a bar over (rank-compressed)
+ * time, the linearization found drawn as numbered points joined by a line, the
+ * operation that cannot be placed in red. Hover a bar for its description and
+ * the state after it.
+ */
+import type { ReportData, ReportPartition } from './data.ts';
+import { SVG_NS, theDocument, type DomElement } from './dom.ts';
+
+const LANE_PX = 34;
+const STEP_PX = 18;
+const LEFT_PX = 90;
+const TOP_PX = 24;
+
+const doc = theDocument();
+
+function svg(tag: string, attrs: Record<string, string | number>, parent: DomElement): DomElement {
+  const el = doc.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return parent.appendChild(el);
+}
+
+/** x positions for every distinct time of the partition, in order; never-returned ends go last. */
+function timeScale(data: ReportData, part: ReportPartition): (t: number | null) => number {
+  const times = new Set<number>();
+  for (const i of part.operations) {
+    const op = data.operations[i]!;
+    times.add(op.call);
+    if (op.return !== null) times.add(op.return);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const rank = new Map(sorted.map((t, k) => [t, k] as const));
+  return (t) => LEFT_PX + STEP_PX * (t === null ? sorted.length + 1 : rank.get(t)!);
+}
+
+function draw(data: ReportData, part: ReportPartition, canvas: DomElement): void {
+  const x = timeScale(data, part);
+  const clients = [...new Set(part.operations.map((i) => data.operations[i]!.client))].sort((a, b) => a - b);
+  const lane = new Map(clients.map((c, k) => [c, k] as const));
+  const width = Math.max(...part.operations.map((i) => x(data.operations[i]!.return))) + STEP_PX * 2;
+  const root = doc.createElementNS(SVG_NS, 'svg');
+  root.setAttribute('width', String(width));
+  root.setAttribute('height', String(TOP_PX + LANE_PX * clients.length + 10));
+  clients.forEach((c, k) => {
+    svg('text', { x: 4, y: TOP_PX + LANE_PX * k + 20, class: 'lane' }, root).textContent = `client ${c}`;
+    svg('line', { x1: LEFT_PX, x2: width, y1: TOP_PX + LANE_PX * (k + 1) - 2, y2: TOP_PX + LANE_PX * (k + 1) - 2, class: 'sep' }, root);
+  });
+  const order = new Map(part.linearization.map((op, k) => [op, k] as const));
+  const points: [number, number][] = [];
+  let lastX = 0;
+  for (const i of part.operations) {
+    const op = data.operations[i]!;
+    const y = TOP_PX + LANE_PX * lane.get(op.client)! + 4;
+    const x0 = x(op.call);
+    const x1 = Math.max(x(op.return), x0 + 6);
+    const k = order.get(i);
+    const kind = i === part.failing ? 'failing' : k !== undefined ? 'placed' : 'unplaced';
+    const bar = svg('rect', { x: x0, y, width: x1 - x0, height: 20, rx: 3, class: `op ${kind}${op.return === null ? ' open' : ''}` }, root);
+    const state = k === undefined ? '' : `\nstate after: ${part.states[k]}`;
+    const label = i === part.failing ? '\ncannot be placed after the linearization shown' : '';
+    svg('title', {}, bar).textContent = `${op.text}\nclient ${op.client} [${op.call}, ${op.return ?? 'never returned'}]${state}${label}`;
+    svg('text', { x: x0 + 3, y: y + 14, class: 'optext' }, root).textContent = op.text;
+  }
+  part.linearization.forEach((i) => {
+    const op = data.operations[i]!;
+    lastX = Math.min(Math.max(lastX, x(op.call) + 3), x(op.return) - 3);
+    points.push([lastX, TOP_PX + LANE_PX * lane.get(op.client)! + 14]);
+  });
+  if (points.length > 1) svg('polyline', { points: points.map((p) => p.join(',')).join(' '), class: 'lin' }, root);
+  points.forEach(([px, py], k) => {
+    svg('circle', { cx: px, cy: py, r: 7, class: 'pt' }, root);
+    svg('text', { x: px, y: py + 3, class: 'ptnum' }, root).textContent = String(k + 1);
+  });
+  canvas.replaceChildren(root);
+}
+
+function summary(part: ReportPartition, data: ReportData): string {
+  const name = part.key === '' ? 'whole history' : `partition ${JSON.stringify(part.key)}`;
+  const verdict = part.verdict === 'unknown' ? 'undecided' : part.verdict;
+  const failing = part.failing === null ? '' : ` — cannot place: ${data.operations[part.failing]!.text}`;
+  return `${name}: ${verdict}, ${part.operations.length} operations, ${part.linearization.length} linearized${failing}`;
+}
+
+function start(): void {
+  const data = JSON.parse(doc.getElementById('report-data')!.textContent ?? '{}') as ReportData;
+  const select = doc.getElementById('partition')!;
+  const canvas = doc.getElementById('canvas')!;
+  const info = doc.getElementById('partition-info')!;
+  data.partitions.forEach((part, k) => {
+    const option = doc.createElement('option');
+    option.setAttribute('value', String(k));
+    option.textContent = `${part.key === '' ? '(all)' : part.key} — ${part.verdict === 'unknown' ? 'undecided' : part.verdict}`;
+    select.appendChild(option);
+  });
+  const show = (): void => {
+    const part = data.partitions[Number(select.value)];
+    if (part === undefined) return;
+    info.textContent = summary(part, data);
+    draw(data, part, canvas);
+  };
+  const firstIllegal = data.partitions.findIndex((p) => p.verdict === 'illegal');
+  select.value = String(Math.max(firstIllegal, 0));
+  select.addEventListener('change', show);
+  show();
+}
+
+start();
