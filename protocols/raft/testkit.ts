@@ -91,8 +91,10 @@ export class RaftCluster {
   readonly applies: ApplyRecord[] = [];
   /** What the appliers found wrong (the Go tester would fail the test). */
   readonly errors: string[] = [];
-  /** Return this to drop a flight (a lost request or reply): labrpc then reports ok = false. */
+  /** Return true to drop a flight (a lost request or reply): labrpc then reports ok = false. */
   dropIf: ((f: Flight) => boolean) | undefined;
+  /** Deliver queued flights in a seeded random order (unless a pump says otherwise). */
+  shuffle = false;
   /** A running digest of every input and output: equal runs have equal hashes. */
   hash = 0;
 
@@ -288,7 +290,7 @@ export class RaftCluster {
     let count = 0;
     while (this.queue.length > 0) {
       if (count++ >= limit) throw new Error(`pump: more than ${limit} deliveries (a message storm?)`);
-      this.deliverOne(options.shuffle ? this.rng.below(this.queue.length) : 0);
+      this.deliverOne((options.shuffle ?? this.shuffle) ? this.rng.below(this.queue.length) : 0);
     }
     return count;
   }

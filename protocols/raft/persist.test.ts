@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { encode } from '../../sim/codec.ts';
+import * as Log from './log.ts';
+import { RaftPersistError, decodeState, encodeState, restore } from './persist.ts';
+import { RaftCluster, RaftProbe } from './testkit.ts';
+import { RPC, type RequestVoteReply } from './types.ts';
+
+const none = { state: new Uint8Array(0), snapshot: new Uint8Array(0) };
+
+describe('raft persistence', () => {
+  it('round-trips term, vote and log (with its snapshot position) through the codec', () => {
+    const st = restore({ me: 1, peers: 3 }, none);
+    st.currentTerm = 7;
+    st.votedFor = 2;
+    st.log = { base: 20, baseTerm: 5, entries: [{ term: 5, cmd: 'x' }, { term: 7, cmd: { k: [1, 'y'] } }] };
+    expect(decodeState(encodeState(st))).toEqual({ currentTerm: 7, votedFor: 2, log: st.log });
+    st.votedFor = null;
+    expect(decodeState(encodeState(st)).votedFor).toBeNull();
+  });
+
+  it('refuses malformed persisted state loudly', () => {
+    expect(() => decodeState(encode([1, 2, 3]))).toThrow(RaftPersistError);
+    expect(() => decodeState(encode([1, null, 0, 0, [1, 2], ['a']]))).toThrow(/log is malformed/);
+    expect(() => decodeState(encode([-1, null, 0, 0, [], []]))).toThrow(RaftPersistError);
+    expect(() => restore({ me: 3, peers: 3 }, none)).toThrow(/0 ≤ me < peers/);
+  });
+
+  it('restores term, vote and log after every server crashes, and carries on (TestPersist13C)', () => {
+    const c = new RaftCluster(3, { seed: 31 });
+    for (const cmd of [11, 12, 13]) c.one(cmd, 3);
+    const before = c.states.map((s) => ({ term: s!.currentTerm, vote: s!.votedFor, log: s!.log.entries }));
+    for (let i = 0; i < 3; i++) c.restart(i);
+    const after = c.states.map((s) => ({ term: s!.currentTerm, vote: s!.votedFor, log: s!.log.entries }));
+    expect(after).toEqual(before);
+    expect(c.states.every((s) => s!.role.kind === 'follower' && s!.commitIndex === 0)).toBe(true);
+    expect(c.factsOf('boot').filter((f) => f.incarnation === 1).map((f) => f.fact.lastIndex)).toEqual([3, 3, 3]);
+    expect(c.one(14, 3)).toBe(4);
+    // Each restarted server applied 1..4 again, in order, in its new incarnation.
+    for (let i = 0; i < 3; i++) {
+      const again = c.applies.filter((a) => a.node === i && a.incarnation === 1).map((a) => a.msg.commandValid && a.msg.commandIndex);
+      expect(again).toEqual([1, 2, 3, 4]);
+    }
+    expect(c.errors).toEqual([]);
+  });
+
+  it('never votes twice in a term across a crash', () => {
+    const p = new RaftProbe({ me: 0, peers: 3 });
+    const ask = (candidateId: number) =>
+      (p.request(RPC.requestVote, { term: 5, candidateId, lastLogIndex: 0, lastLogTerm: 0 }) as RequestVoteReply).voteGranted;
+    expect(ask(1)).toBe(true);
+    p.restart();
+    expect([p.st.currentTerm, p.st.votedFor]).toEqual([5, 1]);
+    expect(ask(2)).toBe(false);
+    expect(ask(1)).toBe(true); // the same vote, repeated
+    expect(p.facts.filter((f) => f.type === 'vote')).toEqual([{ type: 'vote', term: 5, for: 1 }]);
+  });
+
+  it('puts the persist first in any step that changes durable state, before its reply and sends', () => {
+    const p = new RaftProbe({ me: 0, peers: 3 });
+    const vote = p.step({ kind: 'request', reqId: 1, method: RPC.requestVote, args: { term: 2, candidateId: 1, lastLogIndex: 0, lastLogTerm: 0 } });
+    expect(vote.map((o) => o.kind)).toEqual(['persist', 'fact', 'setTimer', 'reply']);
+    const candidacy = p.fire('election');
+    expect(candidacy[0]!.kind).toBe('persist');
+    expect(candidacy.filter((o) => o.kind === 'persist').length).toBe(1);
+    expect(candidacy.findIndex((o) => o.kind === 'send')).toBeGreaterThan(0);
+    const saved = decodeState(p.persisted.state);
+    expect([saved.currentTerm, saved.votedFor]).toEqual([3, 0]);
+  });
+
+  it('emits nothing durable for a step that changes nothing durable', () => {
+    const p = new RaftProbe({ me: 0, peers: 3 });
+    expect(p.step({ kind: 'call', callId: 1, method: 'getState', args: null })).toEqual([
+      { kind: 'return', callId: 1, value: { term: 0, isLeader: false } },
+    ]);
+    expect(p.step({ kind: 'timer', name: 'heartbeat' })).toEqual([]); // a follower's stale heartbeat
+  });
+
+  it('an empty persister starts a fresh follower at term 0 with an empty log', () => {
+    const st = restore({ me: 0, peers: 1 }, none);
+    expect([st.currentTerm, st.votedFor, Log.lastIndex(st.log), st.commitIndex, st.role.kind]).toEqual([0, null, 0, 0, 'follower']);
+  });
+});
