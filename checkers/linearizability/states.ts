@@ -8,15 +8,20 @@ import type { Model } from './types.ts';
 export class StateTable<S> {
   /** id → state. */
   readonly states: S[] = [];
+  /** Primitive states of a model without `equal`. */
   private readonly byValue = new Map<unknown, number>();
-  private readonly byHash = new Map<number, number[]>();
-  private readonly others: number[] = [];
+  /** Open addressing over (hash, id + 1) pairs, for models with `hash`. */
+  private table = new Int32Array(2 * 1024);
+  private mask = 1023;
+  private readonly equal: (a: S, b: S) => boolean;
 
-  constructor(private readonly model: Pick<Model<S, unknown, unknown>, 'equal' | 'hash'>) {}
+  constructor(private readonly model: Pick<Model<S, unknown, unknown>, 'equal' | 'hash'>) {
+    this.equal = model.equal ?? Object.is;
+  }
 
   intern(state: S): number {
-    const { equal, hash } = this.model;
-    if (equal === undefined && (typeof state !== 'object' || state === null)) {
+    const { hash } = this.model;
+    if (this.model.equal === undefined && (typeof state !== 'object' || state === null)) {
       let id = this.byValue.get(state);
       if (id === undefined) {
         id = this.add(state);
@@ -24,27 +29,49 @@ export class StateTable<S> {
       }
       return id;
     }
-    const same = equal ?? Object.is;
-    const bucket = hash === undefined ? this.others : this.bucketOf(hash(state) | 0);
-    for (const id of bucket) if (same(this.states[id] as S, state)) return id;
-    const id = this.add(state);
-    bucket.push(id);
-    return id;
-  }
-
-  private bucketOf(h: number): number[] {
-    let bucket = this.byHash.get(h);
-    if (bucket === undefined) {
-      bucket = [];
-      this.byHash.set(h, bucket);
+    if (hash === undefined) {
+      for (let id = 0; id < this.states.length; id++) if (this.equal(this.states[id] as S, state)) return id;
+      return this.add(state);
     }
-    return bucket;
+    const h = hash(state) | 0;
+    let slot = mix(h) & this.mask;
+    for (;;) {
+      const id = this.table[2 * slot + 1]! - 1;
+      if (id < 0) break;
+      if (this.table[2 * slot] === h && this.equal(this.states[id] as S, state)) return id;
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.add(state);
+    this.table[2 * slot] = h;
+    this.table[2 * slot + 1] = id + 1;
+    if (this.states.length * 2 > this.mask) this.grow();
+    return id;
   }
 
   private add(state: S): number {
     this.states.push(state);
     return this.states.length - 1;
   }
+
+  private grow(): void {
+    const old = this.table;
+    const size = (this.mask + 1) * 2;
+    this.table = new Int32Array(2 * size);
+    this.mask = size - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s + 1] === 0) continue;
+      let slot = mix(old[s]!) & this.mask;
+      while (this.table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
+      this.table[2 * slot] = old[s]!;
+      this.table[2 * slot + 1] = old[s + 1]!;
+    }
+  }
+}
+
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** Not yet asked. */
@@ -54,14 +81,18 @@ export const ILLEGAL_STEP = -1;
 
 /** Dense rows are kept for the first states while rows × operations stays under this many entries. */
 const DENSE_ENTRIES_MAX = 1 << 22;
+const CHUNK_SHIFT = 6;
+/** States per chunk of dense rows. */
+const CHUNK_STATES = 1 << CHUNK_SHIFT;
 
 /**
  * (state id, operation index) → next state id, ILLEGAL_STEP or UNKNOWN_STEP,
- * allocation-free on lookup: dense rows (one Int32Array slot per operation)
- * for the first states, an open-addressing table for the rest.
+ * allocation-free on lookup: dense rows (one Int32Array slot per operation,
+ * allocated 64 states at a time) for the first states, an open-addressing
+ * table for the rest.
  */
 export class TransitionMemo {
-  private dense = new Int32Array(0);
+  private readonly chunks: Int32Array[] = [];
   private readonly denseStatesMax: number;
   /** state id + 1 per slot; 0 marks an empty slot. */
   private keyState = new Int32Array(1024);
@@ -71,13 +102,12 @@ export class TransitionMemo {
   private count = 0;
 
   constructor(private readonly ops: number) {
-    this.denseStatesMax = Math.floor(DENSE_ENTRIES_MAX / Math.max(ops, 1));
-    this.dense = new Int32Array(Math.min(8, this.denseStatesMax) * ops).fill(UNKNOWN_STEP);
+    this.denseStatesMax = Math.floor(DENSE_ENTRIES_MAX / Math.max(ops, 1) / CHUNK_STATES) * CHUNK_STATES;
   }
 
   get(stateId: number, op: number): number {
-    const i = stateId * this.ops + op;
-    if (i < this.dense.length) return this.dense[i]!;
+    const chunk = this.chunks[stateId >>> CHUNK_SHIFT];
+    if (chunk !== undefined) return chunk[(stateId & (CHUNK_STATES - 1)) * this.ops + op]!;
     if (stateId < this.denseStatesMax) return UNKNOWN_STEP;
     const keyState = this.keyState;
     const key = stateId + 1;
@@ -92,23 +122,14 @@ export class TransitionMemo {
 
   set(stateId: number, op: number, next: number): void {
     if (stateId < this.denseStatesMax) {
-      const i = stateId * this.ops + op;
-      if (i >= this.dense.length) this.growDense(stateId);
-      this.dense[i] = next;
+      while (this.chunks.length <= stateId >>> CHUNK_SHIFT) this.chunks.push(new Int32Array(CHUNK_STATES * this.ops).fill(UNKNOWN_STEP));
+      this.chunks[stateId >>> CHUNK_SHIFT]![(stateId & (CHUNK_STATES - 1)) * this.ops + op] = next;
       return;
     }
     if ((this.count + 1) * 2 > this.mask) this.grow();
     this.insert(stateId + 1, op, next);
     this.count++;
   }
-
-  private growDense(stateId: number): void {
-    const states = Math.min(this.denseStatesMax, Math.max(stateId + 1, (2 * this.dense.length) / this.ops));
-    const dense = new Int32Array(states * this.ops).fill(UNKNOWN_STEP);
-    dense.set(this.dense);
-    this.dense = dense;
-  }
-
   private insert(key: number, op: number, next: number): void {
     let slot = slotOf(key - 1, op) & this.mask;
     while (this.keyState[slot] !== 0) slot = (slot + 1) & this.mask;

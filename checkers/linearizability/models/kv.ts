@@ -54,14 +54,26 @@ export const kvModel: Model<string, KvInput, KvOutput> = {
   describeState: (value) => JSON.stringify(value),
 };
 
-/** The whole store as one state; `hash` is the xor of per-key hashes, kept up to date on writes. */
+/** Slots of the keys seen so far, shared by every state descended from one init(); it only grows. */
+interface KeySlots {
+  readonly slotOf: Map<string, number>;
+  readonly keys: string[];
+}
+
+/**
+ * The whole store as one state: values by key slot (a short array, cheap to
+ * copy on a write). `hash` is the xor of per-key hashes, kept up to date on
+ * writes, so equal stores hash alike whatever order their keys came in.
+ */
 export interface KvStore {
-  /** Invariant: holds no "" values (an absent key reads as ""). */
-  readonly values: ReadonlyMap<string, string>;
+  readonly slots: KeySlots;
+  /** values[slot of key]; "" (or a missing tail) for a key never written. */
+  readonly values: readonly string[];
   readonly hash: number;
 }
 
 function pairHash(key: string, value: string): number {
+  if (value === '') return 0;
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ 0xff, 0x01000193);
@@ -69,31 +81,44 @@ function pairHash(key: string, value: string): number {
   return h | 0;
 }
 
+function slotFor(slots: KeySlots, key: string): number {
+  let slot = slots.slotOf.get(key);
+  if (slot === undefined) {
+    slot = slots.keys.length;
+    slots.slotOf.set(key, slot);
+    slots.keys.push(key);
+  }
+  return slot;
+}
+
 /** The same store without partitioning: much slower to check, and a cross-check of the partitioned model. */
 export const kvModelUnpartitioned: Model<KvStore, KvInput, KvOutput> = {
   name: 'kv-unpartitioned',
   unknownOutcomeLegal: true,
-  init: () => ({ values: new Map(), hash: 0 }),
+  init: () => ({ slots: { slotOf: new Map(), keys: [] }, values: [], hash: 0 }),
   step(store, input, output) {
-    const old = store.values.get(input.key) ?? '';
+    const slot = slotFor(store.slots, input.key);
+    const old = store.values[slot] ?? '';
     const value = stepKey(old, input, output);
     if (value === undefined) return undefined;
     if (value === old) return store;
-    const values = new Map(store.values);
-    if (value === '') values.delete(input.key);
-    else values.set(input.key, value);
-    const hash = store.hash ^ (old === '' ? 0 : pairHash(input.key, old)) ^ (value === '' ? 0 : pairHash(input.key, value));
-    return { values, hash };
+    const values = store.values.slice();
+    while (values.length < slot) values.push('');
+    values[slot] = value;
+    return { slots: store.slots, values, hash: store.hash ^ pairHash(input.key, old) ^ pairHash(input.key, value) };
   },
   equal(a, b) {
-    if (a.hash !== b.hash || a.values.size !== b.values.size) return false;
-    for (const [key, value] of a.values) if (b.values.get(key) !== value) return false;
+    if (a.hash !== b.hash) return false;
+    const n = Math.max(a.values.length, b.values.length);
+    for (let i = 0; i < n; i++) if ((a.values[i] ?? '') !== (b.values[i] ?? '')) return false;
     return true;
   },
   hash: (store) => store.hash,
   describeOperation: describeKvOperation,
   describeState: (store) =>
-    `{${[...store.values]
+    `{${store.values
+      .map((value, slot) => [store.slots.keys[slot]!, value] as const)
+      .filter(([, value]) => value !== '')
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
       .join(', ')}}`,
