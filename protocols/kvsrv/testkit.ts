@@ -1,0 +1,229 @@
+/**
+ * A tiny synchronous host for kvsrv unit tests: one server, clerks, and a
+ * network that delivers in-flight calls in a seeded random order and, when
+ * unreliable, drops requests and replies like labrpc (10 % each by default).
+ * A dropped request never reaches the server; a dropped reply comes after the
+ * server executed the request. Either way the clerk sees ok = false.
+ */
+import type { NodeDef, Output, Payload, StepContext } from '../../sim/node.ts';
+import { Prng } from '../../sim/prng.ts';
+import { kvClerk, type ClerkState } from './clerk.ts';
+import { kvServer, retainedBytes, type KvServerState } from './server.ts';
+import { KvGet, KvPut, type KvServerConfig } from './types.ts';
+
+export interface KvCall {
+  readonly method: string;
+  readonly args: Payload;
+}
+
+export interface KvWorldOptions {
+  readonly seed?: number;
+  readonly server?: NodeDef<KvServerState, KvServerConfig>;
+  readonly unreliable?: boolean;
+  /** Drop probability as [num, den] for requests and for replies (default [1, 10]). */
+  readonly dropRatio?: readonly [number, number];
+}
+
+interface InFlight {
+  readonly clientId: number;
+  readonly send: Extract<Output, { kind: 'send' }>;
+}
+
+export class KvWorld {
+  readonly server: NodeDef<KvServerState, KvServerConfig>;
+  serverState: KvServerState;
+  readonly clerks = new Map<number, ClerkState>();
+  unreliable: boolean;
+  /** RPCs sent, retries included (labrpc's total count). */
+  rpcCount = 0;
+  /** Requests the server executed or answered (reached dispatch). */
+  serverCount = 0;
+  private readonly rng: Prng;
+  private readonly dropRatio: readonly [number, number];
+  private readonly inFlight: InFlight[] = [];
+  private readonly returned = new Map<number, Payload>();
+  private nextCallId = 1;
+  private readonly ctx: StepContext;
+
+  constructor(opts: KvWorldOptions = {}) {
+    this.rng = new Prng(opts.seed ?? 1);
+    this.server = opts.server ?? kvServer;
+    this.unreliable = opts.unreliable ?? false;
+    this.dropRatio = opts.dropRatio ?? [1, 10];
+    this.ctx = { nowUs: 0, rng: this.rng.fork('nodes'), fs: undefined };
+    this.serverState = this.server.init(null, { state: new Uint8Array(), snapshot: new Uint8Array() }, this.ctx).state;
+  }
+
+  addClerk(clientId: number): void {
+    this.clerks.set(clientId, kvClerk.init({ clientId }, { state: new Uint8Array(), snapshot: new Uint8Array() }, this.ctx).state);
+  }
+
+  /** Starts a tester call on a clerk; its value is `result(callId)` once the network has run. */
+  start(clientId: number, call: KvCall): number {
+    const callId = this.nextCallId++;
+    this.stepClerk(clientId, { kind: 'call', callId, method: call.method, args: call.args });
+    return callId;
+  }
+
+  result(callId: number): Payload {
+    if (!this.returned.has(callId)) throw new Error(`call ${callId} has not returned`);
+    return this.returned.get(callId);
+  }
+
+  /** One operation on one clerk, run to completion. */
+  op(clientId: number, method: string, args: Payload): Payload {
+    const id = this.start(clientId, { method, args });
+    this.pump();
+    return this.result(id);
+  }
+
+  /** Each plan's calls in order on its clerk, all clerks concurrently; the values per plan. */
+  runClients(plans: ReadonlyArray<{ readonly clientId: number; readonly calls: readonly KvCall[] }>): Payload[][] {
+    const values: Payload[][] = plans.map(() => []);
+    const pending = new Map<number, number>(); // callId → plan index
+    const startNext = (p: number) => {
+      const plan = plans[p]!;
+      const next = plan.calls[values[p]!.length];
+      if (next) pending.set(this.start(plan.clientId, next), p);
+    };
+    plans.forEach((_, p) => startNext(p));
+    while (pending.size > 0) {
+      if (!this.deliverOne()) throw new Error('calls outstanding but nothing in flight');
+      for (const [callId, p] of pending) {
+        if (!this.returned.has(callId)) continue;
+        pending.delete(callId);
+        values[p]!.push(this.returned.get(callId));
+        startNext(p);
+      }
+    }
+    return values;
+  }
+
+  /** Delivers in-flight calls until none is left. */
+  pump(): void {
+    while (this.deliverOne());
+  }
+
+  private deliverOne(): boolean {
+    if (this.inFlight.length === 0) return false;
+    const i = this.rng.below(this.inFlight.length);
+    const { clientId, send } = this.inFlight[i]!;
+    this.inFlight.splice(i, 1);
+    const [num, den] = this.dropRatio;
+    const respond = (ok: boolean, reply: Payload) =>
+      this.stepClerk(clientId, { kind: 'response', to: send.to, method: send.method, args: send.args, tag: send.tag, ok, reply });
+    if (this.unreliable && this.rng.chance(num, den)) {
+      respond(false, undefined);
+      return true;
+    }
+    this.serverCount++;
+    const r = this.server.step(this.serverState, { kind: 'request', reqId: 1, method: send.method, args: send.args }, this.ctx);
+    this.serverState = r.state;
+    const reply = r.outputs.find((o) => o.kind === 'reply');
+    if (!reply || reply.kind !== 'reply') throw new Error(`server left ${send.method} unanswered`);
+    if (this.unreliable && this.rng.chance(num, den)) respond(false, undefined);
+    else respond(true, reply.reply);
+    return true;
+  }
+
+  private stepClerk(clientId: number, input: Parameters<typeof kvClerk.step>[1]): void {
+    const s = this.clerks.get(clientId);
+    if (!s) throw new Error(`no clerk ${clientId}`);
+    const r = kvClerk.step(s, input, this.ctx);
+    this.clerks.set(clientId, r.state);
+    for (const o of r.outputs) {
+      if (o.kind === 'send') {
+        this.rpcCount++;
+        this.inFlight.push({ clientId, send: o });
+      } else if (o.kind === 'return') this.returned.set(o.callId, o.value);
+    }
+  }
+}
+
+// ---- workloads shared by the protocol's tests and the known-bug tests ---------------------
+
+export const MiB = 1 << 20;
+
+/** A value of `n` letters (random ones, like the Go test's randValue, but cheap to build). */
+export function bigValue(n: number, seed: number): string {
+  const rng = new Prng(seed);
+  const chunk = Array.from({ length: 4096 }, () => String.fromCharCode(97 + rng.below(26))).join('');
+  return chunk.repeat(Math.ceil(n / chunk.length)).slice(0, n);
+}
+
+const token = (c: number, j: number) => `x ${c} ${j} y`;
+
+/** TestUnreliableOneKey2's checks on the old values each Append returned and the final value. */
+export function checkOneKeyAppends(nClients: number, nAppends: number, oldValues: Payload[][], final: string): string[] {
+  const bad: string[] = [];
+  for (let c = 0; c < nClients; c++) {
+    let last = -1;
+    for (let j = 0; j < nAppends; j++) {
+      const at = final.indexOf(token(c, j));
+      if (at < 0 || final.indexOf(token(c, j), at + 1) >= 0) bad.push(`${token(c, j)} appears ${at < 0 ? 'never' : 'twice'}`);
+      if (at <= last) bad.push(`${token(c, j)} out of order`);
+      last = at;
+      const old = oldValues[c]![j] as string;
+      if (old.includes(token(c, j))) bad.push(`Append ${token(c, j)} returned a value containing itself`);
+      if (j > 0 && !old.includes(token(c, j - 1))) bad.push(`Append ${token(c, j)} returned a value without ${token(c, j - 1)}`);
+      if (!final.startsWith(old)) bad.push(`Append ${token(c, j)} returned a value that is not a prefix of the final one`);
+    }
+  }
+  return bad;
+}
+
+/**
+ * TestUnreliableOneKey2 in miniature: a main clerk Puts "k" = "", then
+ * `nClients` clerks each Append `nAppends` tokens concurrently; returns every
+ * violation of exactly-once and of the Append return values.
+ */
+export function runOneKeyAppends(world: KvWorld, nClients = 5, nAppends = 10): string[] {
+  world.addClerk(100);
+  world.op(100, 'put', { key: 'k', value: '' });
+  const plans = Array.from({ length: nClients }, (_, c) => {
+    world.addClerk(c);
+    const calls: KvCall[] = Array.from({ length: nAppends }, (_, j) => ({ method: 'append', args: { key: 'k', value: token(c, j) } }));
+    return { clientId: c, calls };
+  });
+  const oldValues = world.runClients(plans);
+  return checkOneKeyAppends(nClients, nAppends, oldValues, world.op(100, 'get', { key: 'k' }) as string);
+}
+
+/** TestMemGet2 (unreliable): Put 10 MiB, Get it from two clerks, Put "0"; the bytes retained afterwards. */
+export function memGetRetainedBytes(server: NodeDef<KvServerState, KvServerConfig> = kvServer): number {
+  const w = new KvWorld({ seed: 3, unreliable: true, server });
+  w.addClerk(0);
+  w.addClerk(1);
+  const v = bigValue(10 * MiB, 1);
+  w.op(0, 'put', { key: 'k', value: v });
+  if ((w.op(0, 'get', { key: 'k' }) as string) !== v) throw new Error('Get returned a wrong value');
+  if ((w.op(1, 'get', { key: 'k' }) as string) !== v) throw new Error('Get returned a wrong value');
+  w.op(0, 'put', { key: 'k', value: '0' });
+  return retainedBytes(w.serverState);
+}
+
+const noCtx: StepContext = { nowUs: 0, rng: new Prng(1), fs: undefined };
+
+/**
+ * TestMemGetManyClients / TestMemPutManyClients, straight into the server's
+ * step (no clerks, no network): growth of the retained bytes per client when
+ * `clients` clients each do one Get of key "0" (or one Put of `putValue` to "k").
+ */
+export function manyClientsBytesPerClient(
+  kind: 'get' | 'put',
+  server: NodeDef<KvServerState, KvServerConfig> = kvServer,
+  clients = 100_000,
+  putValue = bigValue(1000, 5),
+): number {
+  let s = server.init(null, { state: new Uint8Array(), snapshot: new Uint8Array() }, noCtx).state;
+  const step = (method: string, args: Payload) => {
+    s = server.step(s, { kind: 'request', reqId: 0, method, args }, noCtx).state;
+  };
+  step(KvPut, { clientId: 0, seq: 1, key: '0', value: '' });
+  const before = retainedBytes(s);
+  for (let c = 1; c <= clients; c++) {
+    if (kind === 'get') step(KvGet, { clientId: c, seq: 1, key: '0' });
+    else step(KvPut, { clientId: c, seq: 1, key: 'k', value: putValue });
+  }
+  return (retainedBytes(s) - before) / clients;
+}
