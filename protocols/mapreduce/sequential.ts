@@ -7,7 +7,7 @@ import type { FileView } from '../../sim/node.ts';
 import { Prng } from '../../sim/prng.ts';
 import type { AppContext, MrApp } from './apps.ts';
 import { compareUtf8 } from './ihash.ts';
-import type { KeyValue } from './types.ts';
+import { groupInto, sortedGroups } from './worker.ts';
 
 export interface InputFile {
   readonly name: string;
@@ -26,23 +26,18 @@ function referenceContext(callIndex: number, rng: Prng): AppContext {
  */
 export function runSequential(app: MrApp, inputs: readonly InputFile[]): string {
   const rng = new Prng(0);
-  const kvs: KeyValue[] = [];
+  const byKey = new Map<string, string[]>();
   inputs.forEach((file, i) => {
     const outcome = app.map(file.name, file.contents, referenceContext(i, rng));
     if (outcome.kind === 'crash') throw new Error(`${app.name} crashed in the sequential reference`);
-    for (const kv of outcome.result) kvs.push(kv);
+    groupInto(byKey, outcome.result);
   });
-  kvs.sort((a, b) => compareUtf8(a[0], b[0]));
   const lines: string[] = [];
-  let call = 0;
-  for (let i = 0; i < kvs.length; ) {
-    const key = kvs[i]![0];
-    const values: string[] = [];
-    for (; i < kvs.length && kvs[i]![0] === key; i++) values.push(kvs[i]![1]);
-    const outcome = app.reduce(key, values, referenceContext(call++, rng));
+  sortedGroups(byKey).forEach(({ key, values }, call) => {
+    const outcome = app.reduce(key, values, referenceContext(call, rng));
     if (outcome.kind === 'crash') throw new Error(`${app.name} crashed in the sequential reference`);
     lines.push(`${key} ${outcome.result}\n`);
-  }
+  });
   return lines.join('');
 }
 

@@ -150,9 +150,9 @@ function finishMap(r: Run, phase: Extract<WorkerPhase, { kind: 'mapping' }>): Wo
 
 // ---- reduce ------------------------------------------------------------------------------
 
-/** The pairs of reduce partition `task` sorted by key and grouped, or why they cannot be read. */
+/** The pairs of reduce partition `task` grouped by key, keys sorted, or why they cannot be read. */
 export function readPartition(fs: FileView, task: number, nMap: number): ReduceGroup[] | string {
-  const kvs: KeyValue[] = [];
+  const byKey = new Map<string, string[]>();
   for (let x = 0; x < nMap; x++) {
     const name = intermediateName(x, task);
     const text = fs.read(name);
@@ -164,17 +164,24 @@ export function readPartition(fs: FileView, task: number, nMap: number): ReduceG
       return `corrupt ${name}`;
     }
     if (!Array.isArray(pairs)) return `corrupt ${name}`;
-    for (const kv of pairs as KeyValue[]) kvs.push(kv);
+    groupInto(byKey, pairs as KeyValue[]);
   }
-  kvs.sort((a, b) => compareUtf8(a[0], b[0]));
-  const groups: ReduceGroup[] = [];
-  for (let i = 0; i < kvs.length; ) {
-    const key = kvs[i]![0];
-    const values: string[] = [];
-    for (; i < kvs.length && kvs[i]![0] === key; i++) values.push(kvs[i]![1]);
-    groups.push({ key, values });
+  return sortedGroups(byKey);
+}
+
+/** Adds pairs to their key's list of values, in order of arrival. */
+export function groupInto(byKey: Map<string, string[]>, kvs: readonly KeyValue[]): void {
+  for (const [key, value] of kvs) {
+    const values = byKey.get(key);
+    if (values) values.push(value);
+    else byKey.set(key, [value]);
   }
-  return groups;
+}
+
+/** Groups in bytewise key order (sorting the distinct keys only, not every pair). */
+export function sortedGroups(byKey: Map<string, string[]>): ReduceGroup[] {
+  const keys = [...byKey.keys()].sort(compareUtf8);
+  return keys.map((key) => ({ key, values: byKey.get(key)! }));
 }
 
 function startReduce(r: Run, task: number, nMap: number): WorkerState {
