@@ -161,7 +161,14 @@ export class PartitionSearch<S, I, O> {
       if ((e & 1) === 0) {
         const op = e >> 1;
         let nextState = memo.get(stateId, op);
-        if (nextState === UNKNOWN_STEP) nextState = this.stepModel(stateId, op);
+        if (nextState === UNKNOWN_STEP) {
+          nextState = this.stepModel(stateId, op);
+          // A model step may be slow: look at the clock after each (the memo keeps its answer).
+          if (watchClock && performance.now() > deadlineMs) {
+            steps--;
+            break;
+          }
+        }
         if (nextState !== ILLEGAL_STEP && (deferrable[op] === 0 || this.worthTrying(nextState !== stateId, twin[op]!))) {
           const w = op >>> 5;
           const bit = 1 << (op & 31);

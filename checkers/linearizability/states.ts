@@ -8,9 +8,9 @@ import type { Model } from './types.ts';
 export class StateTable<S> {
   /** id → state. */
   readonly states: S[] = [];
-  /** Primitive states of a model without `equal`. */
+  /** Primitive states (but strings) of a model without `equal`. */
   private readonly byValue = new Map<unknown, number>();
-  /** Open addressing over (hash, id + 1) pairs, for models with `hash`. */
+  /** Open addressing over (hash, id + 1) pairs, for models with `hash` and for strings. */
   private table = new Int32Array(2 * 1024);
   private mask = 1023;
   private readonly equal: (a: S, b: S) => boolean;
@@ -21,6 +21,7 @@ export class StateTable<S> {
 
   intern(state: S): number {
     const { hash } = this.model;
+    if (this.model.equal === undefined && typeof state === 'string') return this.internHashed(state, stringHash(state), Object.is);
     if (this.model.equal === undefined && (typeof state !== 'object' || state === null)) {
       let id = this.byValue.get(state);
       if (id === undefined) {
@@ -33,12 +34,15 @@ export class StateTable<S> {
       for (let id = 0; id < this.states.length; id++) if (this.equal(this.states[id] as S, state)) return id;
       return this.add(state);
     }
-    const h = hash(state) | 0;
+    return this.internHashed(state, hash(state) | 0, this.equal);
+  }
+
+  private internHashed(state: S, h: number, equal: (a: S, b: S) => boolean): number {
     let slot = mix(h) & this.mask;
     for (;;) {
       const id = this.table[2 * slot + 1]! - 1;
       if (id < 0) break;
-      if (this.table[2 * slot] === h && this.equal(this.states[id] as S, state)) return id;
+      if (this.table[2 * slot] === h && equal(this.states[id] as S, state)) return id;
       slot = (slot + 1) & this.mask;
     }
     const id = this.add(state);
@@ -66,6 +70,13 @@ export class StateTable<S> {
       this.table[2 * slot + 1] = old[s + 1]!;
     }
   }
+}
+
+/** FNV-1a over UTF-16 code units. */
+function stringHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 function mix(h: number): number {
