@@ -99,7 +99,12 @@ export function formatSecondsTenths(nowUs: number): string {
   return `${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
 
-/** Go's nparallel(phase): a marker for the whole call, the count of markers seen (own included), 1 s. */
+/**
+ * Go's nparallel(phase): a marker for the whole call, the count of markers
+ * seen (own included), 1 s. Go skips markers of dead pids; a simulated app
+ * cannot see other processes, so a killed worker's marker still counts (the
+ * timing tests kill no worker).
+ */
 function nparallel(phase: string, ctx: AppContext): { count: number; atStart: FsEffect[]; atEnd: FsEffect[] } {
   const prefix = `mr-worker-${phase}-`;
   const mine = `${prefix}${ctx.pid}`;

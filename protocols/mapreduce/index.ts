@@ -13,6 +13,6 @@ export {
   type CoordinatorState,
   type TaskRecord,
 } from './coordinator.ts';
-export { mrWorker, readPartition, workTimer, pollTimer, type WorkerState, type WorkerPhase, type ReduceGroup } from './worker.ts';
+export { mrWorker, readPartition, groupInto, sortedGroups, workTimer, pollTimer, type WorkerState, type WorkerPhase, type ReduceGroup } from './worker.ts';
 export { runSequential, sortedNonEmptyLines, sortedOutputs, type InputFile } from './sequential.ts';
 export { describeMr } from './describe.ts';
