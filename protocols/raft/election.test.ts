@@ -118,6 +118,23 @@ describe('raft election', () => {
     expect(c.nCommitted(2).command).toBe(102);
   });
 
+  it('reports its self-vote, its leadership, its appends and its commits as facts', () => {
+    const c = new RaftCluster(3, { seed: 3 });
+    c.fire(1, 'election');
+    c.pump();
+    c.one('x', 3);
+    const mine = c.facts.filter((f) => f.node === 1).map((f) => f.fact);
+    expect(mine).toEqual([
+      { type: 'boot', term: 0, votedFor: null, snapshotIndex: 0, lastIndex: 0 },
+      { type: 'vote', term: 1, for: 1 },
+      { type: 'leader', term: 1, lastIndex: 0 },
+      { type: 'log', from: 1, entries: [{ term: 1, cmd: 'x' }] },
+      { type: 'commit', index: 1 },
+    ]);
+    const follower = c.facts.filter((f) => f.node === 0).map((f) => f.fact.type);
+    expect(follower).toEqual(['boot', 'vote', 'log', 'commit']);
+  });
+
   it('a candidate that hears of a newer term steps down', () => {
     const p = new RaftProbe({ me: 0, peers: 3 });
     p.fire('election');

@@ -51,6 +51,9 @@ import {
 
 export * from './types.ts';
 export { describeRaft } from './describe.ts';
+export { RaftLogError } from './log.ts';
+/** Building blocks for part overrides (scenarios/bugs/raft.ts). */
+export { commitTo, majorityMatchIndex } from './replication.ts';
 
 /** The parts of a correct Raft peer. */
 export const raftParts: RaftParts = Object.freeze({

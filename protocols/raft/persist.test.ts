@@ -55,6 +55,17 @@ describe('raft persistence', () => {
     expect(p.facts.filter((f) => f.type === 'vote')).toEqual([{ type: 'vote', term: 5, for: 1 }]);
   });
 
+  it('persists a vote granted in a term it already knew (no term change to ride on)', () => {
+    const p = new RaftProbe({ me: 0, peers: 3 });
+    p.request(RPC.appendEntries, { term: 5, leaderId: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0 });
+    expect(decodeState(p.persisted.state)).toMatchObject({ currentTerm: 5, votedFor: null });
+    const vote = p.step({ kind: 'request', reqId: 1, method: RPC.requestVote, args: { term: 5, candidateId: 2, lastLogIndex: 0, lastLogTerm: 0 } });
+    expect(vote[0]!.kind).toBe('persist');
+    expect(decodeState(p.persisted.state)).toMatchObject({ currentTerm: 5, votedFor: 2 });
+    p.restart();
+    expect((p.request(RPC.requestVote, { term: 5, candidateId: 1, lastLogIndex: 0, lastLogTerm: 0 }) as RequestVoteReply).voteGranted).toBe(false);
+  });
+
   it('puts the persist first in any step that changes durable state, before its reply and sends', () => {
     const p = new RaftProbe({ me: 0, peers: 3 });
     const vote = p.step({ kind: 'request', reqId: 1, method: RPC.requestVote, args: { term: 2, candidateId: 1, lastLogIndex: 0, lastLogTerm: 0 } });

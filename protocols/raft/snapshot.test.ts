@@ -108,6 +108,17 @@ describe('raft snapshots: InstallSnapshot', () => {
     expect(p.st.log.base).toBe(5);
   });
 
+  it('a snapshot at or below the commit point changes nothing, even if it is beyond the log\'s own snapshot', () => {
+    const p = new RaftProbe({ me: 1, peers: 3 });
+    const es: Entry[] = Array.from({ length: 12 }, (_, k) => ({ term: 1, cmd: (k + 1) * 10 }));
+    p.request(RPC.appendEntries, { term: 1, leaderId: 0, prevLogIndex: 0, prevLogTerm: 0, entries: es, leaderCommit: 12 });
+    const persisted = p.persisted;
+    expect(p.request(RPC.installSnapshot, { term: 1, leaderId: 0, lastIncludedIndex: 10, lastIncludedTerm: 1, data: blob(10) })).toEqual({ term: 1 });
+    expect([p.st.log.base, p.st.commitIndex, p.st.lastApplied]).toEqual([0, 12, 12]);
+    expect(applied(p.applies)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(p.persisted).toBe(persisted);
+  });
+
   it('a follower accepts AppendEntries that reach back into its snapshot', () => {
     const p = new RaftProbe({ me: 1, peers: 3 });
     p.request(RPC.installSnapshot, { term: 2, leaderId: 0, lastIncludedIndex: 10, lastIncludedTerm: 2, data: blob(10) });
