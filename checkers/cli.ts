@@ -49,6 +49,11 @@ function count(text: string, flag: string): number {
   return n;
 }
 
+function oneOf(value: string, allowed: readonly string[], what: string): string {
+  if (!allowed.includes(value)) throw new InputError(`unknown ${what} "${value}": expected one of ${allowed.join(', ')}`);
+  return value;
+}
+
 function parseArgs(args: readonly string[]): Flags {
   const flags: Flags = { files: [], budgetMs: BUDGET_MS_DEFAULT, explain: false, help: false };
   for (let i = 0; i < args.length; i++) {
@@ -61,8 +66,8 @@ function parseArgs(args: readonly string[]): Flags {
       if (!(VALUE_FLAGS as readonly string[]).includes(name)) throw new InputError(`unknown flag ${name}`);
       const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
       if (value === undefined) throw new InputError(`${name} expects a value`);
-      if (name === '--format') flags.format = value;
-      else if (name === '--model') flags.model = value;
+      if (name === '--format') flags.format = oneOf(value, FORMATS, 'format');
+      else if (name === '--model') flags.model = oneOf(value, Object.keys(MODELS), 'model');
       else if (name === '--budget-ms') flags.budgetMs = count(value, name);
       else if (name === '--budget-steps') flags.budgetSteps = count(value, name);
       else flags.html = value;

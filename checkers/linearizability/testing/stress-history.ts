@@ -21,7 +21,7 @@ export interface StressOptions {
 
 type KvOp = Omit<Operation<KvInput, KvOutput>, 'clientId'>;
 
-/** Time per key: keys run one after another, except the illegal key, which spans them all. */
+/** Time per key: expensive keys run one after another; the cheap key starts halfway and runs to the end. */
 const KEY_SPAN = 1000;
 
 /**
@@ -47,14 +47,14 @@ function expensiveKey(key: string, count: number, group: number, t0: number): Kv
   return ops;
 }
 
-/** A sequential key spread over the whole history; when `illegal`, its last read returns a value overwritten before. */
-function cheapKey(key: string, count: number, span: number, illegal: boolean): KvOp[] {
+/** A sequential key spread over [t0, t0 + span); when `illegal`, its last read returns a value overwritten before. */
+function cheapKey(key: string, count: number, t0: number, span: number, illegal: boolean): KvOp[] {
   const ops: KvOp[] = [];
   const gap = Math.floor(span / count);
   let value = '';
   let previous = '';
   for (let i = 0; i < count; i++) {
-    const t = 5 + i * gap;
+    const t = t0 + i * gap;
     if (i % 2 === 0) {
       previous = value;
       value = `${key}:${i}`;
@@ -92,7 +92,8 @@ export function stressHistory(options: StressOptions = {}): Operation<KvInput, K
   let slot = 0;
   for (let k = 0; k < keys; k++) {
     const key = String(k);
-    if (k === cheap) ops.push(...cheapKey(key, operations - perKey * (keys - 1), KEY_SPAN * (keys - 1), illegal));
+    const half = KEY_SPAN * Math.floor((keys - 1) / 2);
+    if (k === cheap) ops.push(...cheapKey(key, operations - perKey * (keys - 1), half + 5, KEY_SPAN * (keys - 1) - half, illegal));
     else ops.push(...expensiveKey(key, perKey, groupSize, KEY_SPAN * slot++));
   }
   return assignClients(ops, clients);
