@@ -86,7 +86,8 @@ export class PartitionSearch<S, I, O> {
       ops.forEach((op, i) => {
         if (op.return !== Infinity || op.output !== undefined) return;
         this.deferrable[i] = 1;
-        const key = JSON.stringify(op.input);
+        const key = plainDataKey(op.input);
+        if (key === undefined) return;
         this.twin[i] = lastWithInput.get(key) ?? -1;
         lastWithInput.set(key, i);
       });
@@ -287,6 +288,23 @@ export class PartitionSearch<S, I, O> {
   get visitedCount(): number {
     return this.visited.size;
   }
+}
+
+/**
+ * A string equal for equal plain data (null, booleans, finite numbers,
+ * strings, arrays and plain objects of them), or undefined for anything else,
+ * which JSON would not tell apart faithfully.
+ */
+export function plainDataKey(value: unknown): string | undefined {
+  const plain = (x: unknown): boolean => {
+    if (x === null || typeof x === 'string' || typeof x === 'boolean') return true;
+    if (typeof x === 'number') return Number.isFinite(x) && !Object.is(x, -0);
+    if (Array.isArray(x)) return x.every(plain);
+    if (typeof x !== 'object') return false;
+    const proto = Object.getPrototypeOf(x);
+    return (proto === Object.prototype || proto === null) && Object.values(x).every(plain);
+  };
+  return plain(value) ? JSON.stringify(value) : undefined;
 }
 
 /** The output of splitmix32 for counter value x: distinct, well-mixed words per counter. */
