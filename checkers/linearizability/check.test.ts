@@ -5,6 +5,9 @@ import {
   checkOperations,
   etcdModel,
   kvModel,
+  kvModelUnpartitioned,
+  type KvInput,
+  type KvOutput,
   operationsFromEvents,
   registerModel,
   setModel,
@@ -300,6 +303,40 @@ describe('agreement with a brute-force checker on random small histories', () =>
     );
     expect(disagreements).toBe(0);
     // The generator exercises both verdicts.
+    expect(illegal).toBeGreaterThan(100);
+  });
+
+  const kvHistory = fc
+    .array(
+      fc.record({
+        interval,
+        op: fc.constantFrom<0 | 1 | 2 | 3>(0, 0, 1, 2, 3),
+        key: fc.constantFrom('a', 'b'),
+        value: fc.constantFrom('x', 'y', 'xy', ''),
+        unknown: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 7 },
+    )
+    .map((rows) =>
+      rows.map(({ interval: { call, length, open }, op, key, value, unknown }, clientId): Operation<KvInput, KvOutput> => ({
+        clientId,
+        input: { op, key, value: op === 0 ? '' : value.slice(0, 1) },
+        call,
+        return: open ? Infinity : call + length,
+        output: open || unknown ? undefined : { value: op === 0 || op === 3 ? value : '' },
+      })),
+    );
+
+  it('gives the same verdict as trying every order (kv, partitioned and not)', () => {
+    let illegal = 0;
+    fc.assert(
+      fc.property(kvHistory, (ops) => {
+        const expected = linearizableByBruteForce(kvModelUnpartitioned, ops) ? 'ok' : 'illegal';
+        if (expected === 'illegal') illegal++;
+        return checkOperations(kvModel, ops).verdict === expected && checkOperations(kvModelUnpartitioned, ops).verdict === expected;
+      }),
+      { numRuns: 1500, seed: 7 },
+    );
     expect(illegal).toBeGreaterThan(100);
   });
 });

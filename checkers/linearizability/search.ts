@@ -18,6 +18,14 @@
  * any completion that places it there can place it last instead. And of two
  * deferrable operations with equal inputs, the later is tried only once the
  * earlier is placed: swapping two such operations changes nothing.
+ *
+ * Read-only operations (the model says they never change the state) are
+ * placed greedily: one that is legal where the search stands is linearized
+ * there and no alternative is tried, because any completion that places it
+ * later can place it here instead. So when that branch fails (or was
+ * visited before), the search backtracks past the current configuration.
+ * Each new configuration is scanned twice: first for such a read (phase 0),
+ * then for every candidate (phase 1).
  */
 import { VisitedSet } from './cache.ts';
 import { ILLEGAL_STEP, StateTable, TransitionMemo, UNKNOWN_STEP } from './states.ts';
@@ -46,6 +54,10 @@ export class PartitionSearch<S, I, O> {
   private readonly deferrable: Uint8Array;
   /** For a deferrable operation, the previous deferrable operation with an equal input, else -1. */
   private readonly twin: Int32Array;
+  /** 1 for operations the model calls read-only. */
+  private readonly readOnly: Uint8Array;
+  /** A pseudo return entry: reaching it means "backtrack once more". */
+  private readonly backtrack: number;
   /** Per-operation random words; the linearized set's hash is the xor over its members. */
   private readonly zobristLo: Int32Array;
   private readonly zobristHi: Int32Array;
@@ -56,8 +68,12 @@ export class PartitionSearch<S, I, O> {
   /** Linearized operations, in order, and the state id before each. */
   private readonly stackOp: Int32Array;
   private readonly stackState: Int32Array;
+  /** 1 where the linearized operation was placed greedily (read-only): undoing it undoes its configuration too. */
+  private readonly stackGreedy: Uint8Array;
   private depth = 0;
   private entry: number;
+  /** 0: looking for a legal read-only candidate; 1: trying every candidate. */
+  private phase = 0;
   private stateId: number;
   private setLo = 0;
   private setHi = 0;
@@ -76,8 +92,10 @@ export class PartitionSearch<S, I, O> {
     this.outputs = ops.map((op) => op.output);
     this.head = 2 * n;
     this.tail = 2 * n + 1;
-    this.next = new Int32Array(2 * n + 2);
-    this.prev = new Int32Array(2 * n + 2);
+    this.backtrack = 2 * n + 3;
+    this.next = new Int32Array(2 * n + 4);
+    this.prev = new Int32Array(2 * n + 4);
+    this.readOnly = Uint8Array.from(ops, (op) => (model.readOnly?.(op.input, op.output) ? 1 : 0));
     this.returnRank = new Int32Array(n);
     this.deferrable = new Uint8Array(n);
     this.twin = new Int32Array(n).fill(-1);
@@ -107,6 +125,7 @@ export class PartitionSearch<S, I, O> {
     this.stateId = this.table.intern(model.init());
     this.stackOp = new Int32Array(n);
     this.stackState = new Int32Array(n);
+    this.stackGreedy = new Uint8Array(n);
     this.best = new Int32Array(n);
     this.entry = this.next[this.head]!;
     if (n === 0) this.status = OK;
@@ -145,9 +164,11 @@ export class PartitionSearch<S, I, O> {
    */
   run(maxSteps: number, deadlineMs: number): SearchStatus {
     if (this.status !== RUNNING) return this.status;
-    const { next, prev, head, tail, bits, visited, memo, zobristLo, zobristHi, stackOp, stackState, best, deferrable, twin } = this;
+    const { next, prev, head, tail, backtrack, bits, visited, memo, zobristLo, zobristHi, stackOp, stackState, stackGreedy, best, deferrable, twin, readOnly } =
+      this;
     const watchClock = deadlineMs !== Infinity;
     let e = this.entry;
+    let phase = this.phase;
     let stateId = this.stateId;
     let depth = this.depth;
     let setLo = this.setLo;
@@ -161,6 +182,10 @@ export class PartitionSearch<S, I, O> {
       if (watchClock && (steps & 255) === 0 && performance.now() > deadlineMs) break;
       if ((e & 1) === 0) {
         const op = e >> 1;
+        if (phase === 0 && readOnly[op] === 0) {
+          e = next[e]!;
+          continue;
+        }
         let nextState = memo.get(stateId, op);
         if (nextState === UNKNOWN_STEP) {
           nextState = this.stepModel(stateId, op);
@@ -176,9 +201,11 @@ export class PartitionSearch<S, I, O> {
           bits[w]! |= bit;
           const lo = setLo ^ zobristLo[op]!;
           const hi = setHi ^ zobristHi[op]!;
+          const greedy = readOnly[op] === 1 && nextState === stateId ? 1 : 0;
           if (visited.add(lo, hi, nextState, bits)) {
             stackOp[depth] = op;
             stackState[depth] = stateId;
+            stackGreedy[depth] = greedy;
             depth++;
             const r = e | 1;
             let p = prev[e]!;
@@ -198,6 +225,7 @@ export class PartitionSearch<S, I, O> {
               bestSame = depth;
             }
             e = next[head]!;
+            phase = 0;
             if (e === tail) {
               status = OK;
               break;
@@ -205,12 +233,21 @@ export class PartitionSearch<S, I, O> {
             continue;
           }
           bits[w]! &= ~bit;
+          if (greedy === 1) {
+            e = backtrack; // visited before, so failed: so does this configuration
+            continue;
+          }
         }
         e = next[e]!;
       } else {
         if (e === tail) {
           status = OK; // only deferrable operations are left
           break;
+        }
+        if (phase === 0 && e !== backtrack) {
+          phase = 1; // no read-only candidate is legal here: try them all
+          e = next[head]!;
+          continue;
         }
         if (depth === 0) {
           status = ILLEGAL;
@@ -229,10 +266,12 @@ export class PartitionSearch<S, I, O> {
         prev[next[r]!] = r;
         next[prev[c]!] = c;
         prev[next[c]!] = c;
-        e = next[c]!;
+        e = stackGreedy[depth] === 1 ? backtrack : next[c]!;
+        phase = 1;
       }
     }
     this.entry = e;
+    this.phase = phase;
     this.stateId = stateId;
     this.depth = depth;
     this.setLo = setLo;

@@ -60,6 +60,12 @@ export interface ModelExtras<S, I, O> {
    * it changes nothing — a large saving on histories with many timeouts.
    */
   readonly unknownOutcomeLegal?: boolean;
+  /**
+   * True for an operation that never changes the state wherever it is legal
+   * (a read, a failed compare-and-set). The search then places it as soon as
+   * it is legal and tries no alternative. A wrong answer makes verdicts wrong.
+   */
+  readOnly?(input: I, output: O | undefined): boolean;
 }
 
 /**

@@ -25,6 +25,7 @@ export type EtcdState = number | null;
 export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   name: 'etcd',
   unknownOutcomeLegal: true,
+  readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output !== undefined && !output.ok),
   init: () => null,
   step(state, input, output) {
     switch (input.f) {

@@ -47,6 +47,7 @@ export function describeKvOperation(input: KvInput, output: KvOutput | undefined
 export const kvModel: Model<string, KvInput, KvOutput> = {
   name: 'kv',
   unknownOutcomeLegal: true,
+  readOnly: (input) => input.op === 0,
   init: () => '',
   step: stepKey,
   partition: (input) => input.key,
@@ -103,6 +104,7 @@ function sameEntries(a: KvStore, b: KvStore): boolean {
 export const kvModelUnpartitioned: Model<KvStore, KvInput, KvOutput> = {
   name: 'kv-unpartitioned',
   unknownOutcomeLegal: true,
+  readOnly: (input) => input.op === 0,
   init: () => ({ slots: { slotOf: new Map(), keys: [] }, values: [], hash: 0 }),
   step(store, input, output) {
     const slot = slotFor(store.slots, input.key);

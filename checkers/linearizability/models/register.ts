@@ -11,6 +11,7 @@ export function registerModel(initial = 0): Model<number, RegisterInput, Registe
   return {
     name: 'register',
     unknownOutcomeLegal: true,
+    readOnly: (input) => input.op === 'get',
     init: () => initial,
     step(value, input, output) {
       if (input.op === 'put') return input.value;

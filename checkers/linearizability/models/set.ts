@@ -20,6 +20,7 @@ function sameMembers(state: readonly number[], values: readonly number[]): boole
 export const setModel: Model<readonly number[], SetInput, SetOutput> = {
   name: 'set',
   unknownOutcomeLegal: true,
+  readOnly: (input) => input.op === 'read',
   init: () => [],
   step(state, input, output) {
     if (input.op === 'add') {
