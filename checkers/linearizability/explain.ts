@@ -6,13 +6,13 @@
 import { determinize } from './determinize.ts';
 import type { AnyModel, CheckResult, Model, Operation, PartitionResult } from './types.ts';
 
-export interface Describer<I, O> {
+export interface Describer {
   operation(index: number): string;
   state(state: unknown): string;
 }
 
 /** One-line descriptions of operations and states, from the model's describe* or JSON. */
-export function describer<S, I, O>(model: AnyModel<S, I, O>, operations: readonly Operation<I, O>[]): Describer<I, O> {
+export function describer<S, I, O>(model: AnyModel<S, I, O>, operations: readonly Operation<I, O>[]): Describer {
   const describeOperation = model.describeOperation?.bind(model) ?? ((input: I, output: O | undefined) => `${JSON.stringify(input)} → ${output === undefined ? '?' : JSON.stringify(output)}`);
   const describeState = (model.nondeterministic ? determinize(model) : model).describeState ?? ((s: unknown) => JSON.stringify(s));
   return {
@@ -42,7 +42,7 @@ function explainIllegal<S, I, O>(
   model: AnyModel<S, I, O>,
   operations: readonly Operation<I, O>[],
   part: PartitionResult,
-  describe: Describer<I, O>,
+  describe: Describer,
 ): string[] {
   const name = part.key === '' ? 'the history' : `partition ${JSON.stringify(part.key)}`;
   const states = statesAlong(model, operations, part.linearization);
