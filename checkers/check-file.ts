@@ -56,7 +56,9 @@ export function loadHistory(file: string, options: { format?: string; model?: st
     throw new InputError(`unknown model "${options.model}": expected one of ${Object.keys(MODELS).join(', ')}`);
   }
   const text = readText(file);
-  const format = (options.format as HistoryFormat | undefined) ?? detectFormat(text, file);
+  // An empty file is an empty history, whatever its name says: linearizable under any model.
+  const empty = text.trim() === '';
+  const format = (options.format as HistoryFormat | undefined) ?? detectFormat(text, file) ?? (empty ? 'simlab' : undefined);
   if (format === undefined) throw new InputError(`${file}: cannot tell the format; give --format ${FORMATS.join('|')}`);
   let parsed;
   try {
@@ -65,7 +67,7 @@ export function loadHistory(file: string, options: { format?: string; model?: st
     if (error instanceof HistoryFormatError) throw new InputError(error.message);
     throw error;
   }
-  const modelName = options.model ?? parsed.model ?? DEFAULT_MODEL[format];
+  const modelName = options.model ?? parsed.model ?? DEFAULT_MODEL[format] ?? (empty ? 'kv' : undefined);
   if (modelName === undefined) throw new InputError(`${file}: no model named; give --model or a header line {"simlab-history":1,"model":"…"}`);
   const entry = MODELS[modelName];
   if (entry === undefined) throw new InputError(`${file}: unknown model "${modelName}": expected one of ${Object.keys(MODELS).join(', ')}`);

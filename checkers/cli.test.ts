@@ -94,6 +94,20 @@ describe('simlab check', () => {
     expect((await run(headerless, '--model', 'kv')).code).toBe(0);
   });
 
+  it('checks an empty file as an empty history (ok), whatever its name', async () => {
+    const { code, out } = await run(file('empty.log', ''), file('empty', '\n'));
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/empty\.log: ok, 0 ops, 0 partitions/);
+    expect(out[1]).toMatch(/empty: ok, 0 ops, 0 partitions/);
+  });
+
+  it('writes one report per file into a folder when given several files', async () => {
+    const folder = path.join(dir, 'reports');
+    expect((await run(okFile, badFile, '--html', folder)).code).toBe(1);
+    expect(readFileSync(path.join(folder, 'ok.jsonl.html'), 'utf8')).toContain('<span class="verdict-ok">ok</span>');
+    expect(readFileSync(path.join(folder, 'bad.jsonl.html'), 'utf8')).toContain('<span class="verdict-illegal">illegal</span>');
+  });
+
   it('prints its usage on --help', async () => {
     const { code, out } = await run('--help');
     expect(code).toBe(0);
