@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkOperations, kvModel } from './index.ts';
+import { randomKvHistory } from './testing/random-kv-history.ts';
 import { stressHistory } from './testing/stress-history.ts';
 
 describe('synthetic stress history: 50 clients, 2,000 operations, 10 keys', () => {
@@ -33,5 +34,19 @@ describe('synthetic stress history: 50 clients, 2,000 operations, 10 keys', () =
   it('makes the other keys linearizable (shown with a smaller burst), and the bad key alone illegal', () => {
     expect(checkOperations(kvModel, stressHistory({ groupSize: 5, illegal: false })).verdict).toBe('ok');
     expect(checkOperations(kvModel, history.filter((op) => op.input.key === '9')).verdict).toBe('illegal');
+  });
+});
+
+describe('random linearizable-by-construction KV histories', () => {
+  it('are all ok, and each turns illegal when one read returns a value never written', () => {
+    const verdicts: string[] = [];
+    for (let seed = 1; seed <= 20; seed++) {
+      const history = randomKvHistory({ seed, clients: 10, operations: 300, keys: 3, durationMax: 10 });
+      verdicts.push(checkOperations(kvModel, history, { budgetSteps: 5_000_000 }).verdict);
+      const read = history.findIndex((op) => op.input.op === 0);
+      const broken = history.map((op, i) => (i === read ? { ...op, output: { value: 'never written' } } : op));
+      verdicts.push(checkOperations(kvModel, broken, { budgetSteps: 5_000_000 }).verdict);
+    }
+    expect(verdicts).toEqual(Array.from({ length: 20 }, () => ['ok', 'illegal']).flat());
   });
 });

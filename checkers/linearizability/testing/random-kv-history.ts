@@ -34,8 +34,7 @@ export function randomKvHistory(options: RandomKvOptions): Operation<KvInput, Kv
   }
   const store = new Map<string, string>();
   const outputs = new Map<object, KvOutput>();
-  for (const { op, at } of [...pending].sort((a, b) => a.at - b.at)) {
-    void at;
+  for (const { op } of [...pending].sort((a, b) => a.at - b.at)) {
     const old = store.get(op.input.key) ?? '';
     outputs.set(op, { value: op.input.op === 0 ? old : '' });
     if (op.input.op === 1) store.set(op.input.key, op.input.value);
