@@ -111,7 +111,7 @@ async function checkFile(file: string, flags: Flags, io: CheckIo): Promise<numbe
   return result.verdict === 'ok' ? 0 : result.verdict === 'illegal' ? 1 : 3;
 }
 
-/** Precedence when files disagree: input error, then illegal, then unknown, then ok. */
+/** Rank of each exit code (the index) when files disagree: input error, then illegal, then unknown, then ok. */
 const SEVERITY = [0, 2, 3, 1] as const;
 
 export async function checkCommand(args: string[], io: CheckIo): Promise<number> {
