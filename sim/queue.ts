@@ -76,6 +76,12 @@ export class EventQueue<T> {
     this.push(this.now, item);
   }
 
+  /** Moves the clock forward to `t` with nothing due before it (the caller checked peekTime() ≥ t). */
+  advanceTo(t: number): void {
+    if (t < this.now) throw new RangeError(`cannot move the clock back from ${this.now} to ${t}`);
+    this.now = t;
+  }
+
   /** Time of the next item, or Infinity when empty. */
   peekTime(): number {
     if (this.aHead < this.aLen) return this.time[this.active[this.aHead]!]!;
@@ -311,7 +317,7 @@ export class EventQueue<T> {
   }
 }
 
-function grow32(a: Int32Array): Int32Array {
+function grow32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;

@@ -1,0 +1,350 @@
+/**
+ * A host runs one incarnation of a node: it feeds inputs to the node's pure
+ * step and applies the outputs. Ordering duty (from the output type): every
+ * `persist` of a step is applied before anything else of that step, so no
+ * message or reply leaves before the state it depends on is durable. The
+ * other outputs are applied in the order the step emitted them.
+ *
+ * `apply` outputs go synchronously to the host's apply listener (the
+ * tester's applier, or a service). The listener may call the node again
+ * (Raft's Snapshot from the apply loop): that nested step sees the state
+ * the outer step returned, and its outputs are applied at once; the outer
+ * step's remaining outputs follow.
+ *
+ * A killed host (crash or exit) runs no more steps: its timers never fire,
+ * its requests get no handler, responses to its calls are dropped, and its
+ * outputs after the kill are ignored.
+ */
+import type { Input, NodeDef, Output, Payload, Persisted, StepContext } from './node.ts';
+import type { ClientEnd, NetHost, Network, RpcCall } from './network.ts';
+import type { Prng } from './prng.ts';
+import type { FileSystem, Persister } from './storage.ts';
+import type { Task, Wait } from './task.ts';
+import { TraceKind, type Describer, type Trace } from './trace.ts';
+
+/** What a host needs from its world. */
+export interface HostWorld {
+  readonly nowUs: number;
+  readonly network: Network;
+  readonly trace: Trace;
+  at(atUs: number, fire: () => void): void;
+  wake(task: Task, value: unknown): void;
+  wakeWithError(task: Task, error: unknown): void;
+}
+
+export interface HostOptions<S, C> {
+  /** Server / process name: the node's address on the network and its name in traces. */
+  readonly name: string;
+  readonly def: NodeDef<S, C>;
+  readonly config: C;
+  /** The node's client ends: `send(i, …)` goes through ends[i]. */
+  readonly ends?: readonly ClientEnd[];
+  /** Makes an end to a named server on first use (shardkv's make_end). */
+  readonly makeEnd?: (server: string) => ClientEnd;
+  /** Where `persist` outputs go; without one, persisting is an error. */
+  readonly persister?: Persister;
+  /** The shared file system, for nodes that use files. */
+  readonly fs?: FileSystem;
+  /** Receives `apply` outputs in order. */
+  readonly onApply?: (msg: Payload, host: Host<S>) => void;
+  /** Called when the node exits by itself. */
+  readonly onExit?: (code: number, host: Host<S>) => void;
+}
+
+const EMPTY = new Uint8Array(0);
+const NO_RESULT: unique symbol = Symbol('no result');
+
+export class HostError extends Error {}
+
+interface MutableContext {
+  nowUs: number;
+  rng: Prng;
+  fs: FileSystem | undefined;
+}
+
+export class Host<S = unknown, C = unknown> implements NetHost {
+  readonly name: string;
+  readonly def: NodeDef<S, C>;
+  alive = true;
+  state: S;
+  /** Why the host stopped: 'crash', 'exit N', or '' while alive. */
+  stopReason = '';
+  private readonly ctx: MutableContext;
+  private readonly ends: readonly ClientEnd[];
+  private readonly namedEnds = new Map<string, ClientEnd>();
+  private readonly timers = new Map<string, number>();
+  private timerSerial = 0;
+  private readonly pendingRequests = new Map<number, RpcCall>();
+  private readonly callWaiters = new Map<number, Task>();
+  private callSerial = 0;
+  private syncCallId = -1;
+  private syncResult: Payload | typeof NO_RESULT = NO_RESULT;
+  readonly describer: Describer;
+
+  constructor(
+    private readonly world: HostWorld,
+    rng: Prng,
+    private readonly options: HostOptions<S, C>,
+  ) {
+    this.name = options.name;
+    this.def = options.def;
+    this.ends = options.ends ?? [];
+    this.ctx = { nowUs: world.nowUs, rng, fs: options.fs };
+    const def = options.def;
+    this.describer = def.describe
+      ? (m, p, r) => def.describe!(m, p, r)
+      : (m, p) => `${m} ${shortJson(p)}`;
+    const persisted: Persisted = options.persister
+      ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
+      : { state: EMPTY, snapshot: EMPTY };
+    world.trace.event(world.nowUs, TraceKind.Start, this.name, '', def.name, undefined);
+    const first = def.init(options.config, persisted, this.ctx);
+    this.state = first.state;
+    this.applyOutputs(first.outputs);
+  }
+
+  /** The persister this incarnation writes to. */
+  get persister(): Persister | undefined {
+    return this.options.persister;
+  }
+
+  describe(method: string, payload: unknown, isReply: boolean): string {
+    return this.describer(method, payload, isReply);
+  }
+
+  // ---- inputs ----
+
+  private step(input: Input): void {
+    this.ctx.nowUs = this.world.nowUs;
+    const r = this.def.step(this.state, input, this.ctx);
+    this.state = r.state;
+    if (r.outputs.length > 0) this.applyOutputs(r.outputs);
+  }
+
+  deliverRequest(call: RpcCall): void {
+    if (!this.alive) return;
+    this.pendingRequests.set(call.id, call);
+    const trace = this.world.trace;
+    trace.event(this.world.nowUs, TraceKind.Deliver, this.name, call.caller.name, call.method, call.args, true, this.describer);
+    this.step({ kind: 'request', reqId: call.id, method: call.method, args: call.args });
+  }
+
+  deliverResponse(call: RpcCall, ok: boolean, reply: Payload): void {
+    if (!this.alive) return;
+    this.world.trace.event(
+      this.world.nowUs,
+      TraceKind.Response,
+      this.name,
+      call.serverName ?? call.end.server ?? '?',
+      call.method,
+      ok ? reply : undefined,
+      ok,
+      this.describer,
+    );
+    this.step({ kind: 'response', to: call.to, method: call.method, args: call.args, tag: call.tag, ok, reply });
+  }
+
+  private fireTimer(name: string, serial: number): void {
+    if (!this.alive || this.timers.get(name) !== serial) return;
+    this.timers.delete(name);
+    this.world.trace.event(this.world.nowUs, TraceKind.Timer, this.name, '', name, undefined);
+    this.step({ kind: 'timer', name });
+  }
+
+  /**
+   * A synchronous call (Raft's Start, GetState, Snapshot): the node must
+   * answer in the same step. Throws if the host is dead or did not answer.
+   */
+  callSync(method: string, args: Payload = null): Payload {
+    if (!this.alive) throw new HostError(`call ${method} on ${this.name}, which is not running`);
+    const callId = ++this.callSerial;
+    const outerId = this.syncCallId;
+    const outerResult = this.syncResult;
+    this.syncCallId = callId;
+    this.syncResult = NO_RESULT;
+    try {
+      this.world.trace.event(this.world.nowUs, TraceKind.Call, this.name, '', method, args);
+      this.step({ kind: 'call', callId, method, args });
+      const result = this.syncResult;
+      if (result === NO_RESULT) {
+        throw new HostError(`${this.name} (${this.def.name}) did not answer the synchronous call ${method} in the same step`);
+      }
+      return result;
+    } finally {
+      this.syncCallId = outerId;
+      this.syncResult = outerResult;
+    }
+  }
+
+  /** A call that may be answered later (a clerk operation): wait for it with `yield*`. */
+  *call(method: string, args: Payload = null): Generator<Wait, Payload, unknown> {
+    return yield new CallWait(this, method, args);
+  }
+
+  /** @internal Starts a call for a waiting task. */
+  startCall(task: Task, method: string, args: Payload): void {
+    if (!this.alive) {
+      this.world.wakeWithError(task, new HostError(`call ${method} on ${this.name}, which is not running`));
+      return;
+    }
+    const callId = ++this.callSerial;
+    this.callWaiters.set(callId, task);
+    this.world.trace.event(this.world.nowUs, TraceKind.Call, this.name, '', method, args);
+    this.step({ kind: 'call', callId, method, args });
+  }
+
+  /** Stops this incarnation (crash, Kill). Its persister keeps what was saved. */
+  kill(reason = 'crash'): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.stopReason = reason;
+    this.timers.clear();
+    this.pendingRequests.clear();
+    this.world.trace.event(this.world.nowUs, reason === 'crash' ? TraceKind.Crash : TraceKind.Exit, this.name, '', reason, undefined);
+    const waiters = [...this.callWaiters.values()];
+    this.callWaiters.clear();
+    for (const task of waiters) this.world.wakeWithError(task, new HostError(`${this.name} stopped (${reason}) with a call pending`));
+  }
+
+  // ---- outputs ----
+
+  private applyOutputs(outputs: readonly Output[]): void {
+    const n = outputs.length;
+    for (let i = 0; i < n; i++) {
+      const o = outputs[i]!;
+      if (o.kind === 'persist') this.persist(o.state, o.snapshot);
+    }
+    for (let i = 0; i < n && this.alive; i++) this.applyOutput(outputs[i]!);
+  }
+
+  private applyOutput(o: Output): void {
+    const world = this.world;
+    switch (o.kind) {
+      case 'persist':
+        return;
+      case 'send':
+        return world.network.send(this, this.end(o.to), o.to, o.method, o.args, o.tag);
+      case 'reply': {
+        const call = this.pendingRequests.get(o.reqId);
+        if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${o.reqId}`);
+        this.pendingRequests.delete(o.reqId);
+        world.trace.event(world.nowUs, TraceKind.Reply, this.name, call.caller.name, call.method, o.reply, true, this.describer);
+        return world.network.reply(call, o.reply);
+      }
+      case 'setTimer': {
+        if (!(o.afterUs >= 0) || !Number.isSafeInteger(o.afterUs)) {
+          throw new HostError(`${this.name} set timer ${o.name} with a bad duration ${o.afterUs} (integer µs ≥ 0 expected)`);
+        }
+        const serial = ++this.timerSerial;
+        this.timers.set(o.name, serial);
+        const name = o.name;
+        world.at(world.nowUs + o.afterUs, () => this.fireTimer(name, serial));
+        return;
+      }
+      case 'cancelTimer':
+        this.timers.delete(o.name);
+        return;
+      case 'return':
+        return this.deliverReturn(o.callId, o.value);
+      case 'apply':
+        world.trace.event(world.nowUs, TraceKind.Apply, this.name, '', '', o.msg);
+        this.options.onApply?.(o.msg, this);
+        return;
+      case 'note':
+        world.trace.event(world.nowUs, TraceKind.Note, this.name, '', o.text, undefined);
+        return;
+      case 'fact':
+        world.trace.event(world.nowUs, TraceKind.Fact, this.name, '', '', o.fact);
+        return;
+      case 'exit':
+        this.kill(`exit ${o.code}`);
+        this.options.onExit?.(o.code, this);
+        return;
+      case 'writeFile':
+        this.fs().write(o.name, o.data);
+        world.trace.event(world.nowUs, TraceKind.File, this.name, '', `write ${o.name}`, o.data.length);
+        return;
+      case 'rename':
+        this.fs().rename(o.from, o.to);
+        world.trace.event(world.nowUs, TraceKind.File, this.name, '', `rename ${o.from} ${o.to}`, undefined);
+        return;
+      case 'removeFile':
+        this.fs().remove(o.name);
+        world.trace.event(world.nowUs, TraceKind.File, this.name, '', `remove ${o.name}`, undefined);
+        return;
+      default: {
+        const never: never = o;
+        throw new HostError(`${this.name} emitted an unknown output ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private persist(state: Uint8Array, snapshot: Uint8Array): void {
+    const p = this.options.persister;
+    if (p === undefined) throw new HostError(`${this.name} persisted but was started without a persister`);
+    if (!(state instanceof Uint8Array) || !(snapshot instanceof Uint8Array)) {
+      throw new HostError(`${this.name} persisted something that is not bytes (Uint8Array expected)`);
+    }
+    p.save(state, snapshot);
+    this.world.trace.event(this.world.nowUs, TraceKind.Persist, this.name, '', `${state.length}+${snapshot.length} bytes`, undefined);
+  }
+
+  private deliverReturn(callId: number, value: Payload): void {
+    this.world.trace.event(this.world.nowUs, TraceKind.Return, this.name, '', '', value);
+    if (callId === this.syncCallId) {
+      this.syncResult = value;
+      return;
+    }
+    const task = this.callWaiters.get(callId);
+    if (task === undefined) throw new HostError(`${this.name} returned from unknown call ${callId}`);
+    this.callWaiters.delete(callId);
+    this.world.wake(task, value);
+  }
+
+  private end(to: number | string): ClientEnd {
+    if (typeof to === 'number') {
+      const end = this.ends[to];
+      if (end === undefined) throw new HostError(`${this.name} sent to end ${to}, but has ${this.ends.length} ends`);
+      return end;
+    }
+    let end = this.namedEnds.get(to);
+    if (end === undefined) {
+      if (!this.options.makeEnd) throw new HostError(`${this.name} sent to server "${to}" but has no make_end`);
+      end = this.options.makeEnd(to);
+      this.namedEnds.set(to, end);
+    }
+    return end;
+  }
+
+  private fs(): FileSystem {
+    const fs = this.options.fs;
+    if (fs === undefined) throw new HostError(`${this.name} used files but was started without a file system`);
+    return fs;
+  }
+}
+
+class CallWait implements Wait {
+  constructor(
+    private readonly host: Host<any, any>,
+    private readonly method: string,
+    private readonly args: Payload,
+  ) {}
+  park(task: Task): void {
+    this.host.startCall(task, this.method, this.args);
+  }
+  describe(): string {
+    return `call ${this.host.name} ${this.method}`;
+  }
+}
+
+function shortJson(p: unknown): string {
+  try {
+    const s = JSON.stringify(p, (_k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)) ?? '';
+    return s.length > 100 ? s.slice(0, 99) + '…' : s;
+  } catch {
+    return String(p);
+  }
+}
+
+/** The context type as nodes see it. */
+export type { StepContext };

@@ -1,0 +1,321 @@
+/**
+ * The simulated network: labrpc, behaviour for behaviour (spec 2.1).
+ *
+ * - A ClientEnd is a one-way socket bound to one server name; it starts
+ *   disabled and unconnected. Servers are named bundles (one node each here);
+ *   deleting one makes it dead.
+ * - Every call counts at send (global count, args bytes). A call on a
+ *   disabled or unconnected end, or to a dead server, never runs the handler
+ *   and fails after U[0,100) ms, or U[0,7000) ms with long delays.
+ * - Unreliable: the request waits U[0,27) ms, is dropped with p = 100/1000
+ *   (the call fails then), the reply is dropped with p = 100/1000.
+ * - Long reordering: 600 of 900 replies arrive 200 + U[0, U[0,1999]] ms late.
+ * - After the handler answers, deadness is checked again (end disabled, or
+ *   the name now maps to another server or none): the caller sees a failure
+ *   although the handler ran. While a handler has not answered, deadness is
+ *   checked every 100 ms from dispatch, as labrpc's waiting loop does.
+ * - Reply bytes count when the reply is delivered; per-server counts when
+ *   dispatch starts.
+ * All draws come from the network's own PRNG stream.
+ */
+import { encodedSize } from './codec.ts';
+import type { EndRef, Payload } from './node.ts';
+import type { Prng } from './prng.ts';
+import { TraceKind, type Trace } from './trace.ts';
+
+/** What the network needs from a node host. */
+export interface NetHost {
+  readonly name: string;
+  readonly alive: boolean;
+  /** Runs the node's step for an arriving request. */
+  deliverRequest(call: RpcCall): void;
+  /** Runs the node's step for the outcome of its own call. */
+  deliverResponse(call: RpcCall, ok: boolean, reply: Payload): void;
+  describe(method: string, payload: unknown, isReply: boolean): string;
+}
+
+/** What the network needs from the world: time and scheduling. */
+export interface NetClock {
+  readonly nowUs: number;
+  schedule(atUs: number, call: RpcCall): void;
+}
+
+export class ClientEnd {
+  enabled = false;
+  server: string | null = null;
+  deleted = false;
+  constructor(readonly name: string) {}
+}
+
+const enum Phase {
+  /** Request on its way (short delay), or failure on its way. */
+  Travelling = 0,
+  /** Dispatched; the handler has not answered. */
+  Waiting = 1,
+  /** Outcome decided; response on its way to the caller. */
+  Responding = 2,
+  Done = 3,
+}
+
+const MS = 1000;
+const CHECK_PERIOD_US = 100 * MS;
+
+/** One RPC: also the queue event for each of its hops. */
+export class RpcCall {
+  phase: Phase = Phase.Travelling;
+  /** Scheduled action of the next hop. */
+  next: 0 | 1 | 2 | 3 = 0; // 0 dispatch, 1 respond, 2 deadness check, 3 fail
+  ok = false;
+  reply: Payload = undefined;
+  dispatchedAtUs = 0;
+  constructor(
+    readonly id: number,
+    readonly net: Network,
+    readonly caller: NetHost,
+    readonly end: ClientEnd,
+    readonly to: EndRef,
+    readonly method: string,
+    readonly args: Payload,
+    readonly tag: Payload,
+    readonly serverName: string | null,
+    readonly server: NetHost | null,
+  ) {}
+
+  fire(): void {
+    this.net.fire(this);
+  }
+}
+
+export class Network {
+  reliable = true;
+  longDelays = false;
+  longReordering = false;
+  private totalCount = 0;
+  private totalBytes = 0;
+  private nextCallId = 1;
+  private endSerial = 0;
+  private cleanedUp = false;
+  private readonly ends = new Map<string, ClientEnd>();
+  private readonly servers = new Map<string, NetHost | null>();
+  private readonly counts = new Map<string, number>();
+  /** Dispatched calls whose handler has not answered, by call id (insertion-ordered). */
+  private readonly waiting = new Map<number, RpcCall>();
+
+  constructor(
+    private readonly clock: NetClock,
+    private readonly rng: Prng,
+    private readonly trace: Trace,
+  ) {}
+
+  // ---- configuration (the tester's labrpc API) ----
+
+  /** Creates an end; the name must be new. Without a name one is made up. */
+  makeEnd(name?: string): ClientEnd {
+    const endName = name ?? `end-${++this.endSerial}`;
+    if (this.ends.has(endName)) throw new Error(`labrpc: an end named ${endName} exists already`);
+    const end = new ClientEnd(endName);
+    this.ends.set(endName, end);
+    return end;
+  }
+
+  deleteEnd(end: ClientEnd): void {
+    end.deleted = true;
+    end.enabled = false;
+    this.ends.delete(end.name);
+    this.recheck();
+  }
+
+  connect(end: ClientEnd, serverName: string): void {
+    end.server = serverName;
+    this.recheck();
+  }
+
+  enable(end: ClientEnd, enabled: boolean): void {
+    if (end.enabled === enabled) return;
+    end.enabled = enabled && !end.deleted;
+    this.trace.event(this.clock.nowUs, TraceKind.Net, end.name, end.server ?? '', enabled ? 'enable' : 'disable', undefined);
+    if (!enabled) this.recheck();
+  }
+
+  addServer(name: string, host: NetHost): void {
+    this.servers.set(name, host);
+    this.trace.event(this.clock.nowUs, TraceKind.Net, name, '', 'add-server', undefined);
+    this.recheck();
+  }
+
+  deleteServer(name: string): void {
+    this.servers.set(name, null);
+    this.trace.event(this.clock.nowUs, TraceKind.Net, name, '', 'delete-server', undefined);
+    this.recheck();
+  }
+
+  server(name: string): NetHost | null {
+    return this.servers.get(name) ?? null;
+  }
+
+  setReliable(reliable: boolean): void {
+    this.reliable = reliable;
+  }
+  setLongDelays(on: boolean): void {
+    this.longDelays = on;
+  }
+  setLongReordering(on: boolean): void {
+    this.longReordering = on;
+  }
+
+  /** After cleanup every new call fails (Go's Network.Cleanup). */
+  cleanup(): void {
+    this.cleanedUp = true;
+  }
+
+  /** RPCs that reached dispatch at `server` (Go's GetCount). */
+  getCount(server: string): number {
+    return this.counts.get(server) ?? 0;
+  }
+  /** Every call sent (Go's GetTotalCount). */
+  getTotalCount(): number {
+    return this.totalCount;
+  }
+  /** Args bytes at send plus reply bytes at delivery (Go's GetTotalBytes). */
+  getTotalBytes(): number {
+    return this.totalBytes;
+  }
+
+  // ---- the life of a call ----
+
+  /** A node sends a call through `end`. */
+  send(caller: NetHost, end: ClientEnd, to: EndRef, method: string, args: Payload, tag: Payload): void {
+    const now = this.clock.nowUs;
+    this.totalCount++;
+    this.totalBytes += encodedSize(args);
+    const serverName = end.enabled && !end.deleted && !this.cleanedUp ? end.server : null;
+    const server = serverName === null ? null : (this.servers.get(serverName) ?? null);
+    const call = new RpcCall(this.nextCallId++, this, caller, end, to, method, args, tag, serverName, server);
+    if (this.trace.keepsRecords || true) {
+      this.trace.event(now, TraceKind.Send, caller.name, end.server ?? '?', method, args, true, (m, p, r) =>
+        caller.describe(m, p, r),
+      );
+    }
+    if (server === null) {
+      const delayMs = this.longDelays ? this.rng.below(7000) : this.rng.below(100);
+      call.next = 3;
+      this.clock.schedule(now + delayMs * MS, call);
+      return;
+    }
+    if (!this.reliable) {
+      const delayMs = this.rng.below(27);
+      if (this.rng.below(1000) < 100) {
+        call.next = 3; // request dropped: fails after the short delay
+        this.clock.schedule(now + delayMs * MS, call);
+        return;
+      }
+      call.next = 0;
+      this.clock.schedule(now + delayMs * MS, call);
+      return;
+    }
+    call.next = 0;
+    this.clock.schedule(now, call);
+  }
+
+  /** Runs the next hop of a call (the queue calls this). */
+  fire(call: RpcCall): void {
+    switch (call.next) {
+      case 0:
+        return this.dispatch(call);
+      case 1:
+        return this.respond(call);
+      case 2:
+        return this.checkWaiting(call);
+      case 3:
+        call.ok = false;
+        call.reply = undefined;
+        return this.respond(call);
+    }
+  }
+
+  private dispatch(call: RpcCall): void {
+    const server = call.server!;
+    this.counts.set(call.serverName!, (this.counts.get(call.serverName!) ?? 0) + 1);
+    if (!server.alive) {
+      // A killed instance runs no handler; labrpc's dead check then fails the call at once.
+      call.ok = false;
+      return this.respond(call);
+    }
+    call.phase = Phase.Waiting;
+    call.dispatchedAtUs = this.clock.nowUs;
+    this.waiting.set(call.id, call);
+    server.deliverRequest(call);
+    // If the handler did not answer in its step, the call stays in `waiting`.
+  }
+
+  /** The server node answered request `call` (possibly long after dispatch). */
+  reply(call: RpcCall, reply: Payload): void {
+    if (call.phase !== Phase.Waiting) return; // the caller already gave up (dead check) — discard
+    this.waiting.delete(call.id);
+    if (this.isDead(call)) {
+      call.ok = false;
+      return this.finishNow(call);
+    }
+    if (!this.reliable && this.rng.below(1000) < 100) {
+      call.ok = false; // reply dropped
+      return this.finishNow(call);
+    }
+    call.ok = true;
+    call.reply = reply;
+    if (this.longReordering && this.rng.below(900) < 600) {
+      const delayMs = 200 + this.rng.below(1 + this.rng.below(2000));
+      call.phase = Phase.Responding;
+      call.next = 1;
+      this.clock.schedule(this.clock.nowUs + delayMs * MS, call);
+      return;
+    }
+    this.finishNow(call);
+  }
+
+  /** A server instance was killed: forget its unanswered requests (their callers learn by the dead check). */
+  private finishNow(call: RpcCall): void {
+    call.phase = Phase.Responding;
+    call.next = 1;
+    this.clock.schedule(this.clock.nowUs, call);
+  }
+
+  private respond(call: RpcCall): void {
+    if (call.phase === Phase.Done) return;
+    call.phase = Phase.Done;
+    this.waiting.delete(call.id);
+    if (call.ok) this.totalBytes += encodedSize(call.reply);
+    call.caller.deliverResponse(call, call.ok, call.reply);
+  }
+
+  private isDead(call: RpcCall): boolean {
+    const end = call.end;
+    return !end.enabled || end.deleted || this.servers.get(call.serverName!) !== call.server;
+  }
+
+  /**
+   * Topology changed: every waiting call that is now dead gets a check at its
+   * next 100 ms tick since dispatch (labrpc polls on that period).
+   */
+  private recheck(): void {
+    if (this.waiting.size === 0) return;
+    const now = this.clock.nowUs;
+    for (const call of this.waiting.values()) {
+      if (call.next === 2 || !this.isDead(call)) continue;
+      const ticks = Math.floor((now - call.dispatchedAtUs) / CHECK_PERIOD_US) + 1;
+      call.next = 2;
+      this.clock.schedule(call.dispatchedAtUs + ticks * CHECK_PERIOD_US, call);
+    }
+  }
+
+  private checkWaiting(call: RpcCall): void {
+    if (call.phase !== Phase.Waiting) return;
+    call.next = 0;
+    if (this.isDead(call)) {
+      this.waiting.delete(call.id);
+      call.ok = false;
+      call.phase = Phase.Responding;
+      this.respond(call);
+    }
+    // Alive again (re-enabled before the tick): keep waiting; a later change rechecks.
+  }
+}
