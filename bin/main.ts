@@ -1,0 +1,31 @@
+/**
+ * The CLI entry: imports the rooms that fill the registries (scenarios and
+ * their checkers), registers their commands, and hands over to the
+ * dispatcher in sim/cli. Bundled to dist/simlab.mjs by bin/simlab.mjs.
+ */
+import '../scenarios/index.ts';
+import { checkCommand, checkUsage } from '../checkers/cli.ts';
+import { main, registerCommand } from '../sim/cli/main.ts';
+import type { CliIO } from '../sim/cli/io.ts';
+
+registerCommand({
+  name: 'check',
+  summary: 'check history files for linearizability (Porcupine-style), optionally with an HTML report',
+  usage: checkUsage,
+  run: (args, io) => checkCommand(args, io),
+});
+
+const io: CliIO = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  write: (text) => process.stderr.write(text),
+  tty: process.stderr.isTTY === true,
+};
+
+// A closed pipe (simlab run … | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+process.exitCode = await main(process.argv.slice(2), io);

@@ -1,0 +1,5 @@
+/**
+ * Imports every scenario module so that each registers itself. The CLI
+ * entry and the tests import this one file.
+ */
+import './demo.ts';
