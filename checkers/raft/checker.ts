@@ -1,0 +1,449 @@
+/**
+ * The Raft invariants, checked on a trace as it is recorded (README.md lists
+ * them). The checker folds each node's facts, by node name across
+ * incarnations, into what that node's log, votes and commit point are, and
+ * keeps four global tables: the leader of each term, the first sighting of
+ * every (index, term) entry, the committed log and the applied commands.
+ *
+ * Every record costs O(1) plus O(entries it carries), so a trace is checked
+ * in time linear in its size; the prefix comparisons the invariants speak of
+ * are never rescanned. That rests on one inductive step: when an entry
+ * (index, term) is sighted again, its command and the term just before it
+ * must be the ones first sighted. If that holds for every entry ever written,
+ * two logs that share an (index, term) share everything up through it, so
+ * comparing one term at one index stands for comparing whole prefixes
+ * (leader completeness and commits use this). A log fact replaces a suffix,
+ * so each node's entry at j always sits on its current entry at j − 1.
+ *
+ * Only the first violation is reported; records after it are ignored.
+ */
+import { TraceKind, type TraceRecord } from '../../sim/trace.ts';
+import { commandKey, describeKey, type CommandKey } from './command-key.ts';
+import type {
+  RaftApply,
+  RaftCheckSummary,
+  RaftCheckerOptions,
+  RaftFact,
+  RaftFactEntry,
+  RaftInvariant,
+  RaftViolation,
+} from './types.ts';
+
+/** A term the trace did not reveal (a node booted from state whose history the trace lacks). */
+const UNKNOWN = -1;
+
+interface Vote {
+  readonly candidate: number;
+  readonly incarnation: number;
+}
+
+/** The first time entry (index, term) was seen in any log: later copies must agree with it. */
+interface Sighting {
+  readonly term: number;
+  readonly key: CommandKey;
+  /** The term at index − 1 in that log; UNKNOWN until some log reveals it. */
+  prevTerm: number;
+  readonly node: string;
+  /** Another term sighted at the same index. */
+  readonly next: Sighting | undefined;
+}
+
+/** One node, by name: what its facts say its durable state and commit point are. */
+class NodeView {
+  /** The snapshot replaces indexes 1..base; terms[base] is its last term. */
+  base = 0;
+  /** The log's last index. Invariant: base ≤ last, and terms.length = keys.length = last + 1. */
+  last = 0;
+  /** terms[j] for base ≤ j ≤ last, UNKNOWN where unrevealed. Slots below base are stale. */
+  readonly terms: number[] = [0];
+  /** keys[j] for base < j ≤ last, undefined where unrevealed. */
+  readonly keys: (CommandKey | undefined)[] = [undefined];
+  /** This incarnation's commit point; volatile: back to base on a crash or a boot. */
+  commit = 0;
+  /** Boot facts seen. */
+  incarnations = 0;
+  /** Votes by term, across incarnations (a vote must survive a crash). */
+  readonly votes = new Map<number, Vote>();
+
+  constructor(readonly name: string) {}
+
+  termAt(j: number): number {
+    return j >= this.base && j <= this.last ? this.terms[j]! : UNKNOWN;
+  }
+
+  keyAt(j: number): CommandKey | undefined {
+    return j > this.base && j <= this.last ? this.keys[j] : undefined;
+  }
+
+  /** Makes the log end at `last` (≥ base), padding with unrevealed entries when it grows. */
+  setLast(last: number): void {
+    for (let j = this.terms.length; j <= last; j++) {
+      this.terms.push(UNKNOWN);
+      this.keys.push(undefined);
+    }
+    this.terms.length = last + 1;
+    this.keys.length = last + 1;
+    this.last = last;
+  }
+
+  /** A boot that contradicts the facts: from now on only its shape is known, not its entries. */
+  forget(base: number, last: number): void {
+    this.setLast(Math.max(base, last));
+    for (let j = base; j <= this.last; j++) {
+      this.terms[j] = UNKNOWN;
+      this.keys[j] = undefined;
+    }
+    this.base = base;
+  }
+
+  compactTo(index: number, term: number): void {
+    if (index > this.last) this.setLast(index);
+    this.terms[index] = term;
+    this.keys[index] = undefined;
+    this.base = index;
+  }
+}
+
+export class RaftInvariantChecker {
+  private readonly decodeSnapshot: RaftCheckerOptions['decodeSnapshot'];
+  private found: RaftViolation | null = null;
+  private readonly nodes = new Map<string, NodeView>();
+  /** The leader of each term that had one. */
+  private readonly leaders = new Map<number, string>();
+  /** Sightings by index. */
+  private readonly sightings: (Sighting | undefined)[] = [];
+  /** The committed log, 1..commitHigh: its terms (UNKNOWN where unrevealed), commands, and who committed each first. */
+  private readonly committedTerms: number[] = [0];
+  private readonly committedKeys: (CommandKey | undefined)[] = [undefined];
+  private readonly committedBy: string[] = [''];
+  /** The highest index any node committed. */
+  private commitHigh = 0;
+  /** The highest committed index whose term is known. */
+  private knownHigh = 0;
+  /** The first command applied (or installed by a snapshot) at each index, and where. */
+  private readonly appliedKeys: (CommandKey | undefined)[] = [];
+  private readonly appliedBy: string[] = [];
+  private compactions = 0;
+  private snapshotApplies = 0;
+  private restarts = 0;
+
+  constructor(options: RaftCheckerOptions = {}) {
+    this.decodeSnapshot = options.decodeSnapshot;
+  }
+
+  /** The first violation, or null while every invariant holds. */
+  get violation(): RaftViolation | null {
+    return this.found;
+  }
+
+  summary(): RaftCheckSummary {
+    return {
+      leaderTerms: this.leaders.size,
+      highestCommit: this.commitHigh,
+      compactions: this.compactions,
+      snapshotApplies: this.snapshotApplies,
+      restarts: this.restarts,
+    };
+  }
+
+  /** Folds one record in; records must come in trace order. A no-op after the first violation. */
+  observe(r: TraceRecord): void {
+    if (this.found !== null) return;
+    switch (r.kind) {
+      case TraceKind.Fact:
+        return this.observeFact(r);
+      case TraceKind.Apply:
+        return this.observeApply(r);
+      case TraceKind.Crash:
+      case TraceKind.Exit: {
+        const n = this.nodes.get(r.node);
+        if (n !== undefined) n.commit = n.base;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private fail(invariant: RaftInvariant, message: string, record: TraceRecord): void {
+    this.found = { invariant, message, record };
+  }
+
+  private node(name: string): NodeView {
+    let n = this.nodes.get(name);
+    if (n === undefined) {
+      n = new NodeView(name);
+      this.nodes.set(name, n);
+    }
+    return n;
+  }
+
+  private observeFact(r: TraceRecord): void {
+    const f = r.payload as RaftFact | null | undefined;
+    if (typeof f !== 'object' || f === null) return;
+    switch (f.type) {
+      case 'boot':
+        return this.onBoot(this.node(r.node), f, r);
+      case 'vote':
+        return this.recordVote(this.node(r.node), f.term, f.for, 'voted', r);
+      case 'leader':
+        return this.onLeader(this.node(r.node), f.term, r);
+      case 'log':
+        return this.onLog(this.node(r.node), f.from, f.entries, r);
+      case 'commit':
+        return this.onCommit(this.node(r.node), f.index, r);
+      case 'compact':
+        return this.onCompact(this.node(r.node), f.index, f.term, r);
+      default:
+        return;
+    }
+  }
+
+  // ── Votes and leaders ──────────────────────────────────────────────────────
+
+  /** A new incarnation: its persisted vote counts as a vote; its log must be the one its facts built. */
+  private onBoot(n: NodeView, f: Extract<RaftFact, { type: 'boot' }>, r: TraceRecord): void {
+    n.incarnations++;
+    if (n.incarnations > 1) this.restarts++;
+    if (f.votedFor !== null) this.recordVote(n, f.term, f.votedFor, 'boots with a vote', r);
+    if (f.snapshotIndex !== n.base || f.lastIndex !== n.last) n.forget(f.snapshotIndex, f.lastIndex);
+    n.commit = n.base;
+  }
+
+  private recordVote(n: NodeView, term: number, candidate: number, how: string, r: TraceRecord): void {
+    const prior = n.votes.get(term);
+    if (prior === undefined) {
+      n.votes.set(term, { candidate, incarnation: n.incarnations });
+      return;
+    }
+    if (prior.candidate === candidate) return;
+    const when = prior.incarnation !== n.incarnations ? ' before a restart' : '';
+    this.fail(
+      'vote-once',
+      `node ${n.name} ${how} for ${candidate} in term ${term}, but it voted for ${prior.candidate} in that term${when}`,
+      r,
+    );
+  }
+
+  private onLeader(n: NodeView, term: number, r: TraceRecord): void {
+    const other = this.leaders.get(term);
+    if (other !== undefined && other !== n.name) {
+      this.fail('election-safety', `term ${term} has two leaders: node ${other}, then node ${n.name}`, r);
+      return;
+    }
+    this.leaders.set(term, n.name);
+    this.checkLeaderCompleteness(n, term, r);
+  }
+
+  /**
+   * The new leader must hold the committed log through its highest known
+   * index g: covered by its snapshot, or the same term at g (log matching
+   * then vouches for everything before it).
+   */
+  private checkLeaderCompleteness(n: NodeView, term: number, r: TraceRecord): void {
+    const g = this.knownHigh;
+    if (g <= n.base) return;
+    if (g <= n.last && this.matchesCommitted(g, n.termAt(g), n.keyAt(g))) return;
+    const j = this.firstDifference(n, g);
+    const held = j > n.last ? `its log ends at index ${n.last}` : `it holds term ${n.termAt(j)} ${describeKey(n.keyAt(j))} there`;
+    this.fail('leader-completeness', `leader ${n.name} of term ${term} lacks committed index ${j} (${this.describeCommitted(j)}): ${held}`, r);
+  }
+
+  // ── Logs ───────────────────────────────────────────────────────────────────
+
+  /** The node's log now holds `entries` from `from` and nothing after them. */
+  private onLog(n: NodeView, from: number, entries: readonly RaftFactEntry[], r: TraceRecord): void {
+    const skip = Math.max(0, n.base + 1 - from); // entries inside the snapshot: not part of the log
+    if (from + skip > n.last + 1) n.setLast(from + skip - 1); // the trace missed entries before these
+    let prevTerm = n.termAt(from + skip - 1);
+    for (let k = skip; k < entries.length; k++) {
+      const j = from + k;
+      const e = entries[k]!;
+      const key = commandKey(e.cmd);
+      if (j <= n.commit && !this.matchesCommitted(j, e.term, key)) {
+        this.fail(
+          'state-machine-safety',
+          `node ${n.name} overwrites its committed index ${j} (${this.describeCommitted(j)}) with term ${e.term} ${describeKey(key)}`,
+          r,
+        );
+        return;
+      }
+      if (!this.sight(n, j, e.term, key, prevTerm, r)) return;
+      n.terms[j] = e.term;
+      n.keys[j] = key;
+      prevTerm = e.term;
+    }
+    n.setLast(Math.max(n.base, from + entries.length - 1));
+  }
+
+  /** Log matching, one entry: (j, term) must carry the command and predecessor term it was first seen with. */
+  private sight(n: NodeView, j: number, term: number, key: CommandKey, prevTerm: number, r: TraceRecord): boolean {
+    let s = this.sightings[j];
+    while (s !== undefined && s.term !== term) s = s.next;
+    if (s === undefined) {
+      this.sightings[j] = { term, key, prevTerm, node: n.name, next: this.sightings[j] };
+      return true;
+    }
+    if (s.key !== key) {
+      this.fail(
+        'log-matching',
+        `index ${j} term ${term} holds ${describeKey(key)} at node ${n.name} but ${describeKey(s.key)} at node ${s.node}`,
+        r,
+      );
+      return false;
+    }
+    if (prevTerm === UNKNOWN) return true;
+    if (s.prevTerm === UNKNOWN) s.prevTerm = prevTerm;
+    else if (s.prevTerm !== prevTerm) {
+      this.fail(
+        'log-matching',
+        `index ${j} term ${term} follows term ${prevTerm} at node ${n.name} but term ${s.prevTerm} at node ${s.node}: the logs differ at index ${j - 1}`,
+        r,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  // ── Commits ────────────────────────────────────────────────────────────────
+
+  /**
+   * The node's entries through `index` are committed: those at or below the
+   * global commit point must be the committed ones (checked at one index, by
+   * log matching); those above it extend the committed log.
+   */
+  private onCommit(n: NodeView, index: number, r: TraceRecord): void {
+    if (index <= n.commit) return;
+    const m = Math.min(index, this.commitHigh);
+    if (m > n.base && !this.matchesCommitted(m, n.termAt(m), n.keyAt(m))) {
+      const j = this.firstDifference(n, m);
+      this.fail(
+        'state-machine-safety',
+        `node ${n.name} commits index ${index} holding term ${n.termAt(j)} ${describeKey(n.keyAt(j))} at index ${j}, which was committed as ${this.describeCommitted(j)}`,
+        r,
+      );
+      return;
+    }
+    for (let j = this.commitHigh + 1; j <= index; j++) {
+      const t = n.termAt(j);
+      this.committedTerms.push(t);
+      this.committedKeys.push(n.keyAt(j));
+      this.committedBy.push(n.name);
+      if (t !== UNKNOWN) this.knownHigh = j;
+    }
+    if (index > this.commitHigh) this.commitHigh = index;
+    n.commit = index;
+  }
+
+  /** Whether (term, key) may be the committed entry at j ≤ commitHigh (unknown parts match anything). */
+  private matchesCommitted(j: number, term: number, key: CommandKey | undefined): boolean {
+    const ct = this.committedTerms[j] ?? UNKNOWN;
+    const ck = this.committedKeys[j];
+    return (term === UNKNOWN || ct === UNKNOWN || term === ct) && (key === undefined || ck === undefined || key === ck);
+  }
+
+  /** The lowest index in (base, limit] where the node's log is not the committed one (last + 1 if it is shorter). Only on a violation. */
+  private firstDifference(n: NodeView, limit: number): number {
+    const end = Math.min(limit, n.last);
+    for (let j = n.base + 1; j <= end; j++) if (!this.matchesCommitted(j, n.termAt(j), n.keyAt(j))) return j;
+    return end < limit ? end + 1 : limit;
+  }
+
+  private describeCommitted(j: number): string {
+    const t = this.committedTerms[j] ?? UNKNOWN;
+    return `term ${t === UNKNOWN ? '?' : t} ${describeKey(this.committedKeys[j])}, committed by node ${this.committedBy[j] ?? '?'}`;
+  }
+
+  // ── Snapshots ──────────────────────────────────────────────────────────────
+
+  private onCompact(n: NodeView, index: number, term: number, r: TraceRecord): void {
+    this.compactions++;
+    if (!this.checkSnapshotPoint(n.name, 'compacts its log', index, term, r)) return;
+    if (index > n.base) n.compactTo(index, term);
+  }
+
+  /** A snapshot through (index, term) must cover committed entries only, and end on the committed entry. */
+  private checkSnapshotPoint(node: string, what: string, index: number, term: number, r: TraceRecord): boolean {
+    if (index > this.commitHigh) {
+      this.fail('snapshot-committed', `node ${node} ${what} through index ${index} (term ${term}), beyond the highest commit anywhere (${this.commitHigh})`, r);
+      return false;
+    }
+    const ct = this.committedTerms[index] ?? UNKNOWN;
+    if (index > 0 && ct !== UNKNOWN && ct !== term) {
+      this.fail('snapshot-contents', `node ${node} ${what} through index ${index} with term ${term}, but index ${index} was committed as ${this.describeCommitted(index)}`, r);
+      return false;
+    }
+    return true;
+  }
+
+  // ── Applies ────────────────────────────────────────────────────────────────
+
+  private observeApply(r: TraceRecord): void {
+    const m = r.payload as RaftApply | null | undefined;
+    if (typeof m !== 'object' || m === null) return;
+    if ('commandValid' in m && m.commandValid === true) this.onApplyCommand(r.node, m.commandIndex, commandKey(m.command), r);
+    else if ('snapshotValid' in m && m.snapshotValid === true) this.onApplySnapshot(r.node, m, r);
+  }
+
+  /** State machine safety: one command per index, everywhere, and it is the committed one. */
+  private onApplyCommand(node: string, j: number, key: CommandKey, r: TraceRecord): void {
+    const prior = this.appliedKeys[j];
+    if (prior !== undefined && prior !== key) {
+      this.fail('state-machine-safety', `index ${j} applied as ${describeKey(key)} at node ${node} but as ${describeKey(prior)} at node ${this.appliedBy[j]}`, r);
+      return;
+    }
+    const ck = j <= this.commitHigh ? this.committedKeys[j] : undefined;
+    if (ck !== undefined && ck !== key) {
+      this.fail('state-machine-safety', `node ${node} applies ${describeKey(key)} at index ${j}, which was committed as ${this.describeCommitted(j)}`, r);
+      return;
+    }
+    if (prior === undefined) {
+      this.appliedKeys[j] = key;
+      this.appliedBy[j] = node;
+    }
+  }
+
+  private onApplySnapshot(node: string, m: Extract<RaftApply, { snapshotValid: true }>, r: TraceRecord): void {
+    this.snapshotApplies++;
+    const index = m.snapshotIndex;
+    if (!this.checkSnapshotPoint(node, 'is handed a snapshot', index, m.snapshotTerm, r)) return;
+    const commands = this.decodeSnapshot?.(m.snapshot);
+    if (commands !== undefined) this.checkSnapshotCommands(node, index, commands, r);
+  }
+
+  /** The snapshot's commands through `index` must be the ones applied (and committed) there; they count as applied. */
+  private checkSnapshotCommands(node: string, index: number, commands: readonly unknown[], r: TraceRecord): void {
+    if (commands.length !== index + 1) {
+      this.fail('snapshot-contents', `node ${node} is handed a snapshot through index ${index} that holds commands through index ${commands.length - 1}`, r);
+      return;
+    }
+    for (let j = 1; j <= index; j++) {
+      const key = commandKey(commands[j]);
+      const prior = this.appliedKeys[j];
+      const ck = j <= this.commitHigh ? this.committedKeys[j] : undefined;
+      if ((prior !== undefined && prior !== key) || (ck !== undefined && ck !== key)) {
+        const other = prior !== undefined && prior !== key
+          ? `${describeKey(prior)} was applied there at node ${this.appliedBy[j]}`
+          : `it was committed as ${this.describeCommitted(j)}`;
+        this.fail('snapshot-contents', `node ${node} is handed a snapshot through index ${index} holding ${describeKey(key)} at index ${j}, but ${other}`, r);
+        return;
+      }
+    }
+    for (let j = 1; j <= index; j++) {
+      if (this.appliedKeys[j] === undefined) {
+        this.appliedKeys[j] = commandKey(commands[j]);
+        this.appliedBy[j] = node;
+      }
+    }
+  }
+}
+
+/** Checks a whole trace (records in trace order); returns its first violation, or null. */
+export function checkRaftTrace(records: Iterable<TraceRecord>, options: RaftCheckerOptions = {}): RaftViolation | null {
+  const checker = new RaftInvariantChecker(options);
+  for (const r of records) {
+    checker.observe(r);
+    if (checker.violation !== null) break;
+  }
+  return checker.violation;
+}

@@ -1,0 +1,79 @@
+/**
+ * The vocabulary of the Raft invariant checker: the facts and apply messages
+ * it reads from a trace (declared here as data — a checker sees traces, never
+ * the protocol's code), the invariants it names, its options and its verdict.
+ */
+import type { TraceRecord } from '../../sim/trace.ts';
+
+/** One log entry as a `log` fact carries it. */
+export interface RaftFactEntry {
+  readonly term: number;
+  readonly cmd: unknown;
+}
+
+/**
+ * The facts a Raft node emits (payload of a TraceKind.Fact record), in the
+ * order its steps make them true:
+ * - boot: an incarnation started from what it persisted;
+ * - vote: it voted for peer `for` in `term` (its self-vote too), once per term, in the step that persists it;
+ * - leader: it became leader of `term` with a log ending at `lastIndex`;
+ * - log: its log now holds `entries` from index `from`, and nothing after them ([] = it ends at from − 1);
+ * - commit: its commit point advanced to `index` (after an installed snapshot too);
+ * - compact: a snapshot now replaces its log through `index` (whose entry had `term`).
+ * Facts of any other `type` (other protocols) are ignored.
+ */
+export type RaftFact =
+  | { readonly type: 'boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
+  | { readonly type: 'vote'; readonly term: number; readonly for: number }
+  | { readonly type: 'leader'; readonly term: number; readonly lastIndex: number }
+  | { readonly type: 'log'; readonly from: number; readonly entries: readonly RaftFactEntry[] }
+  | { readonly type: 'commit'; readonly index: number }
+  | { readonly type: 'compact'; readonly index: number; readonly term: number };
+
+/** The payload of a TraceKind.Apply record: one committed command, or a snapshot the service must install. */
+export type RaftApply =
+  | { readonly commandValid: true; readonly command: unknown; readonly commandIndex: number }
+  | { readonly snapshotValid: true; readonly snapshot: Uint8Array; readonly snapshotTerm: number; readonly snapshotIndex: number };
+
+export type RaftInvariant =
+  | 'election-safety'
+  | 'log-matching'
+  | 'leader-completeness'
+  | 'state-machine-safety'
+  | 'vote-once'
+  | 'snapshot-committed'
+  | 'snapshot-contents';
+
+/** The first broken invariant of a trace. */
+export interface RaftViolation {
+  readonly invariant: RaftInvariant;
+  /** One line naming the nodes, term and index involved. */
+  readonly message: string;
+  /** The first record at which the invariant no longer held. */
+  readonly record: TraceRecord;
+}
+
+export interface RaftCheckerOptions {
+  /**
+   * Reads the commands a service snapshot holds, index-aligned as the lab
+   * tester's snapshots are: result[k] is the command applied at index k
+   * (result[0] is ignored), so a snapshot through index i has length i + 1.
+   * Return undefined when the bytes do not hold a command list. Without it,
+   * snapshot contents are checked by term only.
+   */
+  readonly decodeSnapshot?: (snapshot: Uint8Array) => readonly unknown[] | undefined;
+}
+
+/** What a checked trace exercised: a run that elected nobody or committed nothing proves little. */
+export interface RaftCheckSummary {
+  /** Distinct terms that had a leader. */
+  readonly leaderTerms: number;
+  /** The highest index any node committed. */
+  readonly highestCommit: number;
+  /** Compactions (compact facts) seen. */
+  readonly compactions: number;
+  /** Snapshots handed to a service (snapshot apply records) seen. */
+  readonly snapshotApplies: number;
+  /** Incarnations started after a node's first (boot facts beyond the first per node). */
+  readonly restarts: number;
+}
