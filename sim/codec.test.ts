@@ -61,3 +61,16 @@ describe('codec', () => {
     expect(hashValue(0, 1)).not.toBe(hashValue(0, '1'));
   });
 });
+
+describe('sizeAndHash', () => {
+  it('equals encodedSize and hashValue on every sample', async () => {
+    const { sizeAndHash, lastHash: _unused } = await import('./codec.ts');
+    const codec = await import('./codec.ts');
+    for (const v of samples) {
+      const size = sizeAndHash(v, 17);
+      expect(size).toBe(encodedSize(v));
+      expect(codec.lastHash).toBe(hashValue(17, v));
+    }
+    void _unused;
+  });
+});

@@ -334,6 +334,97 @@ export function hashValue(h: number, v: unknown): number {
   }
 }
 
+/** The hash computed by the last sizeAndHash call. */
+export let lastHash = 0;
+
+/**
+ * encodedSize(v) and hashValue(h, v) in one walk (the network measures and
+ * fingerprints every payload once); returns the size and leaves the hash,
+ * identical to hashValue(h, v), in `lastHash`.
+ */
+export function sizeAndHash(v: unknown, h: number): number {
+  walkHash = h;
+  const size = walk(v);
+  lastHash = walkHash;
+  return size;
+}
+
+let walkHash = 0;
+
+function walk(v: unknown): number {
+  switch (typeof v) {
+    case 'undefined':
+      walkHash = mix(walkHash, 0x51);
+      return 1;
+    case 'boolean':
+      walkHash = mix(walkHash, v ? 0x53 : 0x52);
+      return 1;
+    case 'number':
+      if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) walkHash = mix(mix(walkHash, 0x54), v | 0);
+      else walkHash = mix(mix(mix(walkHash, 0x55), Math.floor(v / 0x100000000) | 0), v >>> 0);
+      if (Number.isSafeInteger(v)) return 1 + varintSize(v < 0 ? -v : v);
+      return 9;
+    case 'string': {
+      let h = mix(walkHash, 0x56 ^ (v.length << 8));
+      let bytes = v.length;
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        h = Math.imul(h ^ c, 0x01000193);
+        if (c >= 0x80) bytes += utf8Extra(v, i, c);
+      }
+      walkHash = h >>> 0;
+      return 1 + varintSize(bytes) + bytes;
+    }
+    case 'object': {
+      if (v === null) {
+        walkHash = mix(walkHash, 0x51);
+        return 1;
+      }
+      if (Array.isArray(v)) {
+        walkHash = mix(walkHash, 0x57 ^ (v.length << 8));
+        let size = 1 + varintSize(v.length);
+        for (let i = 0; i < v.length; i++) size += walk(v[i]);
+        return size;
+      }
+      if (v instanceof Uint8Array) {
+        walkHash = hashValue(walkHash, v);
+        return 1 + varintSize(v.length) + v.length;
+      }
+      if (!isPlainObject(v)) refuse(v);
+      walkHash = mix(walkHash, 0x59);
+      const record = v as Record<string, unknown>;
+      let count = 0;
+      let size = 0;
+      for (const key in record) {
+        const field = record[key];
+        if (field === undefined) continue;
+        count++;
+        size += walk(key) - 1 + walk(field);
+      }
+      return 1 + varintSize(count) + size;
+    }
+    default:
+      return refuse(v);
+  }
+}
+
+/**
+ * Extra UTF-8 bytes of the code unit at i (beyond the one counted per unit):
+ * 1 below U+0800, 2 otherwise; a surrogate pair counts 2 + 0 (4 bytes over 2 units).
+ */
+function utf8Extra(s: string, i: number, c: number): number {
+  if (c < 0x800) return 1;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 1; // the pair's 4 bytes: 2 units × (1 + 1)
+  }
+  if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+    const p = s.charCodeAt(i - 1);
+    if (p >= 0xd800 && p <= 0xdbff) return 1;
+  }
+  return 2;
+}
+
 /** Folds one 32-bit word into a running hash (murmur3-style mixing). */
 export function mix(h: number, word: number): number {
   let k = Math.imul(word, 0xcc9e2d51);

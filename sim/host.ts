@@ -15,6 +15,7 @@
  * its requests get no handler, responses to its calls are dropped, and its
  * outputs after the kill are ignored.
  */
+import { sizeAndHash, lastHash } from './codec.ts';
 import type { Input, NodeDef, Output, Payload, Persisted, StepContext } from './node.ts';
 import type { ClientEnd, NetHost, Network, RpcCall } from './network.ts';
 import type { Prng } from './prng.ts';
@@ -25,6 +26,7 @@ import { TraceKind, type Describer, type Trace } from './trace.ts';
 /** What a host needs from its world. */
 export interface HostWorld {
   readonly nowUs: number;
+  readonly queue: { push(atUs: number, event: { fire(): void }): void };
   readonly network: Network;
   readonly trace: Trace;
   at(atUs: number, fire: () => void): void;
@@ -72,8 +74,10 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   private readonly ctx: MutableContext;
   private readonly ends: readonly ClientEnd[];
   private readonly namedEnds = new Map<string, ClientEnd>();
-  private readonly timers = new Map<string, number>();
+  private readonly timers = new Map<string, TimerSlot>();
   private timerSerial = 0;
+  /** Hash of this host's name in the trace fingerprint. */
+  private readonly nameHash: number;
   private readonly pendingRequests = new Map<number, RpcCall>();
   private readonly callWaiters = new Map<number, Task>();
   private callSerial = 0;
@@ -90,6 +94,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     this.def = options.def;
     this.ends = options.ends ?? [];
     this.ctx = { nowUs: world.nowUs, rng, fs: options.fs };
+    this.nameHash = world.trace.nameHash(this.name);
     const def = options.def;
     this.describer = def.describe
       ? (m, p, r) => def.describe!(m, p, r)
@@ -108,10 +113,6 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     return this.options.persister;
   }
 
-  describe(method: string, payload: unknown, isReply: boolean): string {
-    return this.describer(method, payload, isReply);
-  }
-
   // ---- inputs ----
 
   private step(input: Input): void {
@@ -125,7 +126,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     if (!this.alive) return;
     this.pendingRequests.set(call.id, call);
     const trace = this.world.trace;
-    trace.event(this.world.nowUs, TraceKind.Deliver, this.name, call.caller.name, call.method, call.args, true, this.describer);
+    trace.event(this.world.nowUs, TraceKind.Deliver, this.name, call.caller.name, call.method, call.args, true, this.describer, call.id);
     this.step({ kind: 'request', reqId: call.id, method: call.method, args: call.args });
   }
 
@@ -140,15 +141,18 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       ok ? reply : undefined,
       ok,
       this.describer,
+      call.id,
     );
     this.step({ kind: 'response', to: call.to, method: call.method, args: call.args, tag: call.tag, ok, reply });
   }
 
-  private fireTimer(name: string, serial: number): void {
-    if (!this.alive || this.timers.get(name) !== serial) return;
-    this.timers.delete(name);
-    this.world.trace.event(this.world.nowUs, TraceKind.Timer, this.name, '', name, undefined);
-    this.step({ kind: 'timer', name });
+  /** @internal A timer event came due; stale if the timer was reset or cancelled since. */
+  fireTimer(slot: TimerSlot, serial: number): void {
+    if (!this.alive || slot.serial !== serial) return;
+    slot.serial = 0;
+    const now = this.world.nowUs;
+    this.world.trace.eventHashed(now, TraceKind.Timer, this.nameHash, this.name, 0, '', slot.labelHash, slot.input.name, undefined, -1, true, undefined);
+    this.step(slot.input);
   }
 
   /**
@@ -228,22 +232,29 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         const call = this.pendingRequests.get(o.reqId);
         if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${o.reqId}`);
         this.pendingRequests.delete(o.reqId);
-        world.trace.event(world.nowUs, TraceKind.Reply, this.name, call.caller.name, call.method, o.reply, true, this.describer);
-        return world.network.reply(call, o.reply);
+        const size = sizeAndHash(o.reply, 0);
+        world.trace.event(world.nowUs, TraceKind.Reply, this.name, call.caller.name, call.method, o.reply, true, this.describer, lastHash);
+        return world.network.reply(call, o.reply, size);
       }
       case 'setTimer': {
         if (!(o.afterUs >= 0) || !Number.isSafeInteger(o.afterUs)) {
           throw new HostError(`${this.name} set timer ${o.name} with a bad duration ${o.afterUs} (integer µs ≥ 0 expected)`);
         }
+        let slot = this.timers.get(o.name);
+        if (slot === undefined) {
+          slot = { serial: 0, input: { kind: 'timer', name: o.name }, labelHash: world.trace.nameHash(o.name) };
+          this.timers.set(o.name, slot);
+        }
         const serial = ++this.timerSerial;
-        this.timers.set(o.name, serial);
-        const name = o.name;
-        world.at(world.nowUs + o.afterUs, () => this.fireTimer(name, serial));
+        slot.serial = serial;
+        world.queue.push(world.nowUs + o.afterUs, new TimerEvent(this, slot, serial));
         return;
       }
-      case 'cancelTimer':
-        this.timers.delete(o.name);
+      case 'cancelTimer': {
+        const slot = this.timers.get(o.name);
+        if (slot !== undefined) slot.serial = 0;
         return;
+      }
       case 'return':
         return this.deliverReturn(o.callId, o.value);
       case 'apply':
@@ -320,6 +331,25 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     const fs = this.options.fs;
     if (fs === undefined) throw new HostError(`${this.name} used files but was started without a file system`);
     return fs;
+  }
+}
+
+/** One named timer of a host; `serial` identifies the live setting (0: not set). */
+interface TimerSlot {
+  serial: number;
+  readonly input: { readonly kind: 'timer'; readonly name: string };
+  readonly labelHash: number;
+}
+
+/** The queue event of one timer setting. */
+export class TimerEvent {
+  constructor(
+    private readonly host: Host<any, any>,
+    private readonly slot: TimerSlot,
+    private readonly serial: number,
+  ) {}
+  fire(): void {
+    this.host.fireTimer(this.slot, this.serial);
   }
 }
 

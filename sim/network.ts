@@ -18,10 +18,10 @@
  *   dispatch starts.
  * All draws come from the network's own PRNG stream.
  */
-import { encodedSize } from './codec.ts';
+import * as codec from './codec.ts';
 import type { EndRef, Payload } from './node.ts';
 import type { Prng } from './prng.ts';
-import { TraceKind, type Trace } from './trace.ts';
+import { TraceKind, type Describer, type Trace } from './trace.ts';
 
 /** What the network needs from a node host. */
 export interface NetHost {
@@ -31,7 +31,7 @@ export interface NetHost {
   deliverRequest(call: RpcCall): void;
   /** Runs the node's step for the outcome of its own call. */
   deliverResponse(call: RpcCall, ok: boolean, reply: Payload): void;
-  describe(method: string, payload: unknown, isReply: boolean): string;
+  readonly describer: Describer;
 }
 
 /** What the network needs from the world: time and scheduling. */
@@ -67,6 +67,8 @@ export class RpcCall {
   next: 0 | 1 | 2 | 3 = 0; // 0 dispatch, 1 respond, 2 deadness check, 3 fail
   ok = false;
   reply: Payload = undefined;
+  /** Encoded size of the reply, measured once when the handler answered. */
+  replySize = 0;
   dispatchedAtUs = 0;
   constructor(
     readonly id: number,
@@ -187,15 +189,12 @@ export class Network {
   send(caller: NetHost, end: ClientEnd, to: EndRef, method: string, args: Payload, tag: Payload): void {
     const now = this.clock.nowUs;
     this.totalCount++;
-    this.totalBytes += encodedSize(args);
+    this.totalBytes += codec.sizeAndHash(args, 0);
+    const argsHash = codec.lastHash;
     const serverName = end.enabled && !end.deleted && !this.cleanedUp ? end.server : null;
     const server = serverName === null ? null : (this.servers.get(serverName) ?? null);
     const call = new RpcCall(this.nextCallId++, this, caller, end, to, method, args, tag, serverName, server);
-    if (this.trace.keepsRecords || true) {
-      this.trace.event(now, TraceKind.Send, caller.name, end.server ?? '?', method, args, true, (m, p, r) =>
-        caller.describe(m, p, r),
-      );
-    }
+    this.trace.event(now, TraceKind.Send, caller.name, end.server ?? '?', method, args, true, caller.describer, argsHash);
     if (server === null) {
       const delayMs = this.longDelays ? this.rng.below(7000) : this.rng.below(100);
       call.next = 3;
@@ -248,8 +247,8 @@ export class Network {
     // If the handler did not answer in its step, the call stays in `waiting`.
   }
 
-  /** The server node answered request `call` (possibly long after dispatch). */
-  reply(call: RpcCall, reply: Payload): void {
+  /** The server node answered request `call` (possibly long after dispatch); `replySize` as measured by the host. */
+  reply(call: RpcCall, reply: Payload, replySize: number): void {
     if (call.phase !== Phase.Waiting) return; // the caller already gave up (dead check) — discard
     this.waiting.delete(call.id);
     if (this.isDead(call)) {
@@ -262,6 +261,7 @@ export class Network {
     }
     call.ok = true;
     call.reply = reply;
+    call.replySize = replySize;
     if (this.longReordering && this.rng.below(900) < 600) {
       const delayMs = 200 + this.rng.below(1 + this.rng.below(2000));
       call.phase = Phase.Responding;
@@ -272,7 +272,6 @@ export class Network {
     this.finishNow(call);
   }
 
-  /** A server instance was killed: forget its unanswered requests (their callers learn by the dead check). */
   private finishNow(call: RpcCall): void {
     call.phase = Phase.Responding;
     call.next = 1;
@@ -283,7 +282,7 @@ export class Network {
     if (call.phase === Phase.Done) return;
     call.phase = Phase.Done;
     this.waiting.delete(call.id);
-    if (call.ok) this.totalBytes += encodedSize(call.reply);
+    if (call.ok) this.totalBytes += call.replySize;
     call.caller.deliverResponse(call, call.ok, call.reply);
   }
 

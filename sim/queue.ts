@@ -12,8 +12,8 @@
  *   insertion (they carry the largest sequence so far, so ties go last);
  * - items beyond the wheel's horizon wait in a binary heap and move into the
  *   wheel as the horizon advances;
- * - the width adapts (the whole queue is rebuilt, O(n), rarely) when too many
- *   items fall beyond the horizon or buckets grow crowded.
+ * - the width adapts to the mean gap between events (the queue is rebuilt,
+ *   rarely, when the spread of times changes).
  * Nothing here allocates per event in the steady state.
  */
 const NB = 4096;
@@ -21,8 +21,6 @@ const MASK = NB - 1;
 const WORDS = NB >> 5;
 const WIDTH_SHIFT_MIN = 4; // 16 µs
 const WIDTH_SHIFT_MAX = 36;
-/** Sorting work in one activated bucket that calls for a narrower width. */
-const CROWDED_MOVES = 256;
 
 export class EventQueue<T> {
   /** Current virtual time (µs): the time of the last popped item; never decreases. */
@@ -56,6 +54,8 @@ export class EventQueue<T> {
   // Items beyond the horizon: a binary heap of node indices.
   private overflow: number[] = [];
   private popsSinceResize = 0;
+  /** The clock at the last width check. */
+  private checkedAtUs = 0;
 
   get size(): number {
     return this.count;
@@ -82,29 +82,30 @@ export class EventQueue<T> {
     this.now = t;
   }
 
-  /** Time of the next item, or Infinity when empty. */
+  /**
+   * Time of the next item, or Infinity when empty. When the active bucket is
+   * used up this activates the next one (without moving the clock): items
+   * pushed later into an earlier bucket still go into the sorted active list
+   * by time, so the order stays exact.
+   */
   peekTime(): number {
     if (this.aHead < this.aLen) return this.time[this.active[this.aHead]!]!;
     if (this.count === 0) return Infinity;
-    let best = Infinity;
-    const slot = this.findBit((this.cur + 1) & MASK);
-    if (slot >= 0) {
-      for (let n = this.head[slot]!; n >= 0; n = this.next[n]!) if (this.time[n]! < best) best = this.time[n]!;
-    }
-    if (this.overflow.length > 0) best = Math.min(best, this.time[this.overflow[0]!]!);
-    return best;
+    this.activateNext();
+    return this.time[this.active[this.aHead]!]!;
   }
 
   /** Removes and returns the next item, advancing `now` to its time. */
   pop(): T | undefined {
     if (this.aHead < this.aLen) return this.take();
     if (this.count === 0) return undefined;
-    if (++this.popsSinceResize >= 4096) this.maybeResize();
-    this.activateNext();
+    if (this.popsSinceResize >= 4096) this.maybeResize();
+    if (this.aHead >= this.aLen) this.activateNext();
     return this.take();
   }
 
   private take(): T {
+    this.popsSinceResize++;
     const n = this.active[this.aHead++]!;
     this.now = this.time[n]!;
     this.count--;
@@ -183,7 +184,6 @@ export class EventQueue<T> {
   private drainSlot(slot: number): void {
     const time = this.time;
     const seq = this.seqOf;
-    let moves = 0;
     for (let n = this.head[slot]!; n >= 0; ) {
       const following = this.next[n]!;
       if (this.aLen === this.active.length) this.active = grow32(this.active);
@@ -197,7 +197,6 @@ export class EventQueue<T> {
         if (pt < t || (pt === t && seq[p]! < s)) break;
         active[i] = p;
         i--;
-        moves++;
       }
       active[i] = n;
       n = following;
@@ -205,7 +204,6 @@ export class EventQueue<T> {
     this.head[slot] = -1;
     this.tail[slot] = -1;
     this.bits[slot >> 5]! &= ~(1 << (slot & 31));
-    if (moves > CROWDED_MOVES && this.widthShift > WIDTH_SHIFT_MIN) this.popsSinceResize = 1 << 30;
   }
 
   private findBit(fromSlot: number): number {
@@ -220,18 +218,21 @@ export class EventQueue<T> {
   }
 
   /**
-   * Adapts the bucket width to the spread of pending times: wider when many
-   * items wait beyond the horizon, narrower when buckets are crowded.
+   * Adapts the bucket width to the mean gap between popped events (about two
+   * gaps per bucket, so one or two items per activated bucket), checked every
+   * 4096 pops; a rebuild is O(n log n) and happens only when the spread of
+   * times changes. Items far beyond the horizon wait in the overflow heap.
    */
   private maybeResize(): void {
-    const crowded = this.popsSinceResize >= 1 << 30;
+    const pops = this.popsSinceResize;
     this.popsSinceResize = 0;
-    let shift = this.widthShift;
+    const span = this.now - this.checkedAtUs;
+    this.checkedAtUs = this.now;
     if (this.count < 64) return;
-    if (this.overflow.length * 4 > this.count && shift < WIDTH_SHIFT_MAX) shift++;
-    else if (crowded) shift--;
-    else return;
-    this.rebuild(shift);
+    const gap = span / pops;
+    let shift = Math.ceil(Math.log2(Math.max(2 * gap, 1)));
+    shift = Math.max(WIDTH_SHIFT_MIN, Math.min(WIDTH_SHIFT_MAX, shift));
+    if (shift !== this.widthShift) this.rebuild(shift);
   }
 
   private rebuild(shift: number): void {

@@ -103,7 +103,8 @@ export class Trace {
     return this.records !== undefined || this.listener !== undefined;
   }
 
-  private nameHash(name: string): number {
+  /** The hash a name contributes to the fingerprint (cached). */
+  nameHash(name: string): number {
     let h = this.nameHashes.get(name);
     if (h === undefined) {
       h = hashString32(name);
@@ -122,14 +123,49 @@ export class Trace {
     payload: unknown,
     ok = true,
     describe?: Describer,
+    /** The payload's content hash when the caller computed it already (NaN: hash here; -1: don't). */
+    payloadHash = NaN,
+  ): void {
+    let ph = payloadHash;
+    if (ph !== ph) ph = this.hashPayloads && payload !== undefined ? hashValue(0x3c6ef372, payload) : -1;
+    this.eventHashed(
+      timeUs,
+      kind,
+      this.nameHash(node),
+      node,
+      peer === '' ? 0 : this.nameHash(peer),
+      peer,
+      label === '' ? 0 : this.nameHash(label),
+      label,
+      payload,
+      ph,
+      ok,
+      describe,
+    );
+  }
+
+  /** event() with the name hashes supplied by the caller (hot paths cache them). */
+  eventHashed(
+    timeUs: number,
+    kind: TraceKind,
+    nodeHash: number,
+    node: string,
+    peerHash: number,
+    peer: string,
+    labelHash: number,
+    label: string,
+    payload: unknown,
+    payloadHash: number,
+    ok: boolean,
+    describe: Describer | undefined,
   ): void {
     let a = mix(this.hashA, kind | (ok ? 0x100 : 0));
     a = mix(a, timeUs | 0);
-    a = mix(a, Math.floor(timeUs / 0x100000000));
-    a = mix(a, this.nameHash(node));
-    if (peer !== '') a = mix(a, this.nameHash(peer));
-    if (label !== '') a = mix(a, this.nameHash(label));
-    if (this.hashPayloads && payload !== undefined) a = hashValue(a, payload);
+    a = mix(a, (timeUs / 0x100000000) | 0);
+    a = mix(a, nodeHash);
+    if (peerHash !== 0) a = mix(a, peerHash);
+    if (labelHash !== 0) a = mix(a, labelHash);
+    if (payloadHash !== -1) a = mix(a, payloadHash);
     this.hashA = a;
     this.hashB = mix(this.hashB ^ a, this.count);
     const index = this.count++;

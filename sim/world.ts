@@ -8,14 +8,14 @@
  * waits for.
  */
 import { Host, type HostOptions } from './host.ts';
-import { Network, type RpcCall } from './network.ts';
+import { Network } from './network.ts';
 import { Prng } from './prng.ts';
 import { EventQueue } from './queue.ts';
 import { FileSystem } from './storage.ts';
 import { Task, type Co, type TaskHost } from './task.ts';
 import { Trace, TraceKind, type TraceOptions } from './trace.ts';
 
-type Event = RpcCall | (() => void) | TaskResume;
+type Event = { fire(): void } | (() => void) | TaskResume;
 
 class TaskResume {
   constructor(
@@ -146,12 +146,13 @@ export class World implements TaskHost {
    * budgets, or a failed task; any other exception from a node or the tester
    * propagates as it is.
    */
-  run(done: () => boolean, untilUs = Infinity): void {
+  run(done: () => boolean, untilUs = Infinity, quietIsDone = false): void {
     const limit = Math.min(untilUs, this.timeLimitUs);
     while (!done()) {
       if (this.failure) throw this.failure;
       const next = this.queue.peekTime();
       if (next === Infinity) {
+        if (quietIsDone) break;
         if (untilUs !== Infinity && untilUs <= this.timeLimitUs) {
           this.queue.advanceTo(untilUs);
           break;
@@ -179,6 +180,11 @@ export class World implements TaskHost {
     this.run(() => task.finished);
     if (task.status === 'failed') throw this.failure ?? task.error;
     return task.result as T;
+  }
+
+  /** Runs until no event is left (quiescence), within the limits. */
+  runUntilQuiet(): void {
+    this.run(() => false, Infinity, true);
   }
 
   /** Runs for `us` microseconds of virtual time. */
