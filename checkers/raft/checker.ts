@@ -58,7 +58,10 @@ class NodeView {
   readonly terms: number[] = [0];
   /** keys[j] for base < j ≤ last, undefined where unrevealed. */
   readonly keys: (CommandKey | undefined)[] = [undefined];
-  /** This incarnation's commit point; volatile: back to base on a crash or a boot. */
+  /**
+   * The highest index this node has committed, in any incarnation: an entry
+   * it committed stays committed, so it must never hold another one there.
+   */
   commit = 0;
   /** Boot facts seen. */
   incarnations = 0;
@@ -154,12 +157,6 @@ export class RaftInvariantChecker {
         return this.observeFact(r);
       case TraceKind.Apply:
         return this.observeApply(r);
-      case TraceKind.Crash:
-      case TraceKind.Exit: {
-        const n = this.nodes.get(r.node);
-        if (n !== undefined) n.commit = n.base;
-        return;
-      }
       default:
         return;
     }
@@ -207,7 +204,6 @@ export class RaftInvariantChecker {
     if (n.incarnations > 1) this.restarts++;
     if (f.votedFor !== null) this.recordVote(n, f.term, f.votedFor, 'boots with a vote', r);
     if (f.snapshotIndex !== n.base || f.lastIndex !== n.last) n.forget(f.snapshotIndex, f.lastIndex);
-    n.commit = n.base;
   }
 
   private recordVote(n: NodeView, term: number, candidate: number, how: string, r: TraceRecord): void {
@@ -251,12 +247,15 @@ export class RaftInvariantChecker {
 
   // ── Logs ───────────────────────────────────────────────────────────────────
 
-  /** The node's log now holds `entries` from `from` and nothing after them. */
+  /**
+   * The node's log now holds `entries` from `from` and nothing after them.
+   * Each entry is a claim checked against the committed log and the
+   * sightings; only those above the snapshot are kept as the node's log.
+   */
   private onLog(n: NodeView, from: number, entries: readonly RaftFactEntry[], r: TraceRecord): void {
-    const skip = Math.max(0, n.base + 1 - from); // entries inside the snapshot: not part of the log
-    if (from + skip > n.last + 1) n.setLast(from + skip - 1); // the trace missed entries before these
-    let prevTerm = n.termAt(from + skip - 1);
-    for (let k = skip; k < entries.length; k++) {
+    if (from > n.last + 1) n.setLast(from - 1); // the trace missed entries before these
+    let prevTerm = n.termAt(from - 1);
+    for (let k = 0; k < entries.length; k++) {
       const j = from + k;
       const e = entries[k]!;
       const key = commandKey(e.cmd);
@@ -269,8 +268,10 @@ export class RaftInvariantChecker {
         return;
       }
       if (!this.sight(n, j, e.term, key, prevTerm, r)) return;
-      n.terms[j] = e.term;
-      n.keys[j] = key;
+      if (j > n.base) {
+        n.terms[j] = e.term;
+        n.keys[j] = key;
+      }
       prevTerm = e.term;
     }
     n.setLast(Math.max(n.base, from + entries.length - 1));
