@@ -7,6 +7,8 @@ import '../scenarios/index.ts';
 import { checkCommand, checkUsage } from '../checkers/cli.ts';
 import { main, registerCommand } from '../sim/cli/main.ts';
 import type { CliIO } from '../sim/cli/io.ts';
+import { setWorkerEntry, sweepWorkerMain } from '../sim/cli/sweep.ts';
+import { isMainThread, workerData } from 'node:worker_threads';
 
 registerCommand({
   name: 'check',
@@ -15,6 +17,10 @@ registerCommand({
   run: (args, io) => checkCommand(args, io),
 });
 
+// Sweep workers are this same bundle started on a worker thread.
+setWorkerEntry(new URL(import.meta.url));
+const isSweepWorker = !isMainThread && (workerData as { role?: string } | null)?.role === 'sweep-worker';
+
 const io: CliIO = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
@@ -22,10 +28,13 @@ const io: CliIO = {
   tty: process.stderr.isTTY === true,
 };
 
-// A closed pipe (simlab run … | head) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
-process.exitCode = await main(process.argv.slice(2), io);
+if (isSweepWorker) {
+  sweepWorkerMain();
+} else {
+  // A closed pipe (simlab run … | head) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  process.exitCode = await main(process.argv.slice(2), io);
+}

@@ -7,6 +7,7 @@
 import { UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
 import { allCommand, listCommand, runCommand } from './run.ts';
+import { sweepCommand } from './sweep.ts';
 
 const commands = new Map<string, Command>();
 
@@ -15,7 +16,7 @@ export function registerCommand(c: Command): void {
   commands.set(c.name, c);
 }
 
-for (const c of [allCommand, listCommand, runCommand]) registerCommand(c);
+for (const c of [allCommand, listCommand, runCommand, sweepCommand]) registerCommand(c);
 
 function help(io: CliIO): void {
   io.out('simlab — a deterministic simulator for the MIT 6.5840 labs');

@@ -1,0 +1,284 @@
+/**
+ * `simlab sweep PATTERN… --seeds A..B`: every matching scenario over a seed
+ * range, in parallel on worker threads, with a progress line and a summary
+ * table (scenario, runs, failures, first failing seed, wall, virtual,
+ * events) and the command that replays each failure.
+ *
+ * The work list is (scenario, seed) in a fixed order; `--shard i/n` keeps
+ * every n-th item starting at i, so a CI matrix or several machines split one
+ * range deterministically. Results do not depend on the number of workers:
+ * each run is a pure function of (scenario, seed, implementation).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
+import { findScenario, matchScenarios, replayCommand, type Scenario } from '../scenario.ts';
+import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+import { loadImplSpecs } from './impl.ts';
+import type { CliIO, Command } from './io.ts';
+import { checkDeterminism, formatVirtual, runTimed, table } from './run.ts';
+import { wallNowMs } from './wallclock.ts';
+
+interface WorkItem {
+  readonly name: string;
+  readonly seed: number;
+}
+
+export interface RunSummary {
+  readonly name: string;
+  readonly seed: number;
+  readonly passed: boolean;
+  readonly kind?: string;
+  readonly message?: string;
+  readonly virtualUs: number;
+  readonly events: number;
+  readonly wallMs: number;
+  readonly traceHash: string;
+}
+
+/** What the sweep command sends a worker thread. */
+type ToWorker = { type: 'init'; impl: string[]; determinism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
+type FromWorker = { type: 'ready' } | { type: 'results'; results: RunSummary[] } | { type: 'error'; message: string };
+
+/** Parses "i/n" with 1 ≤ i ≤ n. */
+export function parseShard(raw: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n (e.g. 2/4), got "${raw}"`);
+  }
+  return { index, count };
+}
+
+/** The (scenario, seed) list of a sweep, sharded. */
+export function workList(scenarios: readonly Scenario[], seeds: readonly number[], shard?: { index: number; count: number }): WorkItem[] {
+  const items: WorkItem[] = [];
+  let k = 0;
+  for (const s of scenarios) {
+    for (const seed of seeds) {
+      if (!shard || k % shard.count === shard.index - 1) items.push({ name: s.name, seed });
+      k++;
+    }
+  }
+  return items;
+}
+
+function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>): RunSummary {
+  return {
+    name,
+    seed,
+    passed: run.passed,
+    ...(run.failure ? { kind: run.failure.kind, message: run.failure.message } : {}),
+    virtualUs: run.virtualUs,
+    events: run.events,
+    wallMs: run.wallMs,
+    traceHash: run.traceHash,
+  };
+}
+
+/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
+function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
+  const s = findScenario(item.name);
+  if (!s) throw new Error(`unknown scenario ${item.name}`);
+  const options = { seed: item.seed, ...(impl ? { impl } : {}) };
+  const r = summarize(item.name, item.seed, runTimed(s, options));
+  if (!determinism) return r;
+  const lines: string[] = [];
+  const code = checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  if (code !== 0 && lines[0]?.startsWith('NOT deterministic')) {
+    return { ...r, passed: false, kind: 'nondeterminism', message: lines.join(' | ') };
+  }
+  return r;
+}
+
+/** The worker-thread side: started by bin/main.ts when it is not the main thread. */
+export function sweepWorkerMain(port: MessagePort = parentPort!): void {
+  let impl: Record<string, unknown> | undefined;
+  let determinism = false;
+  port.on('message', (msg: ToWorker) => {
+    void (async () => {
+      try {
+        if (msg.type === 'init') {
+          impl = await loadImplSpecs(msg.impl);
+          determinism = msg.determinism;
+          port.postMessage({ type: 'ready' } satisfies FromWorker);
+        } else if (msg.type === 'run') {
+          const results = msg.items.map((item) => runItem(item, impl, determinism));
+          port.postMessage({ type: 'results', results } satisfies FromWorker);
+        } else {
+          port.close();
+        }
+      } catch (e) {
+        port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
+      }
+    })();
+  });
+}
+
+/** The bundle that contains this code (dist/simlab.mjs), which workers start from. */
+let workerEntry: URL | undefined;
+export function setWorkerEntry(url: URL): void {
+  workerEntry = url;
+}
+
+interface Progress {
+  done: number;
+  failed: number;
+  readonly total: number;
+  readonly startMs: number;
+  lastDrawMs: number;
+}
+
+function drawProgress(p: Progress, io: CliIO, final = false): void {
+  const now = wallNowMs();
+  if (!final && now - p.lastDrawMs < (io.tty ? 100 : 5000)) return;
+  p.lastDrawMs = now;
+  const secs = (now - p.startMs) / 1000;
+  const rate = p.done / Math.max(secs, 1e-3);
+  const eta = rate > 0 ? (p.total - p.done) / rate : 0;
+  const width = 24;
+  const filled = Math.round((p.done / Math.max(p.total, 1)) * width);
+  const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
+  const line = `[${bar}] ${p.done}/${p.total} runs, ${p.failed} failed, ${rate.toFixed(1)} runs/s, ETA ${eta.toFixed(0)}s`;
+  if (io.tty && io.write) io.write(`\r${line}${final ? '\n' : ''}`);
+  else io.err(line);
+}
+
+async function runParallel(items: WorkItem[], workers: number, impl: string[], determinism: boolean, onResult: (r: RunSummary) => void): Promise<void> {
+  if (!workerEntry) throw new Error('sweep: no worker entry (run through bin/simlab.mjs)');
+  const chunk = Math.max(1, Math.min(8, Math.floor(items.length / (workers * 8))));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, () => {
+      return new Promise<void>((resolve, reject) => {
+        const w = new Worker(workerEntry!, { workerData: { role: 'sweep-worker' } });
+        const feed = () => {
+          if (next >= items.length) {
+            w.postMessage({ type: 'stop' } satisfies ToWorker);
+            void w.terminate().then(() => resolve());
+            return;
+          }
+          const batch = items.slice(next, next + chunk);
+          next += batch.length;
+          w.postMessage({ type: 'run', items: batch } satisfies ToWorker);
+        };
+        w.on('message', (msg: FromWorker) => {
+          if (msg.type === 'ready') feed();
+          else if (msg.type === 'results') {
+            for (const r of msg.results) onResult(r);
+            feed();
+          } else {
+            void w.terminate();
+            reject(new UsageError(msg.message));
+          }
+        });
+        w.on('error', reject);
+        w.postMessage({ type: 'init', impl, determinism } satisfies ToWorker);
+      });
+    }),
+  );
+}
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'run scenarios over a seed range in parallel, with a summary and replay commands',
+  usage: [
+    "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE]",
+    "  PATTERN             scenario names or patterns: 'raft/3A/*', 'raft/**', raft/3B",
+    '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10',
+    '  --workers N         worker threads (default: one per core; 1 runs in this thread)',
+    '  --shard i/n         run only every n-th item starting at the i-th (split a sweep across machines)',
+    '  --check-determinism run each seed twice and fail on any trace difference',
+    '  --impl ROLE=FILE    use your own node for ROLE (e.g. raft=./my-raft.ts)',
+  ].join('\n'),
+  async run(args, io) {
+    const p = parseArgs(args, {
+      seeds: { kind: 'seeds' },
+      workers: { kind: 'int' },
+      shard: { kind: 'string' },
+      'check-determinism': { kind: 'boolean' },
+      impl: { kind: 'string', repeat: true },
+    });
+    if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario pattern (see simlab list)');
+    const scenarios: Scenario[] = [];
+    for (const pattern of p.positional) {
+      const found = matchScenarios(pattern);
+      if (found.length === 0) throw new UsageError(`no scenario matches "${pattern}" (see simlab list)`);
+      for (const s of found) if (!scenarios.includes(s)) scenarios.push(s);
+    }
+    const seeds = flag<number[]>(p, 'seeds') ?? Array.from({ length: 10 }, (_, i) => i + 1);
+    const shardRaw = flag<string>(p, 'shard');
+    const shard = shardRaw === undefined ? undefined : parseShard(shardRaw);
+    const workersFlag = flag<number>(p, 'workers');
+    if (workersFlag === 0) throw new UsageError('--workers must be at least 1');
+    const implSpecs = flagAll<string>(p, 'impl');
+    const determinism = flag<boolean>(p, 'check-determinism') === true;
+    const items = workList(scenarios, seeds, shard);
+    const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), items.length));
+    const impl = await loadImplSpecs(implSpecs); // validates the files before any worker starts
+
+    io.err(
+      `sweep: ${scenarios.length} scenario(s) × ${seeds.length} seed(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
+    );
+    const progress: Progress = { done: 0, failed: 0, total: items.length, startMs: wallNowMs(), lastDrawMs: 0 };
+    const results: RunSummary[] = [];
+    const onResult = (r: RunSummary) => {
+      results.push(r);
+      progress.done++;
+      if (!r.passed) progress.failed++;
+      drawProgress(progress, io);
+    };
+    if (workers === 1) {
+      for (const item of items) onResult(runItem(item, impl, determinism));
+    } else {
+      await runParallel(items, workers, [...implSpecs], determinism, onResult);
+    }
+    drawProgress(progress, io, true);
+    const wallMs = wallNowMs() - progress.startMs;
+    printSummary(scenarios, results, wallMs, io);
+    return progress.failed > 0 ? 1 : 0;
+  },
+};
+
+function printSummary(scenarios: readonly Scenario[], results: readonly RunSummary[], wallMs: number, io: CliIO): void {
+  const byName = new Map<string, RunSummary[]>();
+  for (const s of scenarios) byName.set(s.name, []);
+  for (const r of results) byName.get(r.name)!.push(r);
+  const rows: string[][] = [];
+  let runs = 0;
+  let failures = 0;
+  let virtual = 0;
+  let events = 0;
+  for (const [name, rs] of byName) {
+    if (rs.length === 0) continue;
+    const failed = rs.filter((r) => !r.passed).sort((a, b) => a.seed - b.seed);
+    const v = rs.reduce((a, r) => a + r.virtualUs, 0);
+    const e = rs.reduce((a, r) => a + r.events, 0);
+    const w = rs.reduce((a, r) => a + r.wallMs, 0);
+    runs += rs.length;
+    failures += failed.length;
+    virtual += v;
+    events += e;
+    rows.push([name, String(rs.length), String(failed.length), failed[0] ? String(failed[0].seed) : '-', `${(w / 1000).toFixed(2)}s`, formatVirtual(v), String(e)]);
+  }
+  io.out('');
+  for (const line of table(['scenario', 'runs', 'failures', 'first failing seed', 'wall', 'virtual', 'events'], rows, [1, 2, 4, 5, 6])) io.out(line);
+  io.out('');
+  io.out(
+    `${runs} runs, ${failures} failures, ${formatVirtual(virtual)} virtual in ${(wallMs / 1000).toFixed(2)}s wall (${(runs / Math.max(wallMs / 1000, 1e-3)).toFixed(1)} runs/s), ${events} events`,
+  );
+  const failed = results.filter((r) => !r.passed).sort((a, b) => a.name.localeCompare(b.name) || a.seed - b.seed);
+  if (failed.length > 0) {
+    io.out('');
+    io.out('failures (replay each with the command shown):');
+    const perScenario = new Map<string, number>();
+    for (const r of failed) {
+      const n = (perScenario.get(r.name) ?? 0) + 1;
+      perScenario.set(r.name, n);
+      if (n > 5) continue;
+      io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`);
+      io.out(`    ${replayCommand(r.name, r.seed)}`);
+    }
+    for (const [name, n] of perScenario) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
+  }
+}
