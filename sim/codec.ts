@@ -425,12 +425,12 @@ function utf8Extra(s: string, i: number, c: number): number {
   return 2;
 }
 
-/** Folds one 32-bit word into a running hash (murmur3-style mixing). */
+/**
+ * Folds one 32-bit word into a running hash: a multiply by the golden-ratio
+ * constant and an xor-shift (cheap; the trace fingerprint folds several words
+ * per event). Returns an int32.
+ */
 export function mix(h: number, word: number): number {
-  let k = Math.imul(word, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) >>> 0;
+  const x = Math.imul(h ^ word, 0x9e3779b1);
+  return x ^ (x >>> 15);
 }

@@ -77,7 +77,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   private readonly timers = new Map<string, TimerSlot>();
   private timerSerial = 0;
   /** Hash of this host's name in the trace fingerprint. */
-  private readonly nameHash: number;
+  readonly nameHash: number;
   private readonly pendingRequests = new Map<number, RpcCall>();
   private readonly callWaiters = new Map<number, Task>();
   private callSerial = 0;
@@ -126,22 +126,25 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     if (!this.alive) return;
     this.pendingRequests.set(call.id, call);
     const trace = this.world.trace;
-    trace.event(this.world.nowUs, TraceKind.Deliver, this.name, call.caller.name, call.method, call.args, true, this.describer, call.id);
+    trace.eventHashed(this.world.nowUs, TraceKind.Deliver, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, call.args, call.id, true, this.describer);
     this.step({ kind: 'request', reqId: call.id, method: call.method, args: call.args });
   }
 
   deliverResponse(call: RpcCall, ok: boolean, reply: Payload): void {
     if (!this.alive) return;
-    this.world.trace.event(
+    this.world.trace.eventHashed(
       this.world.nowUs,
       TraceKind.Response,
+      this.nameHash,
       this.name,
+      call.serverHash,
       call.serverName ?? call.end.server ?? '?',
+      call.methodHash,
       call.method,
       ok ? reply : undefined,
+      call.id,
       ok,
       this.describer,
-      call.id,
     );
     this.step({ kind: 'response', to: call.to, method: call.method, args: call.args, tag: call.tag, ok, reply });
   }
@@ -233,7 +236,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${o.reqId}`);
         this.pendingRequests.delete(o.reqId);
         const size = sizeAndHash(o.reply, 0);
-        world.trace.event(world.nowUs, TraceKind.Reply, this.name, call.caller.name, call.method, o.reply, true, this.describer, lastHash);
+        world.trace.eventHashed(world.nowUs, TraceKind.Reply, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, o.reply, lastHash, true, this.describer);
         return world.network.reply(call, o.reply, size);
       }
       case 'setTimer': {

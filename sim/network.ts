@@ -26,6 +26,8 @@ import { TraceKind, type Describer, type Trace } from './trace.ts';
 /** What the network needs from a node host. */
 export interface NetHost {
   readonly name: string;
+  /** Trace hash of the name. */
+  readonly nameHash: number;
   readonly alive: boolean;
   /** Runs the node's step for an arriving request. */
   deliverRequest(call: RpcCall): void;
@@ -43,6 +45,8 @@ export interface NetClock {
 export class ClientEnd {
   enabled = false;
   server: string | null = null;
+  /** Trace hash of `server` (kept with it, so sends need no lookup). */
+  serverHash = 0;
   deleted = false;
   constructor(readonly name: string) {}
 }
@@ -70,6 +74,9 @@ export class RpcCall {
   /** Encoded size of the reply, measured once when the handler answered. */
   replySize = 0;
   dispatchedAtUs = 0;
+  /** Trace hashes of the method and of the server the end pointed at. */
+  methodHash = 0;
+  serverHash = 0;
   constructor(
     readonly id: number,
     readonly net: Network,
@@ -129,6 +136,7 @@ export class Network {
 
   connect(end: ClientEnd, serverName: string): void {
     end.server = serverName;
+    end.serverHash = this.trace.nameHash(serverName);
     this.recheck();
   }
 
@@ -194,7 +202,9 @@ export class Network {
     const serverName = end.enabled && !end.deleted && !this.cleanedUp ? end.server : null;
     const server = serverName === null ? null : (this.servers.get(serverName) ?? null);
     const call = new RpcCall(this.nextCallId++, this, caller, end, to, method, args, tag, serverName, server);
-    this.trace.event(now, TraceKind.Send, caller.name, end.server ?? '?', method, args, true, caller.describer, argsHash);
+    call.methodHash = this.trace.nameHash(method);
+    call.serverHash = end.server === null ? this.trace.nameHash('?') : end.serverHash;
+    this.trace.eventHashed(now, TraceKind.Send, caller.nameHash, caller.name, call.serverHash, end.server ?? '?', call.methodHash, method, args, argsHash, true, caller.describer);
     if (server === null) {
       const delayMs = this.longDelays ? this.rng.below(7000) : this.rng.below(100);
       call.next = 3;
