@@ -84,8 +84,10 @@ class NodeView {
       this.terms.push(UNKNOWN);
       this.keys.push(undefined);
     }
-    this.terms.length = last + 1;
-    this.keys.length = last + 1;
+    if (this.terms.length > last + 1) {
+      this.terms.length = last + 1;
+      this.keys.length = last + 1;
+    }
     this.last = last;
   }
 

@@ -13,6 +13,9 @@ describe('commandKey', () => {
       [null, undefined], // the codec encodes both as null
       [{ a: 1, b: undefined }, { a: 1 }], // undefined fields are not encoded
       ['\u0001x', '\u0001x'],
+      [{ a: NaN, b: [new Uint8Array([7])] }, { a: NaN, b: [new Uint8Array([7])] }], // not JSON-exact: by encoding
+      [[undefined, 1], [null, 1]],
+      [{ a: -0 }, { a: 0 }],
     ];
     const unequal = pairs.filter(([a, b]) => commandKey(a) !== commandKey(b));
     expect(unequal).toEqual([]);
@@ -22,6 +25,7 @@ describe('commandKey', () => {
     const values: unknown[] = [
       1, '1', true, 'true', null, 'null', 0, '', [], {}, [1], { 0: 1 }, [1, 2], [2, 1],
       { a: 1, b: 2 }, { a: 1, b: 3 }, new Uint8Array([1]), '\u0001', '\u0001\u0007', [0], NaN, 1.5,
+      new Uint8Array(0), new Uint8Array([9]), { 0: 9 }, [null], [NaN], [Infinity], { a: null }, { a: NaN }, new Map(), '\u0001{}', '{}',
     ];
     const keys = values.map(commandKey);
     expect(new Set(keys).size).toBe(values.length);
@@ -31,6 +35,8 @@ describe('commandKey', () => {
     expect(describeKey(commandKey(5))).toBe('5');
     expect(describeKey(commandKey('abc'))).toBe('"abc"');
     expect(describeKey(commandKey({ k: 'v' }))).toBe('{"k":"v"}');
+    expect(describeKey(commandKey([1, NaN]))).toBe('[1,null]'); // by encoding, shown as JSON
+    expect(describeKey(commandKey({ long: 'y'.repeat(100) }))).toHaveLength(40);
     expect(describeKey(commandKey('\u0001z'))).toBe(JSON.stringify('\u0001z'));
     expect(describeKey(undefined)).toBe('?');
     expect(describeCommand('x'.repeat(100)).length).toBe(40);

@@ -1,21 +1,27 @@
 /**
  * Commands compared by value, cheaply. A command's key is a primitive that
- * is `===` to another command's key exactly when the two encode to the same
- * bytes under sim/codec.ts (simlab's one notion of equal plain data):
- * numbers, booleans and strings are their own keys; null and undefined are
- * null; anything else is a marker character followed by its encoding, one
- * byte per character, cached per object so an entry shared by a leader's and
- * its followers' facts is encoded once.
+ * is `===` to another command's key exactly when the two are the same plain
+ * data as sim/codec.ts sees it (numbers by value with NaN = NaN and −0 = 0,
+ * null = undefined, arrays item by item, plain objects field by field in
+ * insertion order with undefined fields left out, Uint8Arrays byte by byte),
+ * except that strings compare by their exact code units:
+ * - numbers, booleans and strings are their own keys; null and undefined are null;
+ * - other values are a marker character followed by their JSON text when
+ *   JSON renders them exactly (finite numbers, plain arrays and objects
+ *   only: the common command), else by their sim/codec encoding, one byte
+ *   per character. JSON text starts with "{" or "[" and no encoding does,
+ *   so the two never meet; codec-equal values always take the same path.
+ * Keys of objects are cached per object, so an entry shared by a leader's
+ * and its followers' facts and applies is keyed once.
  */
 import { decode, encode } from '../../sim/codec.ts';
 
 export type CommandKey = string | number | boolean | null;
 
 /**
- * Starts every key built from an encoding. An encoding never starts with
- * byte 1 (no codec tag is 1 for the values that take this path), and a
- * string command that starts with it is escaped by doubling it, so the two
- * kinds of keys never meet.
+ * Starts every key built from JSON or an encoding. Neither starts with
+ * character 1, and a string command that starts with it is escaped by
+ * doubling it, so string commands never meet those keys.
  */
 const MARK = '\u0001';
 
@@ -36,13 +42,39 @@ export function commandKey(cmd: unknown): CommandKey {
       if (cmd === null) return null;
       let key = objectKeys.get(cmd);
       if (key === undefined) {
-        key = encodedKey(cmd);
+        key = isJsonExact(cmd) ? MARK + JSON.stringify(cmd) : encodedKey(cmd);
         objectKeys.set(cmd, key);
       }
       return key;
     }
     default:
       return MARK + '\u0000' + String(cmd);
+  }
+}
+
+/** Whether JSON renders `v` without losing what the codec would keep (no NaN or ±Infinity, no byte arrays or class instances). */
+function isJsonExact(v: unknown): boolean {
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v);
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isJsonExact(v[i])) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const record = v as Record<string, unknown>;
+      for (const k in record) if (!isJsonExact(record[k])) return false;
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
@@ -73,8 +105,11 @@ function safeJson(value: unknown): string {
 }
 
 /** A command on one short line, for violation messages. */
-export function describeCommand(cmd: unknown, max = 40): string {
-  const text = cmd instanceof Uint8Array ? `<${cmd.length} bytes>` : safeJson(cmd);
+export function describeCommand(cmd: unknown): string {
+  return describeText(cmd instanceof Uint8Array ? `<${cmd.length} bytes>` : safeJson(cmd));
+}
+
+function describeText(text: string, max = 40): string {
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
@@ -84,6 +119,7 @@ export function describeKey(key: CommandKey | undefined): string {
   if (typeof key !== 'string' || key.charCodeAt(0) !== 1) return describeCommand(key);
   if (key.charCodeAt(1) === 1) return describeCommand(key.slice(1));
   if (key.charCodeAt(1) === 0) return describeCommand(key.slice(2));
+  if (key[1] === '{' || key[1] === '[') return describeText(key.slice(1));
   const bytes = new Uint8Array(key.length - 1);
   for (let k = 1; k < key.length; k++) bytes[k - 1] = key.charCodeAt(k);
   try {

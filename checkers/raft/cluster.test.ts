@@ -1,0 +1,213 @@
+/**
+ * End to end: the real Raft node (and its known-bug variants) driven by the
+ * protocol's testkit, its facts and applies turned into trace records as
+ * they happen and streamed into the checker. Only this test reaches into
+ * protocols/ and scenarios/; the checker itself knows the facts as data.
+ */
+import { describe, expect, it } from 'vitest';
+import { decode, encode } from '../../sim/codec.ts';
+import type { NodeDef } from '../../sim/node.ts';
+import { Prng } from '../../sim/prng.ts';
+import { TraceKind, type TraceRecord } from '../../sim/trace.ts';
+import { raft, type RaftConfig, type RaftState } from '../../protocols/raft/index.ts';
+import { RaftCluster, setUpFigure8 } from '../../protocols/raft/testkit.ts';
+import { raftCommitOldTermByCount, raftNoElectionRestriction, raftVotedForNotPersisted } from '../../scenarios/bugs/raft.ts';
+import { RaftInvariantChecker, checkRaftTrace } from './checker.ts';
+import { TraceBuilder } from './testing.ts';
+import type { RaftCheckerOptions, RaftFact } from './types.ts';
+
+type RaftNode = NodeDef<RaftState, RaftConfig>;
+
+/** The testkit applier's snapshots: [index, commands] with commands[k] applied at k. */
+const decodeSnapshot = (s: Uint8Array): unknown[] => (decode(s) as [number, unknown[]])[1];
+
+interface Watched {
+  readonly c: RaftCluster;
+  readonly records: TraceRecord[];
+  readonly checker: RaftInvariantChecker;
+}
+
+/**
+ * A cluster whose facts, applies and crashes become trace records in the
+ * order the testkit emits them (it appends facts and applies to two lists
+ * from one loop, so both lists' pushes are intercepted), each fed to a
+ * checker at once.
+ */
+function watch(c: RaftCluster, options: RaftCheckerOptions = {}): Watched {
+  const b = new TraceBuilder();
+  const checker = new RaftInvariantChecker(options);
+  const record = (kind: TraceKind, node: number, payload: unknown) => {
+    b.timeUs = c.nowUs;
+    checker.observe(b.push(kind, String(node), payload));
+  };
+  for (const f of c.facts) record(TraceKind.Fact, f.node, f.fact); // the constructor's boots
+  intercept(c.facts, (f) => record(TraceKind.Fact, f.node, f.fact));
+  intercept(c.applies, (a) => record(TraceKind.Apply, a.node, a.msg));
+  const crash = c.crash.bind(c);
+  c.crash = (i: number) => {
+    record(TraceKind.Crash, i, undefined);
+    crash(i);
+  };
+  return { c, records: b.records, checker };
+}
+
+function intercept<T>(list: T[], onPush: (item: T) => void): void {
+  list.push = (...items: T[]): number => {
+    for (const item of items) onPush(item);
+    return Array.prototype.push.apply(list, items);
+  };
+}
+
+/**
+ * A storm in the style of 3C's Figure 8 (unreliable): every live server is
+ * asked to Start a command each round, messages are lost and reordered, the
+ * leader is often crashed or cut off, and a random server comes back when
+ * fewer than three are up; at the end all heal and must agree.
+ */
+function storm(seed: number, snapshotEvery: number, rounds: number): Watched {
+  const w = watch(new RaftCluster(5, { seed, snapshotEvery }), { decodeSnapshot });
+  const { c } = w;
+  const rng = new Prng(seed).fork('storm');
+  c.shuffle = true;
+  c.dropIf = () => rng.chance(1, 8);
+  const up = (i: number) => c.alive(i) && c.connected[i]!;
+  for (let round = 0; round < rounds; round++) {
+    let leader = -1;
+    for (let i = 0; i < c.n; i++) if (c.alive(i) && c.start(i, 1000 * round + i).isLeader) leader = i;
+    c.advance(rng.chance(1, 8) ? rng.below(600) * 1000 : rng.below(15) * 1000);
+    if (leader >= 0 && rng.chance(1, 4)) {
+      if (rng.chance(1, 2)) c.crash(leader);
+      else c.disconnect(leader);
+    }
+    if ([0, 1, 2, 3, 4].filter(up).length < 3) {
+      const i = rng.below(c.n);
+      if (!c.alive(i)) c.restart(i);
+      c.connect(i);
+    }
+  }
+  c.dropIf = undefined;
+  for (let i = 0; i < c.n; i++) {
+    if (!c.alive(i)) c.restart(i);
+    c.connect(i);
+  }
+  c.one('done', 5);
+  return w;
+}
+
+/** A copy of `records` with record `at`'s payload replaced. */
+function tampered(records: readonly TraceRecord[], at: number, payload: unknown): TraceRecord[] {
+  const copy = records.slice();
+  copy[at] = { ...records[at]!, payload };
+  return copy;
+}
+
+describe('the Raft checker on the real node', () => {
+  it('finds nothing wrong in 3C-style storms (elections, loss, crashes, restarts), and notices one altered apply', () => {
+    for (const seed of [1, 2, 3]) {
+      const { c, records, checker } = storm(seed, 0, 200);
+      expect(c.errors).toEqual([]);
+      expect(checker.violation).toBeNull();
+      const s = checker.summary();
+      expect([s.leaderTerms >= 5, s.restarts > 0, s.highestCommit > 30]).toEqual([true, true, true]);
+      expect(checkRaftTrace(records, { decodeSnapshot })).toBeNull();
+
+      const at = records.findIndex((r, k) => k > records.length / 2 && r.kind === TraceKind.Apply);
+      const msg = records[at]!.payload as { command: unknown; commandIndex: number };
+      const v = checkRaftTrace(tampered(records, at, { ...msg, command: 'altered' }));
+      expect([v?.invariant, v?.record.index]).toEqual(['state-machine-safety', at]);
+    }
+  });
+
+  it('finds nothing wrong in 3D-style storms with snapshots every 10 entries, and notices one altered snapshot', () => {
+    for (const seed of [11, 12, 13]) {
+      const { c, records, checker } = storm(seed, 10, 300);
+      expect(c.errors).toEqual([]);
+      expect(checker.violation).toBeNull();
+      const s = checker.summary();
+      expect([s.compactions > 20, s.snapshotApplies > 0]).toEqual([true, true]); // some follower was caught up by InstallSnapshot
+
+      const at = records.findIndex((r) => r.kind === TraceKind.Apply && (r.payload as { snapshotValid?: boolean }).snapshotValid);
+      const msg = records[at]!.payload as { snapshot: Uint8Array; snapshotIndex: number };
+      const commands = decodeSnapshot(msg.snapshot).slice();
+      commands[1] = 'altered';
+      const v = checkRaftTrace(tampered(records, at, { ...msg, snapshot: encode([msg.snapshotIndex, commands]) }), { decodeSnapshot });
+      expect([v?.invariant, v?.record.index]).toEqual(['snapshot-contents', at]);
+    }
+  });
+});
+
+describe('the Raft checker on known-bug variants', () => {
+  it('raft/voted-for-not-persisted: a restarted server votes again in the term → vote-once at that vote', () => {
+    const run = (node: RaftNode) => {
+      const w = watch(new RaftCluster(3, { node }));
+      const { c } = w;
+      c.partition([0, 1], [2]);
+      c.fire(1, 'election'); // term 1, with node 0's vote
+      c.pump();
+      c.restart(0);
+      c.partition([0, 2], [1]);
+      c.fire(2, 'election'); // also term 1: node 0 must refuse
+      c.pump();
+      return w;
+    };
+    expect(run(raft).checker.violation).toBeNull();
+    const v = run(raftVotedForNotPersisted.node).checker.violation;
+    expect(v?.invariant).toBe('vote-once');
+    expect([v?.record.node, v?.record.payload]).toEqual(['0', { type: 'vote', term: 1, for: 2 }]);
+    expect(v?.message).toBe('node 0 voted for 2 in term 1, but it voted for 1 in that term before a restart');
+  });
+
+  it('raft/commit-old-term: an older-term entry counted committed (Figure 8) → leader-completeness when a leader without it wins', () => {
+    const run = (node: RaftNode) => {
+      const w = watch(new RaftCluster(5, { node }));
+      const { c } = w;
+      setUpFigure8(c);
+      c.fire(0, 'heartbeat'); // the bug commits b (term 1, index 2) here and tells the followers
+      c.pump();
+      c.crash(0);
+      c.partition([1, 2, 3, 4]);
+      c.fire(4, 'heartbeat'); // node 4 learns term 3 and steps down
+      c.pump();
+      c.fire(4, 'election'); // term 4: its last term (2) beats theirs (1)
+      c.pump();
+      c.start(4, 'e');
+      c.pump();
+      c.fire(4, 'heartbeat');
+      c.pump();
+      return w;
+    };
+    expect(run(raft).checker.violation).toBeNull();
+    const v = run(raftCommitOldTermByCount.node).checker.violation;
+    expect(v?.invariant).toBe('leader-completeness');
+    expect([v?.record.node, (v?.record.payload as RaftFact).type]).toEqual(['4', 'leader']);
+    expect(v?.message).toMatch(/^leader 4 of term 4 lacks committed index 2 \(term 1 "b", committed by node 0\): it holds term 2 "c" there$/);
+  });
+
+  it('raft/no-election-restriction: a server missing a committed entry wins → leader-completeness at its election', () => {
+    const run = (node: RaftNode) => {
+      const w = watch(new RaftCluster(3, { node }));
+      const { c } = w;
+      c.fire(0, 'election');
+      c.pump();
+      c.one(101, 3);
+      c.disconnect(2);
+      c.one(102, 2); // committed on nodes 0 and 1
+      c.disconnect(0);
+      c.connect(2);
+      c.fire(2, 'election');
+      c.pump();
+      if (c.state(2).role.kind === 'leader') {
+        c.start(2, 999);
+        c.pump();
+        c.fire(2, 'heartbeat');
+        c.pump();
+      }
+      return w;
+    };
+    expect(run(raft).checker.violation).toBeNull();
+    const v = run(raftNoElectionRestriction.node).checker.violation;
+    expect(v?.invariant).toBe('leader-completeness');
+    expect([v?.record.node, (v?.record.payload as RaftFact).type]).toEqual(['2', 'leader']);
+    expect(v?.message).toBe('leader 2 of term 2 lacks committed index 2 (term 1 102, committed by node 0): its log ends at index 1');
+  });
+});
