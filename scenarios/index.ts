@@ -3,3 +3,5 @@
  * entry and the tests import this one file.
  */
 import './demo.ts';
+import './mr/index.ts';
+import './kvsrv/index.ts';

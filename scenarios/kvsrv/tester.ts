@@ -1,0 +1,229 @@
+/**
+ * The kvsrv tester, after src/kvsrv/config.go (spec 2.9): one server that
+ * never crashes, a reliable or unreliable network without long delays, and
+ * `makeClient()` = a fresh clerk node with a fresh enabled end to the server.
+ * Client ids are unique per clerk.
+ *
+ * Every clerk operation goes through `get` / `put` / `append`, which stamp
+ * its call and return and, given a history client id, record it as a
+ * checker Operation (Get op 0, Put op 1, Append op 3 whose output is the old
+ * value it returned). `checkHistory` runs the KV model over it and fails on
+ * 'illegal' and on 'unknown' alike.
+ *
+ * History times are virtual nanoseconds: nowUs × 1000, raised when needed to
+ * one more than the previous stamp. The simulated reliable network answers
+ * in zero virtual time, so many operations can start and end within one µs;
+ * stamping them in the order they happened keeps the real-time order the Go
+ * tests' monotonic clock would see (an operation that returned before
+ * another was called gets a smaller stamp), where equal µs would make them
+ * all concurrent.
+ *
+ * Node definitions come from the roles below, so `--impl` (and the bug
+ * tests) can swap them:
+ *   kvsrv-server  the server (default protocols/kvsrv kvServer)
+ *   kvsrv-clerk   the clerk  (default protocols/kvsrv kvClerk)
+ */
+import { encodedSize } from '../../sim/codec.ts';
+import type { Host } from '../../sim/host.ts';
+import type { ClientEnd } from '../../sim/network.ts';
+import type { NodeDef } from '../../sim/node.ts';
+import type { ScenarioContext } from '../../sim/scenario.ts';
+import type { Co } from '../../sim/task.ts';
+import type { World } from '../../sim/world.ts';
+import { checkOperations, explain, kvModel, type KvInput, type KvOutput, type Operation } from '../../checkers/index.ts';
+import { kvClerk } from '../../protocols/kvsrv/clerk.ts';
+import { kvServer, retainedBytes, type KvServerState } from '../../protocols/kvsrv/server.ts';
+import { AppendCall, GetCall, PutCall, type ClerkConfig, type KvServerConfig } from '../../protocols/kvsrv/types.ts';
+
+export const KVSRV_SERVER_ROLE = 'kvsrv-server';
+export const KVSRV_CLERK_ROLE = 'kvsrv-clerk';
+
+/** The server's labrpc name (config.go's server 0). */
+export const SERVER_NAME = 'server-0';
+
+/**
+ * Search steps the linearizability check may take. Deterministic; far above
+ * what the lab histories need (tens of thousands of steps), and a budget-out
+ * fails the scenario rather than passing it.
+ */
+export const CHECK_BUDGET_STEPS = 20_000_000;
+
+export type KvOperation = Operation<KvInput, KvOutput>;
+
+export interface Clerk {
+  readonly clientId: number;
+  readonly end: ClientEnd;
+  readonly host: Host;
+}
+
+export class KvsrvTester {
+  readonly world: World;
+  readonly server: Host;
+  /** The history of every recorded operation, in order of return. */
+  readonly ops: KvOperation[] = [];
+  /** Clerk operations completed, recorded or not (config.go's op count). */
+  opCount = 0;
+  private readonly clerkDef: NodeDef<unknown, ClerkConfig>;
+  private nextClientId = 1;
+  private lastStamp = -1;
+
+  constructor(
+    readonly t: ScenarioContext,
+    unreliable: boolean,
+  ) {
+    this.world = t.world;
+    const serverDef = t.impl<NodeDef<unknown, KvServerConfig>>(KVSRV_SERVER_ROLE, kvServer as NodeDef<unknown, KvServerConfig>);
+    this.clerkDef = t.impl<NodeDef<unknown, ClerkConfig>>(KVSRV_CLERK_ROLE, kvClerk as NodeDef<unknown, ClerkConfig>);
+    this.server = this.world.startNode({ name: SERVER_NAME, def: serverDef, config: null });
+    this.world.network.addServer(SERVER_NAME, this.server);
+    this.world.network.setReliable(!unreliable);
+  }
+
+  /** config.go's makeClient: a clerk with a fresh end, enabled, to the server. */
+  makeClient(): Clerk {
+    const clientId = this.nextClientId++;
+    const net = this.world.network;
+    const end = net.makeEnd();
+    net.connect(end, SERVER_NAME);
+    net.enable(end, true);
+    const host = this.world.startNode({ name: `clerk-${clientId}`, def: this.clerkDef, config: { clientId }, ends: [end] });
+    return { clientId, end, host };
+  }
+
+  /** config.go's deleteClient: the clerk's end goes away. */
+  deleteClient(ck: Clerk): void {
+    this.world.network.deleteEnd(ck.end);
+  }
+
+  /** Get(key); recorded under `historyId` when one is given. */
+  *get(ck: Clerk, key: string, historyId?: number): Co<string> {
+    const call = this.stamp();
+    const value = this.expectString(yield* ck.host.call(GetCall, { key }), 'Get', key);
+    this.record(historyId, { op: 0, key, value: '' }, { value }, call);
+    return value;
+  }
+
+  *put(ck: Clerk, key: string, value: string, historyId?: number): Co<void> {
+    const call = this.stamp();
+    yield* ck.host.call(PutCall, { key, value });
+    this.record(historyId, { op: 1, key, value }, { value: '' }, call);
+  }
+
+  /** Append(key, value); returns the value before the append. */
+  *append(ck: Clerk, key: string, value: string, historyId?: number): Co<string> {
+    const call = this.stamp();
+    const old = this.expectString(yield* ck.host.call(AppendCall, { key, value }), 'Append', key);
+    this.record(historyId, { op: 3, key, value }, { value: old }, call);
+    return old;
+  }
+
+  /**
+   * Porcupine's check of the whole history with the KV model; fails on
+   * 'illegal' and on 'unknown' alike. A sequential history (each operation
+   * returned before the next was called, as in the memory tests) has one
+   * linearization, its own order, so it is decided by stepping the model
+   * along it; any other goes to the checker's search.
+   */
+  checkHistory(): void {
+    if (isSequential(this.ops)) return this.checkSequential();
+    const result = checkOperations(kvModel, this.ops, { budgetSteps: CHECK_BUDGET_STEPS });
+    this.t.log(`history: ${this.ops.length} operations, ${result.partitions.length} keys, ${result.steps} search steps, ${result.verdict}`);
+    if (result.verdict === 'ok') return;
+    const why = result.verdict === 'illegal' ? 'history is not linearizable' : `linearizability check undecided after ${result.steps} steps (never a pass)`;
+    this.t.fail(`${why}\n${explain(kvModel, this.ops, result)}`, result.verdict === 'illegal' ? 'safety' : 'liveness');
+  }
+
+  private checkSequential(): void {
+    const values = new Map<string, string>();
+    for (let i = 0; i < this.ops.length; i++) {
+      const op = this.ops[i]!;
+      const key = kvModel.partition!(op.input);
+      const before = values.get(key) ?? kvModel.init();
+      const after = kvModel.step(before, op.input, op.output);
+      if (after === undefined) {
+        const what = kvModel.describeOperation!(op.input, op.output);
+        this.t.fail(
+          `history is not linearizable: operation ${i + 1} of ${this.ops.length} (client ${op.clientId}) ${abbreviate(what)} ` +
+            `cannot follow the operations before it, which left ${abbreviate(kvModel.describeState!(before))}`,
+          'safety',
+        );
+      }
+      values.set(key, after);
+    }
+    this.t.log(`history: ${this.ops.length} operations, sequential, linearizable`);
+  }
+
+  /** Bytes the server retains (store plus duplicate-detection state); see serverStateBytes. */
+  serverBytes(): number {
+    return serverStateBytes(this.server.state);
+  }
+
+  /** The history time of now: virtual ns, strictly increasing in the order stamps are taken. */
+  stamp(): number {
+    this.lastStamp = Math.max(this.lastStamp + 1, this.world.nowUs * 1000);
+    return this.lastStamp;
+  }
+
+  private record(historyId: number | undefined, input: KvInput, output: KvOutput, call: number): void {
+    this.opCount++;
+    const ret = this.stamp();
+    if (historyId !== undefined) this.ops.push({ clientId: historyId, input, call, output, return: ret });
+  }
+
+  private expectString(v: unknown, what: string, key: string): string {
+    if (typeof v !== 'string') this.t.fail(`${what}(${JSON.stringify(key)}) returned ${JSON.stringify(v)}, not a string`);
+    return v;
+  }
+}
+
+/** Whether every operation returned before the next one (in call order) was called. */
+function isSequential(ops: readonly KvOperation[]): boolean {
+  const sorted = [...ops].sort((a, b) => a.call - b.call);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i - 1]!.return >= sorted[i]!.call) return false;
+  return true;
+}
+
+function abbreviate(s: string): string {
+  return s.length > 300 ? `${s.slice(0, 299)}… (${s.length} characters)` : s;
+}
+
+function isKvServerState(s: unknown): s is KvServerState {
+  if (typeof s !== 'object' || s === null) return false;
+  const k = s as Partial<KvServerState>;
+  return k.store instanceof Map && k.clients instanceof Map && k.prefixHolders instanceof Map;
+}
+
+/**
+ * The bytes a server's state retains, by the kernel's size measure
+ * (sim/codec.ts encodedSize): for the lab server's state shape exactly
+ * protocols/kvsrv's `retainedBytes` (store plus duplicate-detection tables);
+ * for any other server (--impl) the encoded size of its whole state, with
+ * Maps and Sets measured as lists of their entries.
+ */
+export function serverStateBytes(state: unknown): number {
+  return isKvServerState(state) ? retainedBytes(state) : anyStateBytes(state);
+}
+
+function anyStateBytes(v: unknown): number {
+  if (v instanceof Map) {
+    let n = 2;
+    for (const [k, x] of v) n += anyStateBytes(k) + anyStateBytes(x);
+    return n;
+  }
+  if (v instanceof Set) {
+    let n = 2;
+    for (const x of v) n += anyStateBytes(x);
+    return n;
+  }
+  if (Array.isArray(v)) {
+    let n = 2;
+    for (const x of v) n += anyStateBytes(x);
+    return n;
+  }
+  if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) {
+    let n = 2;
+    for (const [k, x] of Object.entries(v)) n += encodedSize(k) + anyStateBytes(x);
+    return n;
+  }
+  return typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' ? 8 : encodedSize(v);
+}
