@@ -5,15 +5,18 @@
  * keeps four global tables: the leader of each term, the first sighting of
  * every (index, term) entry, the committed log and the applied commands.
  *
- * Every record costs O(1) plus O(entries it carries), so a trace is checked
- * in time linear in its size; the prefix comparisons the invariants speak of
- * are never rescanned. That rests on one inductive step: when an entry
- * (index, term) is sighted again, its command and the term just before it
- * must be the ones first sighted. If that holds for every entry ever written,
- * two logs that share an (index, term) share everything up through it, so
- * comparing one term at one index stands for comparing whole prefixes
- * (leader completeness and commits use this). A log fact replaces a suffix,
- * so each node's entry at j always sits on its current entry at j − 1.
+ * Every record costs O(1) plus O(entries it carries, or indexes it is the
+ * first to commit), so a trace is checked in time linear in its size (a
+ * snapshot handed to a service also costs its length when a decoder reads
+ * it); the prefixes the invariants speak of are never rescanned, except once
+ * to name the index in a violation's message. That rests on one inductive
+ * step: when an entry (index, term) is sighted again, its command and the
+ * term just before it must be the ones first sighted. If that holds for
+ * every entry ever written, two logs that share an (index, term) share
+ * everything up through it, so comparing one term at one index stands for
+ * comparing whole prefixes (leader completeness and commits use this). A log
+ * fact replaces a suffix, so each node's entry at j always sits on its
+ * current entry at j − 1.
  *
  * Only the first violation is reported; records after it are ignored.
  */
