@@ -20,3 +20,4 @@ export {
   type ParsedHistory,
   type SimlabHistory,
 } from './history/index.ts';
+export * from './raft/index.ts';

@@ -148,7 +148,7 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     timeLimitUs: s.timeLimitUs ?? DEFAULT_TIME_LIMIT_US,
     eventBudget: s.eventBudget ?? DEFAULT_EVENT_BUDGET,
   });
-  if (options.onRecord) world.trace.listener = options.onRecord;
+  if (options.onRecord) world.trace.addListener(options.onRecord);
   const log: string[] = [];
   const declared = new Map<string, boolean>();
   const t: ScenarioContext = {

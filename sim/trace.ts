@@ -90,8 +90,22 @@ export class Trace {
   private eventHashes: Uint32Array | undefined;
   private readonly hashPayloads: boolean;
   private readonly nameHashes = new Map<string, number>();
-  /** Called for every record when set (checkers that watch facts as they happen). */
-  listener: ((r: TraceRecord) => void) | undefined;
+  /** Called for every record, in the order added (checkers that watch facts as they happen, --trace). */
+  private readonly listeners: ((r: TraceRecord) => void)[] = [];
+
+  /** Adds a listener for every record from now on; returns a function that removes it. */
+  addListener(fn: (r: TraceRecord) => void): () => void {
+    this.listeners.push(fn);
+    return () => {
+      const i = this.listeners.indexOf(fn);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Assigning a listener adds it (several may watch one trace). */
+  set listener(fn: ((r: TraceRecord) => void) | undefined) {
+    if (fn) this.addListener(fn);
+  }
 
   constructor(options: TraceOptions = {}) {
     this.records = options.records ? [] : undefined;
@@ -100,7 +114,7 @@ export class Trace {
   }
 
   get keepsRecords(): boolean {
-    return this.records !== undefined || this.listener !== undefined;
+    return this.records !== undefined || this.listeners.length > 0;
   }
 
   /** The hash a name contributes to the fingerprint (cached). */
@@ -177,10 +191,10 @@ export class Trace {
       }
       this.eventHashes[index] = a;
     }
-    if (this.records !== undefined || this.listener !== undefined) {
+    if (this.records !== undefined || this.listeners.length > 0) {
       const r: TraceRecord = { index, timeUs, kind, node, peer, label, payload, ok, describe };
       this.records?.push(r);
-      this.listener?.(r);
+      for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!(r);
     }
   }
 

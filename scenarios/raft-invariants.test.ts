@@ -1,3 +1,5 @@
+// The Raft invariant checker (checkers/raft) against the real Raft node and the bug zoo, end to end.
+// It lives in scenarios/ because checkers/ never import protocols/.
 /**
  * End to end: the real Raft node (and its known-bug variants) driven by the
  * protocol's testkit, its facts and applies turned into trace records as
@@ -5,16 +7,16 @@
  * protocols/ and scenarios/; the checker itself knows the facts as data.
  */
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../sim/codec.ts';
-import type { NodeDef } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
-import { TraceKind, type TraceRecord } from '../../sim/trace.ts';
-import { raft, type RaftConfig, type RaftState } from '../../protocols/raft/index.ts';
-import { RaftCluster, setUpFigure8 } from '../../protocols/raft/testkit.ts';
-import { raftCommitOldTermByCount, raftNoElectionRestriction, raftVotedForNotPersisted } from '../../scenarios/bugs/raft.ts';
-import { RaftInvariantChecker, checkRaftTrace } from './checker.ts';
-import { TraceBuilder } from './testing.ts';
-import type { RaftCheckerOptions, RaftFact } from './types.ts';
+import { decode, encode } from '../sim/codec.ts';
+import type { NodeDef } from '../sim/node.ts';
+import { Prng } from '../sim/prng.ts';
+import { TraceKind, type TraceRecord } from '../sim/trace.ts';
+import { raft, type RaftConfig, type RaftState } from '../protocols/raft/index.ts';
+import { RaftCluster, setUpFigure8 } from '../protocols/raft/testkit.ts';
+import { raftCommitOldTermByCount, raftNoElectionRestriction, raftVotedForNotPersisted } from './bugs/raft.ts';
+import { RaftInvariantChecker, checkRaftTrace } from '../checkers/raft/checker.ts';
+import { TraceBuilder } from '../checkers/raft/testing.ts';
+import type { RaftCheckerOptions, RaftFact } from '../checkers/raft/types.ts';
 
 type RaftNode = NodeDef<RaftState, RaftConfig>;
 
