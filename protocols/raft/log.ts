@@ -9,6 +9,26 @@ import type { Entry, RaftLog } from './types.ts';
 
 export class RaftLogError extends Error {}
 
+/**
+ * Per log, the lowest index whose entry was replaced or removed since the
+ * last `takeChangedFrom` (appends past the end change no existing index).
+ * persist.ts reads it to reuse the encodings of runs nothing touched.
+ */
+const changedFrom = new WeakMap<RaftLog, number>();
+
+function markChanged(log: RaftLog, index: number): void {
+  const c = changedFrom.get(log);
+  if (c === undefined || index < c) changedFrom.set(log, index);
+}
+
+/** The lowest index changed in place since the previous call (Infinity if none), and forgets it. */
+export function takeChangedFrom(log: RaftLog): number {
+  const c = changedFrom.get(log);
+  if (c === undefined) return Infinity;
+  changedFrom.delete(log);
+  return c;
+}
+
 export function emptyLog(): RaftLog {
   return { base: 0, baseTerm: 0, entries: [] };
 }
@@ -36,18 +56,22 @@ export function termAt(log: RaftLog, index: number): number {
   return index === log.base ? log.baseTerm : entryAt(log, index).term;
 }
 
-/** A fresh array of the entries from `index` (base < index ≤ lastIndex + 1) to the end. */
-export function sliceFrom(log: RaftLog, index: number): Entry[] {
+/** A fresh array of the entries from `index` (base < index ≤ lastIndex + 1) to the end, at most `limit` of them. */
+export function sliceFrom(log: RaftLog, index: number, limit = Infinity): Entry[] {
   if (index <= log.base || index > lastIndex(log) + 1) {
     throw new RaftLogError(`raft log: cannot slice from ${index} (snapshot through ${log.base}, last ${lastIndex(log)})`);
   }
-  return log.entries.slice(index - log.base - 1);
+  const from = index - log.base - 1;
+  return limit >= log.entries.length - from ? log.entries.slice(from) : log.entries.slice(from, from + limit);
 }
 
 /** Drops the entries at `index` and after (base < index); a no-op past the end. */
 export function truncateFrom(log: RaftLog, index: number): void {
   if (index <= log.base) throw new RaftLogError(`raft log: cannot truncate into the snapshot (index ${index} ≤ ${log.base})`);
-  if (index <= lastIndex(log)) log.entries.length = index - log.base - 1;
+  if (index <= lastIndex(log)) {
+    log.entries.length = index - log.base - 1;
+    markChanged(log, index);
+  }
 }
 
 /** Appends entries after the last one. Invariant kept by callers: their terms are ≥ lastTerm. */
@@ -64,6 +88,7 @@ export function append(log: RaftLog, entries: readonly Entry[]): void {
 export function compactTo(log: RaftLog, index: number, term: number): boolean {
   if (index <= log.base) throw new RaftLogError(`raft log: compacting to ${index}, already compacted through ${log.base}`);
   const kept = index <= lastIndex(log) && termAt(log, index) === term;
+  if (!kept) markChanged(log, index + 1);
   log.entries = kept ? log.entries.slice(index - log.base) : [];
   log.base = index;
   log.baseTerm = term;

@@ -18,10 +18,31 @@ describe('raft persistence', () => {
     expect(decodeState(encodeState(st)).votedFor).toBeNull();
   });
 
+  it('round-trips long logs cut into cached runs, after appends, truncations and compactions', () => {
+    const st = restore({ me: 0, peers: 3 }, none);
+    const entries = Array.from({ length: 300 }, (_, k) => ({ term: 1 + Math.floor(k / 100), cmd: k * 7 }));
+    st.log = { base: 0, baseTerm: 0, entries: entries.slice(0, 150) };
+    const roundTrip = () => expect(decodeState(encodeState(st)).log).toEqual(st.log);
+    roundTrip();
+    Log.append(st.log, entries.slice(150));
+    roundTrip();
+    Log.truncateFrom(st.log, 70); // inside the second cached run
+    Log.append(st.log, [{ term: 9, cmd: 'new' }, { term: 9, cmd: 'newer' }]);
+    roundTrip();
+    Log.append(st.log, Array.from({ length: 100 }, (_, k) => ({ term: 9, cmd: `x${k}` })));
+    roundTrip();
+    Log.compactTo(st.log, 100, 9);
+    roundTrip();
+    Log.compactTo(st.log, 128, 9);
+    roundTrip();
+  });
+
   it('refuses malformed persisted state loudly', () => {
     expect(() => decodeState(encode([1, 2, 3]))).toThrow(RaftPersistError);
-    expect(() => decodeState(encode([1, null, 0, 0, [1, 2], ['a']]))).toThrow(/log is malformed/);
-    expect(() => decodeState(encode([-1, null, 0, 0, [], []]))).toThrow(RaftPersistError);
+    expect(() => decodeState(encode([1, null, 0, 0, [], [1, 2], ['a']]))).toThrow(/log is malformed/);
+    expect(() => decodeState(encode([1, null, 0, 0, [encode([[1], ['a']])], [], []]))).toThrow(/log is malformed/);
+    expect(() => decodeState(encode([1, null, 0, 0, [[1], ['a']], [], []]))).toThrow(/log is malformed/);
+    expect(() => decodeState(encode([-1, null, 0, 0, [], [], []]))).toThrow(RaftPersistError);
     expect(() => restore({ me: 3, peers: 3 }, none)).toThrow(/0 ≤ me < peers/);
   });
 

@@ -2,10 +2,21 @@
  * The persistent state's bytes, and a fresh incarnation built from them.
  *
  * Layout (sim/codec.ts): one array
- *     [currentTerm, votedFor | null, lastIncludedIndex, lastIncludedTerm, terms[], commands[]]
- * with the log's terms and commands as two parallel arrays, so an entry
- * costs its term and command only (no per-entry keys): 20 entries of
- * integer commands take about 250 bytes, far inside 3D's 2000.
+ *     [currentTerm, votedFor | null, lastIncludedIndex, lastIncludedTerm, runs, terms[], commands[]]
+ * The log after the snapshot is cut into runs of RUN_ENTRIES entries from
+ * its first one: each full run is a byte string, the encoding of
+ * [terms[], commands[]] for its entries, and the last partial run follows as
+ * the two plain arrays. An entry costs its term and command only (no
+ * per-entry keys): 20 entries of integer commands take about 250 bytes, far
+ * inside 3D's 2000.
+ *
+ * Why runs: every step that changes the log saves the whole state (the
+ * persister has no append), so encoding the log afresh each time costs
+ * O(log length) per save and O(n²) over a run; 3C's churn tests grow logs of
+ * thousands of entries without snapshots. The encoding of each full run is
+ * cached per log and reused while nothing in it changed (log.ts reports
+ * in-place changes; entries are immutable), so a save encodes fewer than
+ * RUN_ENTRIES entries and copies the rest as bytes, in one encode call.
  */
 import { decode, encode } from '../../sim/codec.ts';
 import type { Payload, Persisted } from '../../sim/node.ts';
@@ -21,28 +32,101 @@ export interface DurableState {
   readonly log: RaftLog;
 }
 
-export function encodeState(st: RaftState): Uint8Array {
-  const { entries } = st.log;
-  const terms = new Array<number>(entries.length);
-  const cmds = new Array<Payload>(entries.length);
-  for (let k = 0; k < entries.length; k++) {
-    terms[k] = entries[k]!.term;
-    cmds[k] = entries[k]!.cmd;
+/** Entries per run of the encoded log. */
+const RUN_ENTRIES = 64;
+
+/** Per log object (a state owns its log and mutates it in place through log.ts). */
+interface RunCache {
+  /** The snapshot position the runs were cut from: runs start at base + 1. */
+  base: number;
+  /** The entries array the runs were last checked against. */
+  entries: readonly Entry[];
+  /** Encodings of the full runs, in order; runs[k] holds positions [k·RUN_ENTRIES, (k+1)·RUN_ENTRIES). */
+  readonly runs: Uint8Array[];
+  /** runFirst[k]: the entry object at the start of run k, checked when the entries array was replaced. */
+  readonly runFirst: Entry[];
+}
+
+const runCaches = new WeakMap<RaftLog, RunCache>();
+
+function splitEntries(entries: readonly Entry[], from: number, to: number): [number[], Payload[]] {
+  const terms = new Array<number>(to - from);
+  const cmds = new Array<Payload>(to - from);
+  for (let k = from; k < to; k++) {
+    terms[k - from] = entries[k]!.term;
+    cmds[k - from] = entries[k]!.cmd;
   }
-  return encode([st.currentTerm, st.votedFor, st.log.base, st.log.baseTerm, terms, cmds]);
+  return [terms, cmds];
+}
+
+/**
+ * The cached full runs of the log, brought up to date: runs that log.ts
+ * reports changed (or, after the entries array was replaced without a
+ * reported change, whose entries differ) are dropped and re-encoded.
+ */
+function fullRuns(log: RaftLog): Uint8Array[] {
+  const { base, entries } = log;
+  const changed = Log.takeChangedFrom(log);
+  let cache = runCaches.get(log);
+  if (cache === undefined || cache.base !== base) {
+    cache = { base, entries, runs: [], runFirst: [] };
+    runCaches.set(log, cache);
+  }
+  // Runs at or after the first changed index are stale.
+  const keep = Math.min(cache.runs.length, Math.floor((changed - base - 1) / RUN_ENTRIES), Math.floor(entries.length / RUN_ENTRIES));
+  if (cache.entries !== entries) {
+    let k = 0;
+    while (k < keep && holdsRun(cache, k, entries)) k++;
+    cache.runs.length = cache.runFirst.length = k;
+    cache.entries = entries;
+  } else {
+    cache.runs.length = cache.runFirst.length = Math.max(0, keep);
+  }
+  for (let k = cache.runs.length; (k + 1) * RUN_ENTRIES <= entries.length; k++) {
+    cache.runs.push(encode(splitEntries(entries, k * RUN_ENTRIES, (k + 1) * RUN_ENTRIES)));
+    cache.runFirst.push(entries[k * RUN_ENTRIES]!);
+  }
+  return cache.runs;
+}
+
+/** Whether run k's cached encoding still matches `entries` (a safety net for arrays replaced without a reported change). */
+function holdsRun(cache: RunCache, k: number, entries: readonly Entry[]): boolean {
+  const from = k * RUN_ENTRIES;
+  if (cache.runFirst[k] !== entries[from]) return false;
+  for (let j = from + 1; j < from + RUN_ENTRIES; j++) if (cache.entries[j] !== entries[j]) return false;
+  return true;
+}
+
+export function encodeState(st: RaftState): Uint8Array {
+  const log = st.log;
+  const runs = fullRuns(log);
+  const [terms, cmds] = splitEntries(log.entries, runs.length * RUN_ENTRIES, log.entries.length);
+  return encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs, terms, cmds]);
 }
 
 export function decodeState(bytes: Uint8Array): DurableState {
   const v = decode(bytes);
-  if (!Array.isArray(v) || v.length !== 6) throw new RaftPersistError('raft: persisted state is not a 6-field array');
-  const [currentTerm, votedFor, base, baseTerm, terms, cmds] = v as unknown[];
+  if (!Array.isArray(v) || v.length !== 7) throw new RaftPersistError('raft: persisted state is not a 7-field array');
+  const [currentTerm, votedFor, base, baseTerm, runs, terms, cmds] = v as unknown[];
   if (!isCount(currentTerm) || !(votedFor === null || isCount(votedFor)) || !isCount(base) || !isCount(baseTerm)) {
     throw new RaftPersistError('raft: persisted term, vote or snapshot position is malformed');
   }
-  if (!Array.isArray(terms) || !Array.isArray(cmds) || terms.length !== cmds.length || !terms.every(isCount)) {
-    throw new RaftPersistError('raft: persisted log is malformed');
+  if (!Array.isArray(runs)) throw new RaftPersistError('raft: persisted log is malformed');
+  const entries: Entry[] = [];
+  const take = (t: unknown, c: unknown): void => {
+    if (!Array.isArray(t) || !Array.isArray(c) || t.length !== c.length || !t.every(isCount)) {
+      throw new RaftPersistError('raft: persisted log is malformed');
+    }
+    for (let k = 0; k < t.length; k++) entries.push({ term: t[k] as number, cmd: c[k] as Payload });
+  };
+  for (const run of runs) {
+    const decoded = run instanceof Uint8Array ? decode(run) : undefined;
+    if (!Array.isArray(decoded) || decoded.length !== 2 || (decoded[0] as unknown[]).length !== RUN_ENTRIES) {
+      throw new RaftPersistError('raft: persisted log is malformed');
+    }
+    take(decoded[0], decoded[1]);
   }
-  const entries: Entry[] = terms.map((term: number, k) => ({ term, cmd: cmds[k] as Payload }));
+  take(terms, cmds);
   return { currentTerm, votedFor, log: { base, baseTerm, entries } };
 }
 

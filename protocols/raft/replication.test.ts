@@ -3,7 +3,7 @@ import { encodedSize } from '../../sim/codec.ts';
 import { Prng } from '../../sim/prng.ts';
 import { nextIndexAfterConflict } from './replication.ts';
 import { RaftCluster, RaftProbe, setUpFigure8, type ApplyRecord } from './testkit.ts';
-import { RPC, type AppendEntriesArgs, type AppendEntriesReply, type Entry, type RaftLog } from './types.ts';
+import { RPC, appendEntriesMax, type AppendEntriesArgs, type AppendEntriesReply, type Entry, type RaftLog } from './types.ts';
 
 const entries = (...terms: number[]): Entry[] => terms.map((term, k) => ({ term, cmd: `c${k + 1}` }));
 
@@ -194,9 +194,23 @@ describe('raft AppendEntries, leader side', () => {
     const rejected = toNode0.filter((r) => !(r.reply as AppendEntriesReply).success);
     // 50 entries of term 1 diverge; the follower's one conflicting term costs one round.
     expect(rejected.length).toBe(1);
-    expect(toNode0.length).toBe(2);
+    // Then the 100 entries after index 1 follow in full batches, each sent as soon as the previous one is acknowledged.
+    expect(toNode0.length).toBe(1 + Math.ceil(100 / appendEntriesMax));
+    expect(toNode0.every((r) => (r.args as AppendEntriesArgs).entries.length <= appendEntriesMax)).toBe(true);
     expect(c.state(0).log.entries).toEqual(c.state(2).log.entries);
     expect(c.state(0).log.entries.length).toBe(101);
+  });
+
+  it('sends a Start at once only to followers holding everything before it; their acknowledgement brings the rest', () => {
+    const p = new RaftProbe({ me: 0, peers: 3 });
+    p.fire('election');
+    p.respond(1, RPC.requestVote, p.sends[0]!.args, { term: 1, voteGranted: true });
+    const before = p.sends.length;
+    for (const cmd of ['a', 'b', 'c']) p.call('start', { command: cmd });
+    const cmds = (from: number) => p.sends.slice(from).map((s) => [s.to, (s.args as AppendEntriesArgs).entries.map((e) => e.cmd)]);
+    expect(cmds(before)).toEqual([[1, ['a']], [2, ['a']]]);
+    p.respond(1, RPC.appendEntries, p.sends[before]!.args, { term: 1, success: true });
+    expect(cmds(before + 2)).toEqual([[1, ['b', 'c']]]);
   });
 
   it('ignores stale replies: a rejection never moves nextIndex below what is known to match', () => {
@@ -204,6 +218,7 @@ describe('raft AppendEntries, leader side', () => {
     p.fire('election');
     p.respond(1, RPC.requestVote, p.sends[0]!.args, { term: 1, voteGranted: true });
     for (const cmd of ['a', 'b', 'c']) p.call('start', { command: cmd });
+    p.fire('heartbeat'); // only the first Start went out at once; the heartbeat carries all three
     const full = p.sends.filter((s) => s.to === 1 && s.method === RPC.appendEntries).at(-1)!.args as AppendEntriesArgs;
     expect(full.entries.length).toBe(3);
     p.respond(1, RPC.appendEntries, full, { term: 1, success: true });

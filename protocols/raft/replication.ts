@@ -10,6 +10,7 @@ import { sendInstallSnapshot } from './snapshot.ts';
 import {
   RPC,
   TIMER,
+  appendEntriesMax,
   heartbeatIntervalUs,
   type AppendEntriesArgs,
   type AppendEntriesReply,
@@ -21,9 +22,15 @@ import {
 
 /**
  * Start(command): a leader appends and replicates at once, without waiting
- * for the next heartbeat. Followers learn the new commit point from the next
- * AppendEntries (a heartbeat or another Start), which keeps a burst of Starts
- * at two RPCs each (TestCount3B).
+ * for the next heartbeat, to every follower known to hold all earlier
+ * entries (nextIndex is the new index). A follower with entries still
+ * unacknowledged is not sent the growing suffix again on every Start: the
+ * reply that acknowledges its pending batch sends the rest at once (see
+ * handleAppendEntriesReply), and the heartbeat covers lost messages and
+ * cut-off followers. So a burst of Starts costs each follower about two
+ * RPCs (TestCount3B), and a follower that is disconnected while clients keep
+ * submitting costs only its heartbeats. Followers learn the new commit point
+ * from the next AppendEntries.
  */
 export function handleStart(sc: StepScope, command: Payload): StartResult {
   const st = sc.st;
@@ -35,7 +42,8 @@ export function handleStart(sc: StepScope, command: Payload): StartResult {
   sc.persistDue = true;
   sc.out.fact({ type: 'log', from: index, entries: [entry] });
   sc.parts.maybeAdvanceCommit(sc);
-  broadcastAppend(sc);
+  const nextIndex = st.role.nextIndex;
+  for (let peer = 0; peer < st.peers; peer++) if (peer !== st.me && nextIndex[peer] === index) sendAppend(sc, peer);
   return { index, term: st.currentTerm, isLeader: true };
 }
 
@@ -65,7 +73,7 @@ export function sendAppend(sc: StepScope, peer: number): void {
     leaderId: st.me,
     prevLogIndex: next - 1,
     prevLogTerm: Log.termAt(st.log, next - 1),
-    entries: Log.sliceFrom(st.log, next),
+    entries: Log.sliceFrom(st.log, next, appendEntriesMax),
     leaderCommit: st.commitIndex,
   };
   sc.out.send(peer, RPC.appendEntries, args);
@@ -135,7 +143,11 @@ export function handleAppendEntriesReply(sc: StepScope, from: number, args: Appe
       role.matchIndex[from] = match;
       sc.parts.maybeAdvanceCommit(sc);
     }
-    if (match + 1 > role.nextIndex[from]!) role.nextIndex[from] = match + 1;
+    if (match + 1 > role.nextIndex[from]!) {
+      role.nextIndex[from] = match + 1;
+      // The follower moved on and has more to take (appended by Starts meanwhile, or past a full batch): send it now.
+      if (match < Log.lastIndex(st.log)) sendAppend(sc, from);
+    }
     return;
   }
   if (reply.conflictIndex === undefined) return;

@@ -219,6 +219,7 @@ describe('raft snapshots: InstallSnapshot', () => {
     p.fire('election');
     p.respond(1, RPC.requestVote, p.sends[0]!.args, { term: 1, voteGranted: true });
     for (let k = 1; k <= 12; k++) p.call('start', { command: k * 10 });
+    p.fire('heartbeat'); // only the first Start went out at once; the heartbeat carries all twelve
     const toPeer1 = p.sends.filter((s) => s.to === 1 && s.method === RPC.appendEntries).at(-1)!.args as AppendEntriesArgs;
     p.respond(1, RPC.appendEntries, toPeer1, { term: 1, success: true });
     expect(p.st.commitIndex).toBe(12);

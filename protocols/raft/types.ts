@@ -197,6 +197,15 @@ export const TIMER = { election: 'election', heartbeat: 'heartbeat' } as const;
  */
 export const heartbeatIntervalUs = 100_000;
 /**
+ * At most this many entries ride in one AppendEntries (etcd's raft bounds
+ * its messages the same way). A follower that is far behind, or cut off
+ * while the leader keeps appending, would otherwise be sent the whole
+ * growing suffix on every heartbeat: O(n²) bytes over a run. A batch that
+ * is acknowledged is followed by the next one at once, so catching up is a
+ * pipeline of round trips rather than of heartbeats.
+ */
+export const appendEntriesMax = 64;
+/**
  * Election timeouts are uniform in [300, 600) ms. The floor is three
  * heartbeat intervals, so a follower starts an election only after about
  * three heartbeats in a row are lost (about 1 in 1000 windows at labrpc's 10 %
