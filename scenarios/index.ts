@@ -3,5 +3,6 @@
  * entry and the tests import this one file.
  */
 import './demo.ts';
+import './raft/index.ts';
 import './mr/index.ts';
 import './kvsrv/index.ts';

@@ -1,0 +1,539 @@
+/**
+ * The Raft tester (the Go lab's src/raft/config.go, spec §2.3–2.4) over a
+ * simlab world: n servers named "0".."n-1" on a labrpc network with long
+ * delays, the connected-clique model of connect/disconnect, crash1/start1
+ * with the persister copies that decide what survives a crash, the two
+ * appliers, and the helpers the tests call (checkOneLeader, one, wait, …)
+ * with the Go constants. Every server's trace is also folded into the Raft
+ * invariant checker; its first violation fails the run as a safety failure.
+ *
+ * Scenarios use it in the Go tests' own words:
+ *
+ *     const c = makeConfig(t, 3, false, false);
+ *     c.begin('Test (3B): basic agreement');
+ *     yield* c.one(100, 3, false);
+ *     c.end();
+ *     c.cleanup();
+ *
+ * The Raft node is `t.impl('raft', raft)`: users bring their own with
+ * `--impl raft=./file.ts`. Its contract: config {me, peers}, peer j reached
+ * through end j, synchronous calls start/getState/snapshot, and apply
+ * messages shaped like protocols/raft's ApplyMsg.
+ */
+import { RaftInvariantChecker } from '../../checkers/raft/index.ts';
+import { decode, encode } from '../../sim/codec.ts';
+import type { Host } from '../../sim/host.ts';
+import type { ClientEnd, Network } from '../../sim/network.ts';
+import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
+import type { Prng } from '../../sim/prng.ts';
+import type { ScenarioContext } from '../../sim/scenario.ts';
+import { Persister } from '../../sim/storage.ts';
+import { sleep, type Co } from '../../sim/task.ts';
+import { formatRecord } from '../../sim/trace.ts';
+import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
+
+/** The tester's election timeout (Go's RaftElectionTimeout): tests sleep multiples of it. */
+export const ELECTION_TIMEOUT_US = 1_000_000;
+/** 3D: the applier snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0. */
+export const SNAPSHOT_INTERVAL = 10;
+/** 3D: the Raft state (not the snapshot) must stay under this many bytes. */
+export const MAX_LOG_SIZE = 2000;
+/** Every Go Raft test fails past two minutes from make_config. */
+export const TEST_LIMIT_US = 120_000_000;
+
+/** A Raft node as the tester drives it (the state type is the implementation's own). */
+export type RaftNodeDef = NodeDef<any, RaftConfig>;
+type RaftHost = Host<unknown, any>;
+
+/** Go's rand.Int(): a large non-negative integer (53 bits here, so that it stays an exact number). */
+export function randInt(rng: Prng): number {
+  return rng.below(0x200000) * 0x1_0000_0000 + rng.u32();
+}
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Go's randstring(n): n random characters of the base64url alphabet. */
+export function randString(rng: Prng, n: number): string {
+  const chars = new Array<string>(n);
+  for (let k = 0; k < n; k++) chars[k] = BASE64URL[rng.below(64)]!;
+  return chars.join('');
+}
+
+/** The commands a tester snapshot holds, index-aligned (entry 0 is null), or undefined if the bytes are not one. */
+export function snapshotCommands(bytes: Uint8Array): Payload[] | undefined {
+  let v: unknown;
+  try {
+    v = decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[0]) || !Array.isArray(v[1])) return undefined;
+  return v[1] as Payload[];
+}
+
+/** Builds the cluster (Go's make_config): every server started with start1, then all connected. */
+export function makeConfig(t: ScenarioContext, n: number, unreliable: boolean, snapshot: boolean): RaftTester {
+  return new RaftTester(t, n, unreliable, snapshot);
+}
+
+export class RaftTester {
+  readonly n: number;
+  readonly net: Network;
+  private readonly def: RaftNodeDef;
+  private readonly snapshot: boolean;
+  /** The live incarnation of each server, or null while it is crashed (Go's rafts[i]). */
+  private readonly hosts: (RaftHost | null)[];
+  /** Go's connected[i]: the connected servers form one clique. */
+  readonly connected: boolean[];
+  private readonly saved: (Persister | null)[];
+  /** Each server's current outgoing ends, end j towards server j (Go's endnames[i]). */
+  private readonly ends: (ClientEnd[] | null)[];
+  /** What each server has applied, by index (undefined = not applied); survives crashes (spec §9.1). */
+  private readonly logs: Payload[][];
+  private readonly lastApplied: number[];
+  private readonly applyErr: string[];
+  private readonly incarnations: number[];
+  private maxIndex = 0;
+  private readonly startUs: number;
+  private finished = false;
+  private readonly checker: RaftInvariantChecker;
+
+  // begin()'s marks
+  private t0Us = 0;
+  private rpcs0 = 0;
+  private bytes0 = 0;
+  private maxIndex0 = 0;
+  private description = '';
+
+  constructor(
+    readonly t: ScenarioContext,
+    n: number,
+    unreliable: boolean,
+    snapshot: boolean,
+  ) {
+    this.n = n;
+    this.net = t.world.network;
+    this.def = t.impl<RaftNodeDef>('raft', raft);
+    this.snapshot = snapshot;
+    this.hosts = new Array<RaftHost | null>(n).fill(null);
+    this.connected = new Array<boolean>(n).fill(false);
+    this.saved = new Array<Persister | null>(n).fill(null);
+    this.ends = new Array<ClientEnd[] | null>(n).fill(null);
+    this.logs = Array.from({ length: n }, () => []);
+    this.lastApplied = new Array<number>(n).fill(0);
+    this.applyErr = new Array<string>(n).fill('');
+    this.incarnations = new Array<number>(n).fill(0);
+    this.startUs = t.world.nowUs;
+
+    const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
+    this.checker = checker;
+    t.world.trace.addListener((r) => checker.observe(r));
+
+    this.setUnreliable(unreliable);
+    this.net.setLongDelays(true);
+    for (let i = 0; i < n; i++) this.start1(i);
+    for (let i = 0; i < n; i++) this.connect(i);
+  }
+
+  // ── failures ──────────────────────────────────────────────────────────────
+
+  /** Fails as a safety failure if the invariant checker has found a violation. */
+  checkSafety(): void {
+    const v = this.checker.violation;
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+  }
+
+  /** Fails the test (Go's t.Fatalf); a safety violation found earlier is reported instead, being the cause. */
+  fail(message: string): never {
+    this.checkSafety();
+    return this.t.fail(message);
+  }
+
+  /** What the invariant checker saw so far (leader terms, commits, snapshots, restarts). */
+  summary(): ReturnType<RaftInvariantChecker['summary']> {
+    return this.checker.summary();
+  }
+
+  // ── the network (spec §2.4's clique) ──────────────────────────────────────
+
+  setUnreliable(unreliable: boolean): void {
+    this.net.setReliable(!unreliable);
+  }
+
+  setLongReordering(on: boolean): void {
+    this.net.setLongReordering(on);
+  }
+
+  /** Attaches server i to the connected clique: its ends to connected servers and theirs to it are enabled. */
+  connect(i: number): void {
+    this.connected[i] = true;
+    const mine = this.ends[i];
+    for (let j = 0; j < this.n; j++) {
+      if (this.connected[j] && mine) this.net.enable(mine[j]!, true);
+    }
+    for (let j = 0; j < this.n; j++) {
+      const theirs = this.ends[j];
+      if (this.connected[j] && theirs) this.net.enable(theirs[i]!, true);
+    }
+  }
+
+  /** Detaches server i: all its outgoing ends and every peer's end to it are disabled. */
+  disconnect(i: number): void {
+    this.connected[i] = false;
+    const mine = this.ends[i];
+    if (mine) for (let j = 0; j < this.n; j++) this.net.enable(mine[j]!, false);
+    for (let j = 0; j < this.n; j++) {
+      const theirs = this.ends[j];
+      if (theirs) this.net.enable(theirs[i]!, false);
+    }
+  }
+
+  // ── crash and restart (spec §2.3) ─────────────────────────────────────────
+
+  /** Shuts server i down; exactly what it had saved before this call survives. */
+  crash1(i: number): void {
+    this.disconnect(i);
+    this.net.deleteServer(String(i));
+    const before = this.saved[i];
+    // A fresh persister, so the old instance's later saves go to the orphaned one.
+    if (before) this.saved[i] = before.copy();
+    const host = this.hosts[i];
+    if (host) {
+      host.kill();
+      this.hosts[i] = null;
+    }
+    const kept = this.saved[i];
+    if (kept) this.saved[i] = kept.copy();
+  }
+
+  /** Starts (or restarts) server i from its persisted state; it stays unreachable until connect(i). */
+  start1(i: number): void {
+    this.crash1(i);
+    const incarnation = ++this.incarnations[i]!;
+    // Fresh ends with new names, so the dead instance's ends can never deliver again; connected, not enabled.
+    const ends: ClientEnd[] = [];
+    for (let j = 0; j < this.n; j++) {
+      const end = this.net.makeEnd(`${i}->${j}#${incarnation}`);
+      this.net.connect(end, String(j));
+      ends.push(end);
+    }
+    this.ends[i] = ends;
+    this.lastApplied[i] = 0;
+    const before = this.saved[i];
+    let persister: Persister;
+    if (before) {
+      persister = before.copy();
+      const snap = persister.readSnapshot();
+      // Mimic a KV service: the tester restores server i's applied state from the snapshot itself.
+      if (snap.length > 0) {
+        const err = this.ingestSnap(i, snap, -1);
+        if (err !== '') this.fail(err);
+      }
+    } else {
+      persister = new Persister();
+    }
+    this.saved[i] = persister;
+    const snapshot = this.snapshot;
+    const host = this.t.world.startNode<unknown, RaftConfig>({
+      name: String(i),
+      def: this.def,
+      config: { me: i, peers: this.n },
+      ends,
+      persister,
+      onApply: snapshot ? (m, h) => this.applierSnap(i, m as ApplyMsg, h) : (m) => this.applier(i, m as ApplyMsg),
+    });
+    this.hosts[i] = host;
+    this.net.addServer(String(i), host);
+  }
+
+  // ── the appliers ──────────────────────────────────────────────────────────
+
+  /** Records server i's apply at index; returns an error if another server applied something else there, and whether index − 1 was applied. */
+  private checkLogs(i: number, index: number, command: Payload): { err: string; prevOk: boolean } {
+    let err = '';
+    for (let j = 0; j < this.n; j++) {
+      const old = this.logs[j]![index];
+      if (old !== undefined && old !== command) {
+        err = `commit index=${index} server=${i} ${show(command)} != server=${j} ${show(old)}`;
+      }
+    }
+    const log = this.logs[i]!;
+    const prevOk = log[index - 1] !== undefined;
+    log[index] = command;
+    if (index > this.maxIndex) this.maxIndex = index;
+    return { err, prevOk };
+  }
+
+  /** An apply error ends the run at once (Go: log.Fatalf from the applier goroutine). */
+  private applyError(i: number, err: string): never {
+    this.applyErr[i] = err;
+    return this.fail(`apply error: ${err}`);
+  }
+
+  /** 3A–3C: cross-server consistency and no gaps; re-application is tolerated. */
+  private applier(i: number, m: ApplyMsg): void {
+    this.checkSafety();
+    if (m.commandValid !== true) return;
+    const index = m.commandIndex;
+    const { err, prevOk } = this.checkLogs(i, index, m.command);
+    if (index > 1 && !prevOk) this.applyError(i, `server ${i} apply out of order ${index}`);
+    if (err !== '') this.applyError(i, err);
+  }
+
+  /** Installs a snapshot into the tester's record of server i (Go's ingestSnap); index −1 skips the index check. */
+  private ingestSnap(i: number, snap: Uint8Array, index: number): string {
+    const v = (() => {
+      try {
+        return decode(snap);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!Array.isArray(v) || v.length < 2 || !Number.isSafeInteger(v[0]) || !Array.isArray(v[1])) {
+      return 'snapshot Decode() error';
+    }
+    const lastIncludedIndex = v[0] as number;
+    const xlog = v[1] as Payload[];
+    if (index !== -1 && index !== lastIncludedIndex) return `server ${i} snapshot doesn't match m.SnapshotIndex`;
+    const log: Payload[] = [];
+    for (let j = 0; j < xlog.length; j++) log[j] = xlog[j];
+    this.logs[i] = log;
+    this.lastApplied[i] = lastIncludedIndex;
+    return '';
+  }
+
+  /** 3D: strictly consecutive indexes after a snapshot, and a Snapshot call every SNAPSHOT_INTERVAL entries, from inside the apply. */
+  private applierSnap(i: number, m: ApplyMsg, host: RaftHost): void {
+    this.checkSafety();
+    if (m.snapshotValid === true) {
+      const err = this.ingestSnap(i, m.snapshot, m.snapshotIndex);
+      if (err !== '') this.applyError(i, err);
+      return;
+    }
+    if (m.commandValid !== true) return;
+    const index = m.commandIndex;
+    if (index !== this.lastApplied[i]! + 1) {
+      this.applyError(i, `server ${i} apply out of order, expected index ${this.lastApplied[i]! + 1}, got ${index}`);
+    }
+    const { err, prevOk } = this.checkLogs(i, index, m.command);
+    if (index > 1 && !prevOk) this.applyError(i, `server ${i} apply out of order ${index}`);
+    if (err !== '') this.applyError(i, err);
+    this.lastApplied[i] = index;
+    if ((index + 1) % SNAPSHOT_INTERVAL === 0) {
+      const log = this.logs[i]!;
+      const xlog = new Array<Payload>(index + 1);
+      for (let j = 0; j <= index; j++) xlog[j] = log[j] ?? null;
+      host.callSync('snapshot', { index, snapshot: encode([index, xlog]) });
+    }
+  }
+
+  // ── calls into the servers ────────────────────────────────────────────────
+
+  /** Server i's live incarnation, or null while crashed. */
+  raft(i: number): RaftHost | null {
+    return this.hosts[i]!;
+  }
+
+  private live(i: number): RaftHost {
+    const h = this.hosts[i];
+    if (!h) return this.fail(`server ${i} is not running`);
+    return h;
+  }
+
+  /** Start(command) on server i (which must be running). */
+  start(i: number, command: Payload): StartResult {
+    return this.live(i).callSync('start', { command }) as StartResult;
+  }
+
+  /** GetState() of server i (which must be running). */
+  getState(i: number): GetStateResult {
+    return this.live(i).callSync('getState') as GetStateResult;
+  }
+
+  // ── the checks ────────────────────────────────────────────────────────────
+
+  /** Polls the connected servers (10 rounds, 450–549 ms apart) until one claims leadership; fails on two leaders in a term. */
+  *checkOneLeader(): Co<number> {
+    for (let iters = 0; iters < 10; iters++) {
+      yield* sleep(ms(450 + this.t.rng.below(100)));
+      const leaders = new Map<number, number[]>();
+      for (let i = 0; i < this.n; i++) {
+        if (!this.connected[i]) continue;
+        const { term, isLeader } = this.getState(i);
+        if (!isLeader) continue;
+        const list = leaders.get(term);
+        if (list) list.push(i);
+        else leaders.set(term, [i]);
+      }
+      this.checkSafety();
+      let lastTermWithLeader = -1;
+      for (const [term, list] of leaders) {
+        if (list.length > 1) this.fail(`term ${term} has ${list.length} (>1) leaders`);
+        if (term > lastTermWithLeader) lastTermWithLeader = term;
+      }
+      if (leaders.size !== 0) return leaders.get(lastTermWithLeader)![0]!;
+    }
+    return this.fail('expected one leader, got none');
+  }
+
+  /** All connected servers agree on the term; returns it (−1 if none is connected). */
+  checkTerms(): number {
+    let term = -1;
+    for (let i = 0; i < this.n; i++) {
+      if (!this.connected[i]) continue;
+      const xterm = this.getState(i).term;
+      if (term === -1) term = xterm;
+      else if (term !== xterm) this.fail('servers disagree on term');
+    }
+    return term;
+  }
+
+  /** No connected server claims leadership. */
+  checkNoLeader(): void {
+    for (let i = 0; i < this.n; i++) {
+      if (this.connected[i] && this.getState(i).isLeader) {
+        this.fail(`expected no leader among connected servers, but ${i} claims to be leader`);
+      }
+    }
+  }
+
+  /** How many servers ever applied `index` (crashed ones too), and the command; fails if they disagree. */
+  nCommitted(index: number): { count: number; command: Payload } {
+    this.checkSafety();
+    let count = 0;
+    let command: Payload = null;
+    for (let i = 0; i < this.n; i++) {
+      if (this.applyErr[i] !== '') this.fail(this.applyErr[i]!);
+      const cmd1 = this.logs[i]![index];
+      if (cmd1 === undefined) continue;
+      if (count > 0 && command !== cmd1) {
+        this.fail(`committed values do not match: index ${index}, ${show(command)}, ${show(cmd1)}`);
+      }
+      count++;
+      command = cmd1;
+    }
+    return { count, command };
+  }
+
+  /**
+   * Waits (back-off 10, 20, 40 … 1280 ms, 30 polls) until n servers have
+   * applied `index`; returns the command, or −1 early if some server's term
+   * passed `startTerm` (when startTerm > −1).
+   */
+  *wait(index: number, n: number, startTerm: number): Co<Payload> {
+    let toMs = 10;
+    for (let iters = 0; iters < 30; iters++) {
+      if (this.nCommitted(index).count >= n) break;
+      yield* sleep(ms(toMs));
+      if (toMs < 1000) toMs *= 2;
+      if (startTerm > -1) {
+        for (let i = 0; i < this.n; i++) {
+          const h = this.hosts[i];
+          if (h && (h.callSync('getState') as GetStateResult).term > startTerm) return -1;
+        }
+      }
+    }
+    const { count, command } = this.nCommitted(index);
+    if (count < n) this.fail(`only ${count} decided for index ${index}; wanted ${n}`);
+    return command;
+  }
+
+  /**
+   * Submits `cmd` to a leader among the connected servers and waits until
+   * `expectedServers` have applied it; returns its index. Within 10 s; with
+   * `retry` a command that did not commit in 2 s is submitted again.
+   */
+  *one(cmd: Payload, expectedServers: number, retry: boolean): Co<number> {
+    const t0 = this.t.world.nowUs;
+    let starts = 0;
+    while (this.t.world.nowUs - t0 < 10_000_000 && !this.finished) {
+      let index = -1;
+      for (let si = 0; si < this.n; si++) {
+        starts = (starts + 1) % this.n;
+        const h = this.connected[starts] ? this.hosts[starts] : null;
+        if (!h) continue;
+        const r = h.callSync('start', { command: cmd }) as StartResult;
+        if (r.isLeader) {
+          index = r.index;
+          break;
+        }
+      }
+      if (index !== -1) {
+        const t1 = this.t.world.nowUs;
+        while (this.t.world.nowUs - t1 < 2_000_000) {
+          const { count, command } = this.nCommitted(index);
+          if (count > 0 && count >= expectedServers && command === cmd) return index;
+          yield* sleep(ms(20));
+        }
+        if (!retry) this.fail(`one(${show(cmd)}) failed to reach agreement`);
+      } else {
+        yield* sleep(ms(50));
+      }
+    }
+    if (!this.finished) this.fail(`one(${show(cmd)}) failed to reach agreement`);
+    return -1;
+  }
+
+  // ── measurements ──────────────────────────────────────────────────────────
+
+  /** The largest Raft state any server has persisted, in bytes. */
+  logSize(): number {
+    let size = 0;
+    for (let i = 0; i < this.n; i++) size = Math.max(size, this.saved[i]?.raftStateSize() ?? 0);
+    return size;
+  }
+
+  /** RPCs sent in total (labrpc's GetTotalCount). */
+  rpcTotal(): number {
+    return this.net.getTotalCount();
+  }
+
+  /** RPCs that reached dispatch at server i (labrpc's GetCount). */
+  rpcCount(i: number): number {
+    return this.net.getCount(String(i));
+  }
+
+  bytesTotal(): number {
+    return this.net.getTotalBytes();
+  }
+
+  // ── the test's frame ──────────────────────────────────────────────────────
+
+  begin(description: string): void {
+    this.description = description;
+    this.t.log(`${description} ...`);
+    this.t0Us = this.t.world.nowUs;
+    this.rpcs0 = this.rpcTotal();
+    this.bytes0 = this.bytesTotal();
+    this.maxIndex0 = this.maxIndex;
+  }
+
+  private checkTimeout(): void {
+    if (this.t.world.nowUs - this.startUs > TEST_LIMIT_US) this.fail('test took longer than 120 seconds');
+  }
+
+  /** Enforces the 120 s limit, then logs what the test cost (virtual time, peers, RPCs, bytes, agreements). */
+  end(): void {
+    this.checkTimeout();
+    this.checkSafety();
+    const seconds = (this.t.world.nowUs - this.t0Us) / 1e6;
+    this.t.log(
+      `  ... Passed -- ${this.description}: ${seconds.toFixed(1)}s ${this.n} peers, ${this.rpcTotal() - this.rpcs0} RPCs, ` +
+        `${this.bytesTotal() - this.bytes0} bytes, ${this.maxIndex - this.maxIndex0} agreements`,
+    );
+  }
+
+  /** Kills every server, shuts the network, and checks the time limit and the invariants one last time. */
+  cleanup(): void {
+    this.finished = true;
+    for (let i = 0; i < this.n; i++) this.hosts[i]?.kill();
+    this.net.cleanup();
+    this.checkTimeout();
+    this.checkSafety();
+  }
+}
+
+function show(v: Payload): string {
+  if (typeof v === 'string') return v.length > 20 ? `"${v.slice(0, 17)}…"` : `"${v}"`;
+  return String(v);
+}
