@@ -63,6 +63,8 @@ export class KvsrvTester {
   readonly ops: KvOperation[] = [];
   /** Clerk operations completed, recorded or not (config.go's op count). */
   opCount = 0;
+  /** The linearizability check's step budget. */
+  checkBudgetSteps = CHECK_BUDGET_STEPS;
   private readonly clerkDef: NodeDef<unknown, ClerkConfig>;
   private nextClientId = 1;
   private lastStamp = -1;
@@ -126,7 +128,7 @@ export class KvsrvTester {
    */
   checkHistory(): void {
     if (isSequential(this.ops)) return this.checkSequential();
-    const result = checkOperations(kvModel, this.ops, { budgetSteps: CHECK_BUDGET_STEPS });
+    const result = checkOperations(kvModel, this.ops, { budgetSteps: this.checkBudgetSteps });
     this.t.log(`history: ${this.ops.length} operations, ${result.partitions.length} keys, ${result.steps} search steps, ${result.verdict}`);
     if (result.verdict === 'ok') return;
     const why = result.verdict === 'illegal' ? 'history is not linearizable' : `linearizability check undecided after ${result.steps} steps (never a pass)`;

@@ -124,10 +124,13 @@ export function* earlyExitTest(t: ScenarioContext, inputs: readonly InputFile[])
 }
 
 /** One crash-test loop: while the coordinator serves and mr-done is absent, run a worker, then sleep 1 s. */
-function* crashLoop(t: ScenarioContext, mr: MrTester, replaced: { count: number }): Co<void> {
+function* crashLoop(t: ScenarioContext, mr: MrTester, stats: { restarts: number; afterCrash: number }): Co<void> {
   let previous: MrProcess | undefined;
   while (mr.coordinatorServing() && !t.world.fs.has('mr-done')) {
-    if (previous !== undefined && previous.exitCode !== 0) replaced.count++;
+    if (previous !== undefined) {
+      stats.restarts++;
+      if (previous.exitCode !== 0) stats.afterCrash++;
+    }
     previous = yield* mr.runWorker('crash');
     yield* sleep(SECOND_US);
   }
@@ -143,14 +146,19 @@ export function* crashTest(t: ScenarioContext, inputs: readonly InputFile[]): Co
   });
   yield* sleep(SECOND_US);
   mr.startWorker('crash');
-  const replaced = { count: 0 };
-  const loops = [t.world.go('crash-loop-1', crashLoop(t, mr, replaced)), t.world.go('crash-loop-2', crashLoop(t, mr, replaced))];
-  yield* crashLoop(t, mr, replaced);
+  const stats = { restarts: 0, afterCrash: 0 };
+  const loops = [t.world.go('crash-loop-1', crashLoop(t, mr, stats)), t.world.go('crash-loop-2', crashLoop(t, mr, stats))];
+  yield* crashLoop(t, mr, stats);
   for (const loop of loops) yield* loop.join();
   yield* mr.waitAll();
   const got = mr.sortedOutputs();
   t.check(got === expected, () => `crash output is not the same as mr-correct-crash.txt: ${firstDifference(expected, got)}`);
   const crashed = mr.processes.filter((p) => p.exitCode !== undefined && p.exitCode !== 0).length;
-  t.log(`crash: ${mr.processes.length - 1} workers, ${crashed} crashed, ${replaced.count} replaced`);
-  t.sometimes('a worker crashed and was replaced', replaced.count > 0);
+  t.log(`crash: ${mr.processes.length - 1} workers, ${crashed} crashed, ${stats.restarts} restarted by the loops (${stats.afterCrash} after a crash)`);
+  // Not "a worker crashed": with p = 0.67 of surviving each of the 12 app
+  // calls, about 1 seed in 100 sees no crash at all (9 of seeds 1..1000, and
+  // 22 see no loop replace a crashed worker), and such a run is a valid run
+  // of the Go script too. A loop replacing an exited worker happened on
+  // every one of seeds 1..1000.
+  t.sometimes('a loop replaced an exited worker', stats.restarts > 0);
 }

@@ -1,0 +1,65 @@
+/**
+ * Labs 1 and 2 in virtual time: the 17 scenarios of test-mr.sh (7 sub-tests)
+ * and src/kvsrv/test_test.go (10 tests), seed 1, each run once in this
+ * process after one warm-up run of the whole set; wall time per scenario and
+ * in total, beside its virtual time and events. The Go script plus package
+ * take about 2-4 minutes of real time. Reproduce with `npm run bench -- labs12`.
+ */
+import { findScenario, runScenario, type ScenarioResult } from '../sim/scenario.ts';
+import '../scenarios/mr/index.ts';
+import '../scenarios/kvsrv/index.ts';
+
+export const LABS12_SCENARIOS: readonly string[] = [
+  'mr/wc',
+  'mr/indexer',
+  'mr/map-parallelism',
+  'mr/reduce-parallelism',
+  'mr/job-count',
+  'mr/early-exit',
+  'mr/crash',
+  'kvsrv/basic',
+  'kvsrv/concurrent',
+  'kvsrv/unreliable',
+  'kvsrv/unreliable-one-key',
+  'kvsrv/mem-get',
+  'kvsrv/mem-put',
+  'kvsrv/mem-append',
+  'kvsrv/mem-put-many-clients',
+  'kvsrv/mem-get-many-clients',
+  'kvsrv/mem-many-appends',
+];
+
+const SEED = 1;
+/** The whole-run target of the issue, against the Go suite's 2-4 minutes. */
+const TARGET_MS = 3000;
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function runAll(): Array<{ r: ScenarioResult; wallMs: number }> {
+  return LABS12_SCENARIOS.map((name) => {
+    const s = findScenario(name);
+    if (!s) throw new Error(`bench labs12: no scenario named ${name}`);
+    const t0 = performance.now();
+    const r = runScenario(s, { seed: SEED });
+    const wallMs = performance.now() - t0;
+    if (!r.passed) throw new Error(`bench labs12: ${name} seed ${SEED} failed: ${r.failure!.kind}: ${r.failure!.message}`);
+    return { r, wallMs };
+  });
+}
+
+export async function run(): Promise<void> {
+  runAll(); // warm-up: JIT and first-use costs out of the figures
+  const rows = runAll();
+  out(`${'scenario'.padEnd(28)} ${'wall'.padStart(10)} ${'virtual'.padStart(10)} ${'events'.padStart(10)}`);
+  for (const { r, wallMs } of rows) {
+    out(`${r.name.padEnd(28)} ${`${wallMs.toFixed(0)} ms`.padStart(10)} ${`${(r.virtualUs / 1e6).toFixed(1)} s`.padStart(10)} ${String(r.events).padStart(10)}`);
+  }
+  const total = rows.reduce((n, x) => n + x.wallMs, 0);
+  const virtual = rows.reduce((n, x) => n + x.r.virtualUs, 0);
+  const events = rows.reduce((n, x) => n + x.r.events, 0);
+  out(`${'total (17 scenarios)'.padEnd(28)} ${`${total.toFixed(0)} ms`.padStart(10)} ${`${(virtual / 1e6).toFixed(1)} s`.padStart(10)} ${String(events).padStart(10)}`);
+  out(`target < ${TARGET_MS} ms: ${total < TARGET_MS ? 'met' : 'NOT met'} (Go: test-mr.sh plus the kvsrv package, about 2-4 minutes)`);
+  out('reproduce: npm run bench -- labs12');
+}
