@@ -1,0 +1,491 @@
+/**
+ * A Raft cluster driven by a fault schedule (schedule.ts). It is a lighter
+ * cousin of the lab tester (scenarios/raft/config.ts) built on the same
+ * kernel pieces, with what schedules need and the tester lacks: per-link
+ * state, so a partition can be any grouping and a cut can be one-way.
+ *
+ * Kept from the tester: servers "0".."n-1" on labrpc with long delays;
+ * crash semantics (a crash keeps exactly what was persisted, a restart
+ * reads it back, the service restores itself from the snapshot); the 3D
+ * applier (applies in order, the same command at an index on every server,
+ * a Snapshot call every SNAPSHOT_INTERVAL entries, so snapshot bugs can
+ * show); and the Raft invariant checker over the trace. An apply error or a
+ * broken invariant fails the run as 'safety'; a node that throws fails it as
+ * 'crash'; no leader or no new commit within the bound after healing fails
+ * it as 'liveness', saying what is still missing (`pendingReason()`).
+ *
+ * The link from i to j carries i's calls to j (and their replies). It is up
+ * when both servers are connected and i → j is not cut; a server's own ends
+ * die with the incarnation that owned them.
+ */
+import { RaftInvariantChecker } from '../../checkers/raft/index.ts';
+import { decode, encode } from '../../sim/codec.ts';
+import type { Host } from '../../sim/host.ts';
+import type { ClientEnd, Network } from '../../sim/network.ts';
+import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
+import type { ScenarioContext } from '../../sim/scenario.ts';
+import { Persister } from '../../sim/storage.ts';
+import { sleep, type Co } from '../../sim/task.ts';
+import { formatRecord } from '../../sim/trace.ts';
+import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
+import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from './schedule.ts';
+
+/** The 3D service snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0, as the lab tester does. */
+export const SNAPSHOT_INTERVAL = 10;
+/** How often the liveness phase looks at the cluster. */
+const POLL_US = ms(50);
+
+type RaftHost = Host<unknown, any>;
+
+/** Commands the tester's snapshots hold, index-aligned, or undefined if the bytes are not one. */
+function snapshotCommands(bytes: Uint8Array): Payload[] | undefined {
+  let v: unknown;
+  try {
+    v = decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[0]) || !Array.isArray(v[1])) return undefined;
+  return v[1] as Payload[];
+}
+
+export class RaftFaultCluster {
+  readonly n: number;
+  private readonly net: Network;
+  private readonly def: NodeDef<any, RaftConfig>;
+  private readonly hosts: (RaftHost | null)[];
+  private readonly persisters: Persister[];
+  private readonly ends: (ClientEnd[] | null)[];
+  private readonly incarnations: number[];
+  /** The tester's connect/disconnect. */
+  readonly connected: boolean[];
+  /** When each server last went down (crash, disconnect), by a counter: "down" picks the oldest. */
+  private readonly crashedAt: number[];
+  private readonly disconnectedAt: number[];
+  private downSerial = 0;
+  /** cut[i][j]: calls from i to j are lost. */
+  private readonly cut: boolean[][];
+  /** What each server applied, by index; survives its crashes. */
+  private readonly applied: Payload[][];
+  private readonly lastApplied: number[];
+  private readonly checker: RaftInvariantChecker;
+  private nextCommand = 1;
+  /** Commands Started so far (background load, bursts, the liveness probe). */
+  starts = 0;
+
+  constructor(
+    readonly t: ScenarioContext,
+    n: number,
+  ) {
+    this.n = n;
+    this.net = t.world.network;
+    this.def = t.impl<NodeDef<any, RaftConfig>>('raft', raft);
+    this.hosts = new Array<RaftHost | null>(n).fill(null);
+    this.persisters = Array.from({ length: n }, () => new Persister());
+    this.ends = new Array<ClientEnd[] | null>(n).fill(null);
+    this.incarnations = new Array<number>(n).fill(0);
+    this.connected = new Array<boolean>(n).fill(true);
+    this.cut = Array.from({ length: n }, () => new Array<boolean>(n).fill(false));
+    this.crashedAt = new Array<number>(n).fill(0);
+    this.disconnectedAt = new Array<number>(n).fill(0);
+    this.applied = Array.from({ length: n }, () => []);
+    this.lastApplied = new Array<number>(n).fill(0);
+
+    const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
+    this.checker = checker;
+    t.world.trace.addListener((r) => checker.observe(r));
+
+    this.net.setLongDelays(true);
+    for (let i = 0; i < n; i++) this.boot(i);
+    this.refreshLinks();
+  }
+
+  // ── safety ────────────────────────────────────────────────────────────────
+
+  /** Fails the run as 'safety' if the invariant checker has found a violation. */
+  checkSafety(): void {
+    const v = this.checker.violation;
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+  }
+
+  private applyError(message: string): never {
+    this.checkSafety();
+    return this.t.fail(`apply error: ${message}`, 'safety');
+  }
+
+  // ── servers ───────────────────────────────────────────────────────────────
+
+  alive(i: number): boolean {
+    return this.hosts[i] !== null;
+  }
+
+  /** Starts an incarnation of server i from its persister (the previous one must be down). */
+  private boot(i: number): void {
+    const incarnation = ++this.incarnations[i]!;
+    const ends: ClientEnd[] = [];
+    for (let j = 0; j < this.n; j++) {
+      const end = this.net.makeEnd(`${i}->${j}#${incarnation}`);
+      this.net.connect(end, String(j));
+      ends.push(end);
+    }
+    this.ends[i] = ends;
+    const persister = this.persisters[i]!.copy();
+    this.persisters[i] = persister;
+    this.lastApplied[i] = 0;
+    const snap = persister.readSnapshot();
+    if (snap.length > 0) this.ingestSnapshot(i, snap, -1);
+    const host = this.t.world.startNode<unknown, RaftConfig>({
+      name: String(i),
+      def: this.def,
+      config: { me: i, peers: this.n },
+      ends,
+      persister,
+      onApply: (m, h) => this.onApply(i, m as ApplyMsg, h),
+    });
+    this.hosts[i] = host;
+    this.net.addServer(String(i), host);
+  }
+
+  crash(i: number): void {
+    const host = this.hosts[i];
+    if (!host) return;
+    const ends = this.ends[i]!;
+    for (const end of ends) this.net.enable(end, false);
+    this.ends[i] = null;
+    this.net.deleteServer(String(i));
+    host.kill();
+    this.hosts[i] = null;
+    this.crashedAt[i] = ++this.downSerial;
+    // Whatever the dead incarnation might still save goes nowhere.
+    this.persisters[i] = this.persisters[i]!.copy();
+  }
+
+  /** Starts a crashed server again; a running one is crashed first (a reboot). */
+  restart(i: number): void {
+    this.crash(i);
+    this.boot(i);
+    this.refreshLinks();
+  }
+
+  // ── the network ───────────────────────────────────────────────────────────
+
+  /** Enables exactly the ends whose link is up. */
+  private refreshLinks(): void {
+    for (let i = 0; i < this.n; i++) {
+      const ends = this.ends[i];
+      if (!ends) continue;
+      for (let j = 0; j < this.n; j++) {
+        this.net.enable(ends[j]!, this.connected[i]! && this.connected[j]! && !this.cut[i]![j]!);
+      }
+    }
+  }
+
+  connect(i: number): void {
+    this.connected[i] = true;
+    this.refreshLinks();
+  }
+
+  disconnect(i: number): void {
+    if (this.connected[i]) this.disconnectedAt[i] = ++this.downSerial;
+    this.connected[i] = false;
+    this.refreshLinks();
+  }
+
+  /** Servers in different groups cannot reach each other; replaces all cuts. Servers in no group form one more group. */
+  partition(groups: readonly (readonly number[])[]): void {
+    const group = new Array<number>(this.n).fill(-1);
+    groups.forEach((g, k) => g.forEach((i) => (group[i] = k)));
+    for (let i = 0; i < this.n; i++) for (let j = 0; j < this.n; j++) this.cut[i]![j] = group[i] !== group[j];
+    this.refreshLinks();
+  }
+
+  /** One-way: calls from each `from` server to each `to` server are lost. */
+  cutLinks(from: readonly number[], to: readonly number[]): void {
+    for (const i of from) for (const j of to) if (i !== j) this.cut[i]![j] = true;
+    this.refreshLinks();
+  }
+
+  heal(): void {
+    for (const row of this.cut) row.fill(false);
+    this.refreshLinks();
+  }
+
+  /** The tester's view of what is up: "0 up, 1 crashed, 2 disconnected; cuts 3→4". */
+  describeNetwork(): string {
+    const states = Array.from({ length: this.n }, (_, i) => `${i} ${!this.alive(i) ? 'crashed' : this.connected[i] ? 'up' : 'disconnected'}`);
+    const cuts: string[] = [];
+    for (let i = 0; i < this.n; i++) for (let j = 0; j < this.n; j++) if (this.cut[i]![j]) cuts.push(`${i}→${j}`);
+    return `${states.join(', ')}${cuts.length > 0 ? `; cut ${cuts.join(' ')}` : ''}`;
+  }
+
+  // ── calls into servers ────────────────────────────────────────────────────
+
+  getState(i: number): GetStateResult {
+    return this.hosts[i]!.callSync('getState') as GetStateResult;
+  }
+
+  /** The live server that claims leadership in the highest term (lowest index on a tie), or null. */
+  leader(): number | null {
+    let best: number | null = null;
+    let bestTerm = -1;
+    for (let i = 0; i < this.n; i++) {
+      if (!this.alive(i)) continue;
+      const { term, isLeader } = this.getState(i);
+      if (isLeader && term > bestTerm) {
+        best = i;
+        bestTerm = term;
+      }
+    }
+    return best;
+  }
+
+  private command(): number {
+    return this.nextCommand++;
+  }
+
+  /** Start(command) on server i; the tester's view of the result. */
+  start(i: number, command: Payload): StartResult {
+    this.starts++;
+    return this.hosts[i]!.callSync('start', { command }) as StartResult;
+  }
+
+  /** Live servers that claim leadership (a stale leader cut off from the others still does), in index order. */
+  claimants(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.n; i++) if (this.alive(i) && this.getState(i).isLeader) out.push(i);
+    return out;
+  }
+
+  /** A client round: `count` new commands on every server that claims leadership (TestFigure8 Starts on all servers). */
+  offerLoad(count = 1): void {
+    this.checkSafety();
+    for (const i of this.claimants()) for (let k = 0; k < count; k++) this.start(i, this.command());
+  }
+
+  // ── the 3D applier ────────────────────────────────────────────────────────
+
+  private onApply(i: number, m: ApplyMsg, host: RaftHost): void {
+    this.checkSafety();
+    if (m.snapshotValid === true) {
+      this.ingestSnapshot(i, m.snapshot, m.snapshotIndex);
+      return;
+    }
+    if (m.commandValid !== true) return;
+    const index = m.commandIndex;
+    if (index !== this.lastApplied[i]! + 1) {
+      this.applyError(`server ${i} applied index ${index} out of order (expected ${this.lastApplied[i]! + 1})`);
+    }
+    for (let j = 0; j < this.n; j++) {
+      const old = this.applied[j]![index];
+      if (old !== undefined && old !== m.command) {
+        this.applyError(`server ${i} applied ${show(m.command)} at index ${index}, server ${j} applied ${show(old)}`);
+      }
+    }
+    this.applied[i]![index] = m.command;
+    this.lastApplied[i] = index;
+    if ((index + 1) % SNAPSHOT_INTERVAL === 0) {
+      const log = this.applied[i]!;
+      const xlog = new Array<Payload>(index + 1);
+      for (let j = 0; j <= index; j++) xlog[j] = log[j] ?? null;
+      host.callSync('snapshot', { index, snapshot: encode([index, xlog]) });
+    }
+  }
+
+  /** The service installs a snapshot (from InstallSnapshot, or its own on restart; index −1 skips the index check). */
+  private ingestSnapshot(i: number, snap: Uint8Array, index: number): void {
+    const xlog = snapshotCommands(snap);
+    if (xlog === undefined) this.applyError(`server ${i} got a snapshot that does not decode`);
+    const last = xlog.length - 1;
+    if (index !== -1 && index !== last) this.applyError(`server ${i} got a snapshot through ${last} announced as through ${index}`);
+    const log: Payload[] = [];
+    for (let j = 1; j <= last; j++) log[j] = xlog[j];
+    this.applied[i] = log;
+    this.lastApplied[i] = last;
+  }
+
+  /** Whether server i has applied `command` at `index`. */
+  hasApplied(i: number, index: number, command: Payload): boolean {
+    return this.applied[i]![index] === command;
+  }
+
+  appliedThrough(i: number): number {
+    return this.lastApplied[i]!;
+  }
+
+  // ── faults ────────────────────────────────────────────────────────────────
+
+  /** The server an action names: "down" is the longest-crashed server for a restart, the longest-disconnected for a connect. */
+  private resolve(node: NodeRef, kind: FaultAction['do']): number | null {
+    if (node === 'leader') return this.leader();
+    if (node !== 'down') return node;
+    // 0: not down in that sense; otherwise the serial of the moment it went down.
+    const since = (i: number): number =>
+      kind === 'restart' ? (this.alive(i) ? 0 : this.crashedAt[i]!) : this.connected[i] ? 0 : this.disconnectedAt[i]!;
+    let best: number | null = null;
+    for (let i = 0; i < this.n; i++) {
+      if (since(i) > 0 && (best === null || since(i) < since(best))) best = i;
+    }
+    return best;
+  }
+
+  /** Runs one action; returns a line saying what it did. */
+  perform(a: FaultAction): string {
+    this.checkSafety();
+    switch (a.do) {
+      case 'partition':
+        this.partition(a.groups);
+        break;
+      case 'cut':
+        this.cutLinks(a.from, a.to);
+        break;
+      case 'heal':
+        this.heal();
+        break;
+      case 'unreliable':
+        this.net.setReliable(!a.on);
+        break;
+      case 'reorder':
+        this.net.setLongReordering(a.on);
+        break;
+      case 'load': {
+        const leaders = this.claimants();
+        for (const i of leaders) for (let k = 0; k < a.count; k++) this.start(i, this.command());
+        return `${describeAction(a)} on ${leaders.length > 0 ? leaders.join(',') : 'no leader'}`;
+      }
+      default: {
+        const i = this.resolve(a.node, a.do);
+        if (i === null) return `${describeAction(a)}: no such server, nothing done`;
+        if (a.do === 'isolate') this.partition([[i]]);
+        else if (a.do === 'crash') this.crash(i);
+        else if (a.do === 'restart') this.restart(i);
+        else if (a.do === 'connect') this.connect(i);
+        else this.disconnect(i);
+        return typeof a.node === 'string' ? `${describeAction(a)} (server ${i})` : describeAction(a);
+      }
+    }
+    return describeAction(a);
+  }
+
+  /** Ends every fault: all servers running and connected, no cuts, a reliable network without reordering. */
+  healAll(): void {
+    for (let i = 0; i < this.n; i++) if (!this.alive(i)) this.boot(i);
+    this.connected.fill(true);
+    for (const row of this.cut) row.fill(false);
+    this.net.setReliable(true);
+    this.net.setLongReordering(false);
+    this.refreshLinks();
+  }
+
+  /** Stops every server (end of run). */
+  shutdown(): void {
+    for (let i = 0; i < this.n; i++) this.hosts[i]?.kill();
+    this.net.cleanup();
+  }
+}
+
+/**
+ * The progress goal after healing: a leader, and a command Started on it
+ * applied at its index by every server. Whenever leadership changes before
+ * that, a fresh command goes to the new leader (as the lab's one() retries).
+ */
+export class RaftProgress {
+  private pending: { command: number; index: number; term: number; server: number } | null = null;
+  private lastLeader: number | null = null;
+
+  constructor(private readonly c: RaftFaultCluster) {}
+
+  /** Looks at the cluster, Starting the probe command when a new leader appears; true once the goal holds. */
+  poll(): boolean {
+    const c = this.c;
+    const leader = c.leader();
+    this.lastLeader = leader;
+    if (this.pending !== null && this.appliedBy().length === c.n) return true;
+    if (leader === null) return false;
+    const term = c.getState(leader).term;
+    if (this.pending === null || this.pending.term !== term || this.pending.server !== leader) {
+      // A new leader commits older entries only with one of its own term (Figure 8), so it gets a fresh command.
+      const command = 1_000_000_000 + c.starts;
+      const r = c.start(leader, command);
+      if (r.isLeader) this.pending = { command, index: r.index, term: r.term, server: leader };
+    }
+    return false;
+  }
+
+  private appliedBy(): number[] {
+    const p = this.pending;
+    if (p === null) return [];
+    return Array.from({ length: this.c.n }, (_, i) => i).filter((i) => this.c.hasApplied(i, p.index, p.command));
+  }
+
+  /** What is still missing, in one line. */
+  pendingReason(): string {
+    const c = this.c;
+    if (this.lastLeader === null) {
+      const views = Array.from({ length: c.n }, (_, i) => {
+        if (!c.alive(i)) return `${i} down`;
+        const s = c.getState(i);
+        return `${i} term ${s.term}`;
+      });
+      return `no leader (${views.join(', ')})${this.pending ? `; command ${this.pending.command} at index ${this.pending.index} not applied everywhere` : ''}`;
+    }
+    const p = this.pending;
+    if (p === null) return `leader ${this.lastLeader} has not accepted a command yet`;
+    const by = this.appliedBy();
+    const missing = Array.from({ length: c.n }, (_, i) => i)
+      .filter((i) => !by.includes(i))
+      .map((i) => `${i} (applied through ${c.appliedThrough(i)})`);
+    return `command ${p.command} (index ${p.index}, term ${p.term}, started on ${p.server}) applied by ${by.length}/${c.n}; missing ${missing.join(', ')}`;
+  }
+}
+
+/**
+ * Waits up to `boundUs` for `goal.poll()` to hold, polling every 50 ms;
+ * fails the run as 'liveness' with the goal's pendingReason().
+ */
+export function* awaitProgress(t: ScenarioContext, goal: { poll(): boolean; pendingReason(): string }, boundUs: number): Co<void> {
+  const start = t.world.nowUs;
+  for (;;) {
+    if (goal.poll()) return;
+    if (t.world.nowUs - start >= boundUs) {
+      t.fail(`no progress ${boundUs / 1e6}s after healing: ${goal.pendingReason()}`, 'liveness');
+    }
+    yield* sleep(POLL_US);
+  }
+}
+
+/**
+ * One schedule against a Raft cluster: the background client and the
+ * actions until healAtMs, then heal everything and require progress.
+ */
+export function* runRaftSchedule(t: ScenarioContext, s: FaultSchedule): Co<void> {
+  const c = new RaftFaultCluster(t, s.servers);
+  const healAtUs = ms(s.healAtMs);
+  if (s.loadIntervalMs > 0) {
+    const interval = ms(s.loadIntervalMs);
+    t.world.go('client', (function* () {
+      for (;;) {
+        yield* sleep(interval);
+        if (t.world.nowUs >= healAtUs) return;
+        c.offerLoad();
+      }
+    })());
+  }
+  for (const a of s.actions) {
+    const atUs = ms(a.at);
+    if (atUs > t.world.nowUs) yield* sleep(atUs - t.world.nowUs);
+    t.log(c.perform(a));
+    if (s.loadPerAction > 0) c.offerLoad(s.loadPerAction);
+  }
+  if (healAtUs > t.world.nowUs) yield* sleep(healAtUs - t.world.nowUs);
+  c.checkSafety();
+  t.log(`heal all (was: ${c.describeNetwork()})`);
+  c.healAll();
+  yield* awaitProgress(t, new RaftProgress(c), ms(s.livenessMs));
+  c.checkSafety();
+  t.log(`progress: a leader and a new commit on all ${c.n} servers`);
+  c.shutdown();
+}
+
+function show(v: Payload): string {
+  return typeof v === 'string' ? JSON.stringify(v.length > 20 ? v.slice(0, 17) + '…' : v) : String(v);
+}

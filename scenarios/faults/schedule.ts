@@ -1,0 +1,234 @@
+/**
+ * Fault schedules as data: a list of timed actions a person can read, edit
+ * and replay, and that fast-check can generate and shrink (arbitrary.ts).
+ *
+ *     {
+ *       "servers": 5, "seed": 81231, "loadIntervalMs": 120,
+ *       "healAtMs": 3500, "livenessMs": 10000,
+ *       "swarm": { "crash": 2, "partition": 0, … },
+ *       "actions": [
+ *         { "at": 400, "do": "disconnect", "node": "leader" },
+ *         { "at": 1900, "do": "cut", "from": [1], "to": [0, 2] },
+ *         { "at": 2500, "do": "connect", "node": 3 }
+ *       ]
+ *     }
+ *
+ * Times are integer milliseconds of virtual time from the start of the run.
+ * A node is a server index, "leader" (the live server that claims
+ * leadership in the highest term when the action runs) or "down" (for
+ * restart: the server crashed longest ago; for connect: the one disconnected
+ * longest ago); nothing happens when no server fits. What each action does:
+ *
+ * - partition {groups}: from now on servers in different groups cannot reach
+ *   each other, in either direction; replaces every earlier partition and cut;
+ *   servers left out of every group form one more group.
+ * - isolate {node}: a partition with `node` alone on one side and every other
+ *   server on the other ("isolate leader" three times is Figure 8's dance:
+ *   each time the last leader is cut off and the one before it rejoins).
+ * - cut {from, to}: one-way: calls from a `from` server to a `to` server are
+ *   lost (their replies too); calls the other way still work. Adds to the
+ *   current cuts.
+ * - heal: removes every partition and cut (disconnected nodes stay so).
+ * - disconnect / connect {node}: the tester's disconnect(i) / connect(i).
+ * - crash {node}: the server stops; what it had persisted survives.
+ * - restart {node}: a crashed server starts again from what it persisted; a
+ *   running one is crashed and started again (a reboot).
+ * - unreliable {on}: labrpc's unreliable network (delays, 10% loss) on/off.
+ * - reorder {on}: labrpc's long reordering of replies on/off.
+ * - load {count}: `count` Starts on every server that claims leadership
+ *   (a stale leader cut off from the rest still takes them, as in Figure 8).
+ *
+ * After the last action the run waits until `healAtMs`, then heals
+ * everything (connects and restarts every server, removes cuts, reliable
+ * network, no reordering) and requires progress within `livenessMs`.
+ */
+
+export const FAULT_KINDS = ['partition', 'isolate', 'cut', 'heal', 'disconnect', 'connect', 'crash', 'restart', 'unreliable', 'reorder', 'load'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** A server index, the current leader, or the server down longest (restart, connect). */
+export type NodeRef = number | 'leader' | 'down';
+
+export type FaultAction =
+  | { readonly at: number; readonly do: 'partition'; readonly groups: readonly (readonly number[])[] }
+  | { readonly at: number; readonly do: 'cut'; readonly from: readonly number[]; readonly to: readonly number[] }
+  | { readonly at: number; readonly do: 'heal' }
+  | { readonly at: number; readonly do: 'isolate' | 'disconnect' | 'connect' | 'crash' | 'restart'; readonly node: NodeRef }
+  | { readonly at: number; readonly do: 'unreliable' | 'reorder'; readonly on: boolean }
+  | { readonly at: number; readonly do: 'load'; readonly count: number };
+
+/** How often each fault kind was drawn in a swarm run: 0 (kind off) to SWARM_RATE_MAX (every drawn action kept). */
+export type SwarmRates = Readonly<Record<FaultKind, number>>;
+export const SWARM_RATE_MAX = 4;
+
+export interface FaultSchedule {
+  /** Cluster size. */
+  readonly servers: number;
+  /** The world's seed: network and node randomness. */
+  readonly seed: number;
+  /** A background client Starts one command on every server that claims leadership this often; 0 = none. */
+  readonly loadIntervalMs: number;
+  /** Right after each action, Start this many commands on every server that claims leadership (TestFigure8's loop); 0 = none. */
+  readonly loadPerAction: number;
+  /** When the fault phase ends and everything is healed (≥ the last action's time). */
+  readonly healAtMs: number;
+  /** After healing: the bound for a leader and a new commit on every server. */
+  readonly livenessMs: number;
+  /** For people: the fault kinds the generator had enabled and their rates (ignored when replaying). */
+  readonly swarm?: SwarmRates;
+  /** Sorted by time; actions at the same time run in list order. */
+  readonly actions: readonly FaultAction[];
+}
+
+export class ScheduleError extends Error {}
+
+const MAX_SERVERS = 9;
+const MAX_TIME_MS = 3_600_000;
+
+/** Reads a schedule from parsed JSON, checking every field; throws ScheduleError with one line naming the bad field. */
+export function parseSchedule(json: unknown): FaultSchedule {
+  const o = object(json, 'schedule');
+  const servers = int(o.servers, 'servers', 1, MAX_SERVERS);
+  const seed = int(o.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  const loadIntervalMs = int(o.loadIntervalMs, 'loadIntervalMs', 0, MAX_TIME_MS);
+  const loadPerAction = o.loadPerAction === undefined ? 0 : int(o.loadPerAction, 'loadPerAction', 0, 100);
+  const healAtMs = int(o.healAtMs, 'healAtMs', 0, MAX_TIME_MS);
+  const livenessMs = int(o.livenessMs, 'livenessMs', 1, MAX_TIME_MS);
+  if (!Array.isArray(o.actions)) throw new ScheduleError('schedule.actions must be a list');
+  const actions = o.actions.map((a, k) => parseAction(a, `actions[${k}]`, servers));
+  for (let k = 1; k < actions.length; k++) {
+    if (actions[k]!.at < actions[k - 1]!.at) throw new ScheduleError(`actions[${k}].at goes back in time (actions must be sorted by time)`);
+  }
+  const last = actions.length > 0 ? actions[actions.length - 1]!.at : 0;
+  if (healAtMs < last) throw new ScheduleError(`healAtMs (${healAtMs}) is before the last action (${last})`);
+  const swarm = o.swarm === undefined ? undefined : parseSwarm(o.swarm);
+  return { servers, seed, loadIntervalMs, loadPerAction, healAtMs, livenessMs, ...(swarm ? { swarm } : {}), actions };
+}
+
+function parseSwarm(json: unknown): SwarmRates {
+  const o = object(json, 'swarm');
+  const rates = {} as Record<FaultKind, number>;
+  for (const k of FAULT_KINDS) rates[k] = o[k] === undefined ? 0 : int(o[k], `swarm.${k}`, 0, SWARM_RATE_MAX);
+  for (const k of Object.keys(o)) if (!(FAULT_KINDS as readonly string[]).includes(k)) throw new ScheduleError(`swarm.${k} is not a fault kind`);
+  return rates;
+}
+
+function parseAction(json: unknown, where: string, servers: number): FaultAction {
+  const o = object(json, where);
+  const at = int(o.at, `${where}.at`, 0, MAX_TIME_MS);
+  const kind = o.do;
+  const node = (v: unknown, what: string): number => int(v, what, 0, servers - 1);
+  const nodeRef = (v: unknown): NodeRef => {
+    if (v === 'leader') return v;
+    if (v === 'down') {
+      if (kind !== 'restart' && kind !== 'connect') throw new ScheduleError(`${where}.node "down" only goes with restart and connect`);
+      return v;
+    }
+    return node(v, `${where}.node`);
+  };
+  const nodes = (v: unknown, what: string): number[] => {
+    if (!Array.isArray(v)) throw new ScheduleError(`${what} must be a list of servers`);
+    const list = v.map((x, i) => node(x, `${what}[${i}]`));
+    if (new Set(list).size !== list.length) throw new ScheduleError(`${what} names a server twice`);
+    return list;
+  };
+  switch (kind) {
+    case 'partition': {
+      if (!Array.isArray(o.groups)) throw new ScheduleError(`${where}.groups must be a list of lists of servers`);
+      const groups = o.groups.map((g, i) => nodes(g, `${where}.groups[${i}]`));
+      const all = groups.flat();
+      if (new Set(all).size !== all.length) throw new ScheduleError(`${where}.groups names a server in two groups`);
+      return { at, do: kind, groups };
+    }
+    case 'cut':
+      return { at, do: kind, from: nodes(o.from, `${where}.from`), to: nodes(o.to, `${where}.to`) };
+    case 'heal':
+      return { at, do: kind };
+    case 'isolate':
+    case 'disconnect':
+    case 'connect':
+    case 'crash':
+    case 'restart':
+      return { at, do: kind, node: nodeRef(o.node) };
+    case 'unreliable':
+    case 'reorder':
+      if (typeof o.on !== 'boolean') throw new ScheduleError(`${where}.on must be true or false`);
+      return { at, do: kind, on: o.on };
+    case 'load':
+      return { at, do: kind, count: int(o.count, `${where}.count`, 1, 1000) };
+    default:
+      throw new ScheduleError(`${where}.do must be one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  }
+}
+
+function object(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ScheduleError(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function int(v: unknown, what: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new ScheduleError(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** The number of fault actions (what shrinking minimizes). */
+export function faultCount(s: FaultSchedule): number {
+  return s.actions.length;
+}
+
+/** One action on one line: "1.900s cut 1 → 0,2". */
+export function describeAction(a: FaultAction): string {
+  const when = `${(a.at / 1000).toFixed(3)}s`;
+  switch (a.do) {
+    case 'partition':
+      return `${when} partition ${a.groups.map((g) => g.join(',')).join(' | ')}`;
+    case 'cut':
+      return `${when} cut ${a.from.join(',')} → ${a.to.join(',')}`;
+    case 'heal':
+      return `${when} heal`;
+    case 'unreliable':
+    case 'reorder':
+      return `${when} ${a.do} ${a.on ? 'on' : 'off'}`;
+    case 'load':
+      return `${when} load ${a.count}`;
+    default:
+      return `${when} ${a.do} ${a.node}`;
+  }
+}
+
+/** "crash 2/4, partition 1/4, … (off: cut, heal)", or "" without swarm information. */
+export function describeSwarm(rates: SwarmRates | undefined): string {
+  if (!rates) return '';
+  const on = FAULT_KINDS.filter((k) => rates[k] > 0).map((k) => `${k} ${rates[k]}/${SWARM_RATE_MAX}`);
+  const off = FAULT_KINDS.filter((k) => rates[k] === 0);
+  return `${on.length > 0 ? on.join(', ') : 'no fault kind'}${off.length > 0 ? ` (off: ${off.join(', ')})` : ''}`;
+}
+
+function describeLoad(s: FaultSchedule): string {
+  const parts: string[] = [];
+  if (s.loadIntervalMs > 0) parts.push(`a Start on every leader every ${s.loadIntervalMs} ms`);
+  if (s.loadPerAction > 0) parts.push(`${s.loadPerAction} Start(s) on every leader after each action`);
+  return parts.length > 0 ? parts.join(', ') : 'bursts only';
+}
+
+/** The schedule for people: its settings, swarm and one line per action. */
+export function describeSchedule(s: FaultSchedule): string[] {
+  const lines = [
+    `${s.servers} servers, world seed ${s.seed}, load: ${describeLoad(s)}, heal at ${(s.healAtMs / 1000).toFixed(3)}s, then progress within ${s.livenessMs / 1000}s`,
+  ];
+  if (s.swarm) lines.push(`swarm: ${describeSwarm(s.swarm)}`);
+  lines.push(`${s.actions.length} fault action(s)${s.actions.length > 0 ? ':' : ''}`);
+  for (const a of s.actions) lines.push(`  ${describeAction(a)}`);
+  return lines;
+}
+
+/** The schedule as JSON text with one action per line (readable, diffable, editable). */
+export function formatScheduleJson(s: FaultSchedule, indent = ''): string {
+  const head = { servers: s.servers, seed: s.seed, loadIntervalMs: s.loadIntervalMs, loadPerAction: s.loadPerAction, healAtMs: s.healAtMs, livenessMs: s.livenessMs };
+  const fields = Object.entries(head).map(([k, v]) => `${indent}  ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
+  if (s.swarm) fields.push(`${indent}  "swarm": ${JSON.stringify(s.swarm)},`);
+  const actions = s.actions.map((a, k) => `${indent}    ${JSON.stringify(a)}${k < s.actions.length - 1 ? ',' : ''}`);
+  return [`{`, ...fields, `${indent}  "actions": [`, ...actions, `${indent}  ]`, `${indent}}`].join('\n');
+}

@@ -1,0 +1,236 @@
+/**
+ * Properties: "for every input an arbitrary generates, this run passes",
+ * checked by fast-check, shrunk to a minimal failing input, and replayed bit
+ * for bit. The registry is filled by scenarios/properties at import time;
+ * the CLI (sim/cli/properties.ts, replay.ts, sweep.ts) only sees it.
+ *
+ * A property's input (for Raft: a fault schedule) is plain JSON; one run of
+ * an input is a scenario run (runScenario) whose world seed comes from the
+ * input itself, so the input alone replays the run. How inputs relate to
+ * fast-check's seeds and paths:
+ *
+ * - `checkProperty(p, { seed: S, numRuns: N })` is fc.check with seed S:
+ *   run k (0-based) tests the k-th input fast-check draws from S.
+ * - A failure is reported as (S, path): the path's first number is the run
+ *   index, the rest the shrink steps taken. `inputAt(p, S, path)` walks that
+ *   path without running anything and returns the shrunk input.
+ * - A sweep seed S is fc.check with seed S and one run: its input is
+ *   `inputAt(p, S, "0")`; shrinking it is `checkProperty(p, { seed: S, numRuns: 1 })`.
+ *
+ * fast-check reads seeds as 32-bit integers (negative ones too).
+ */
+import fc from 'fast-check';
+import { runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import type { Co } from './task.ts';
+
+export interface Property<T = unknown> {
+  /** "prop/<system>/<what>", unique across properties and scenarios. */
+  readonly name: string;
+  readonly description: string;
+  readonly arbitrary: fc.Arbitrary<T>;
+  /** Reads an input back from JSON (an artifact, a hand-edited file); throws an Error with one line when it is malformed. */
+  fromJson(json: unknown): T;
+  /** The input as plain JSON (fromJson(toJson(x)) runs exactly like x). */
+  toJson(input: T): unknown;
+  /** The world seed an input runs with. */
+  seedOf(input: T): number;
+  /** The input's size as people count it (fault actions), shown beside a shrunk input. */
+  sizeOf(input: T): number;
+  /** Lines describing an input for people (its options, the swarm, the actions). */
+  describe(input: T): string[];
+  /** One run of one input, as a scenario body. */
+  run(t: ScenarioContext, input: T): Co<void>;
+  readonly timeLimitUs?: number;
+  readonly eventBudget?: number;
+}
+
+const registry = new Map<string, Property<any>>();
+
+export function defineProperty<T>(p: Property<T>): Property<T> {
+  if (registry.has(p.name)) throw new Error(`a property named ${p.name} is already registered`);
+  if (!/^prop\/[a-z0-9][a-z0-9._/-]*$/i.test(p.name)) throw new Error(`bad property name "${p.name}" (prop/… expected)`);
+  registry.set(p.name, p);
+  return p;
+}
+
+export function allProperties(): Property[] {
+  return [...registry.values()];
+}
+
+export function findProperty(name: string): Property | undefined {
+  return registry.get(name);
+}
+
+/** Properties matching a pattern, with the scenario patterns' rules: `*` within a segment, `**` across, a plain name or prefix. */
+export function matchProperties(pattern: string): Property[] {
+  if (!/[*?]/.test(pattern)) {
+    const exact = registry.get(pattern);
+    if (exact) return [exact];
+    const prefix = pattern.endsWith('/') ? pattern : pattern + '/';
+    return allProperties().filter((p) => p.name.startsWith(prefix));
+  }
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('**')
+        .map((part) =>
+          part
+            .split('*')
+            .map((s) => s.replace(/[.+^${}()|[\]\\?]/g, '\\$&'))
+            .join('[^/]*'),
+        )
+        .join('.*') +
+      '$',
+  );
+  return allProperties().filter((p) => re.test(p.name));
+}
+
+/** One input as a scenario (named after the property), for runScenario and the determinism check. */
+export function propertyScenario<T>(p: Property<T>, input: T): Scenario {
+  return {
+    name: p.name,
+    description: p.description,
+    ...(p.timeLimitUs !== undefined ? { timeLimitUs: p.timeLimitUs } : {}),
+    ...(p.eventBudget !== undefined ? { eventBudget: p.eventBudget } : {}),
+    run: (t) => p.run(t, input),
+  };
+}
+
+/** Runs one input; never throws for a failing run. */
+export function runInput<T>(p: Property<T>, input: T, options: Omit<RunOptions, 'seed'> = {}): ScenarioResult {
+  return runScenario(propertyScenario(p, input), { ...options, seed: p.seedOf(input) });
+}
+
+/** What a run left behind, without the world (small enough to keep many). */
+export interface InputRun<T> {
+  readonly input: T;
+  readonly passed: boolean;
+  readonly failure?: { readonly kind: FailureKind; readonly message: string };
+  readonly virtualUs: number;
+  readonly events: number;
+  readonly traceHash: string;
+  readonly log: readonly string[];
+}
+
+function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
+  return {
+    input,
+    passed: r.passed,
+    ...(r.failure ? { failure: r.failure } : {}),
+    virtualUs: r.virtualUs,
+    events: r.events,
+    traceHash: r.traceHash,
+    log: r.log,
+  };
+}
+
+export interface CheckParams {
+  /** fast-check's seed (32-bit). */
+  readonly seed: number;
+  /** Inputs to try (default 100). */
+  readonly numRuns?: number;
+  /** Start from this fast-check path (replays a reported failure). */
+  readonly path?: string;
+  /** Stop at the first failure without shrinking. */
+  readonly endOnFailure?: boolean;
+  /** Runs allowed for shrinking; once used up, the smallest failure so far is reported (default: no limit). */
+  readonly maxShrinkRuns?: number;
+}
+
+export interface CheckHooks<T> {
+  /** After every run: its number (1-based), whether it belongs to shrinking, and how it went. */
+  onRun?(n: number, shrinking: boolean, run: InputRun<T>): void;
+}
+
+export interface CheckReport<T> {
+  readonly property: string;
+  readonly seed: number;
+  readonly failed: boolean;
+  /** Runs done before shrinking started: the 1-based number of the failing run, or every run when none failed. */
+  readonly runsToFailure: number;
+  /** Runs done while shrinking. */
+  readonly shrinkRuns: number;
+  /** Successful shrink steps (fast-check's numShrinks). */
+  readonly numShrinks: number;
+  /** Whether shrinking stopped at maxShrinkRuns rather than at a minimum. */
+  readonly shrinkLimited: boolean;
+  /** The path to replay the reported failure (fast-check's counterexamplePath). */
+  readonly path?: string;
+  /** The first failing input and its run, before shrinking. */
+  readonly original?: InputRun<T>;
+  /** The shrunk failing input and its run. */
+  readonly counterexample?: InputRun<T>;
+}
+
+/**
+ * fc.check over the property with synchronous runs. Keeps the first and the
+ * last failing run (fast-check's counterexample is the last input that
+ * failed while shrinking).
+ */
+export function checkProperty<T>(p: Property<T>, params: CheckParams, options: Omit<RunOptions, 'seed'> = {}, hooks: CheckHooks<T> = {}): CheckReport<T> {
+  let runs = 0;
+  let runsToFailure = 0;
+  let shrinkRuns = 0;
+  let limited = false;
+  let original: InputRun<T> | undefined;
+  let last: InputRun<T> | undefined;
+  const maxShrink = params.maxShrinkRuns ?? Infinity;
+  const property = fc.property(p.arbitrary, (input) => {
+    const shrinking = original !== undefined;
+    if (shrinking && shrinkRuns >= maxShrink) {
+      limited = true;
+      return true; // budget used up: report the smallest failure found so far
+    }
+    const run = slim(input, runInput(p, input, options));
+    runs++;
+    if (shrinking) shrinkRuns++;
+    else runsToFailure = runs;
+    hooks.onRun?.(runs, shrinking, run);
+    if (!run.passed) {
+      if (!original) original = run;
+      last = run;
+    }
+    return run.passed;
+  });
+  const details = fc.check(property, {
+    seed: params.seed,
+    numRuns: params.numRuns ?? 100,
+    ...(params.path !== undefined ? { path: params.path } : {}),
+    ...(params.endOnFailure ? { endOnFailure: true } : {}),
+  });
+  if (details.failed && details.errorInstance !== null && last === undefined) {
+    throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
+  }
+  return {
+    property: p.name,
+    seed: params.seed,
+    failed: details.failed,
+    runsToFailure,
+    shrinkRuns,
+    numShrinks: details.numShrinks,
+    shrinkLimited: limited,
+    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
+    ...(original ? { original } : {}),
+    ...(last ? { counterexample: last } : {}),
+  };
+}
+
+/**
+ * The input fast-check reached at `path` from `seed` (what a failure report
+ * names), found by walking the path: nothing is run.
+ */
+export function inputAt<T>(p: Property<T>, seed: number, path: string): T {
+  if (!/^\d+(:\d+)*$/.test(path)) throw new PathError(`a fast-check path looks like 12 or 12:0:3, got "${path}"`);
+  let found: { value: T } | undefined;
+  const details = fc.check(
+    fc.property(p.arbitrary, (input) => {
+      found = { value: input };
+      return false;
+    }),
+    { seed, path, numRuns: 1, endOnFailure: true },
+  );
+  if (!found) throw new PathError(`fast-check could not follow path ${path} from seed ${seed}: ${String(details.errorInstance ?? 'no value')}`);
+  return found.value;
+}
+
+export class PathError extends Error {}
