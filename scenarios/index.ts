@@ -6,3 +6,4 @@ import './demo.ts';
 import './raft/index.ts';
 import './mr/index.ts';
 import './kvsrv/index.ts';
+import './properties/index.ts';

@@ -350,20 +350,20 @@ export class RaftFaultCluster {
       case 'load': {
         const leaders = this.claimants();
         for (const i of leaders) for (let k = 0; k < a.count; k++) this.start(i, this.command());
-        return `${describeAction(a)} on ${leaders.length > 0 ? leaders.join(',') : 'no leader'}`;
+        return `${describeAction(a, false)} on ${leaders.length > 0 ? leaders.join(',') : 'no leader'}`;
       }
       default: {
         const i = this.resolve(a.node, a.do);
-        if (i === null) return `${describeAction(a)}: no such server, nothing done`;
+        if (i === null) return `${describeAction(a, false)}: no such server, nothing done`;
         if (a.do === 'isolate') this.partition([[i]]);
         else if (a.do === 'crash') this.crash(i);
         else if (a.do === 'restart') this.restart(i);
         else if (a.do === 'connect') this.connect(i);
         else this.disconnect(i);
-        return typeof a.node === 'string' ? `${describeAction(a)} (server ${i})` : describeAction(a);
+        return typeof a.node === 'string' ? `${describeAction(a, false)} (server ${i})` : describeAction(a, false);
       }
     }
-    return describeAction(a);
+    return describeAction(a, false);
   }
 
   /** Ends every fault: all servers running and connected, no cuts, a reliable network without reordering. */

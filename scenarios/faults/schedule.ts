@@ -178,23 +178,27 @@ export function faultCount(s: FaultSchedule): number {
   return s.actions.length;
 }
 
-/** One action on one line: "1.900s cut 1 → 0,2". */
-export function describeAction(a: FaultAction): string {
-  const when = `${(a.at / 1000).toFixed(3)}s`;
+/** One action on one line: "1.900s cut 1 → 0,2" (without the time: "cut 1 → 0,2"). */
+export function describeAction(a: FaultAction, withTime = true): string {
+  const when = withTime ? `${(a.at / 1000).toFixed(3)}s` : '';
+  return `${when}${withTime ? ' ' : ''}${describeWhat(a)}`;
+}
+
+function describeWhat(a: FaultAction): string {
   switch (a.do) {
     case 'partition':
-      return `${when} partition ${a.groups.map((g) => g.join(',')).join(' | ')}`;
+      return `partition ${a.groups.map((g) => g.join(',')).join(' | ')}`;
     case 'cut':
-      return `${when} cut ${a.from.join(',')} → ${a.to.join(',')}`;
+      return `cut ${a.from.join(',')} → ${a.to.join(',')}`;
     case 'heal':
-      return `${when} heal`;
+      return `heal`;
     case 'unreliable':
     case 'reorder':
-      return `${when} ${a.do} ${a.on ? 'on' : 'off'}`;
+      return `${a.do} ${a.on ? 'on' : 'off'}`;
     case 'load':
-      return `${when} load ${a.count}`;
+      return `load ${a.count}`;
     default:
-      return `${when} ${a.do} ${a.node}`;
+      return `${a.do} ${a.node}`;
   }
 }
 

@@ -8,6 +8,8 @@ import { UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
 import { allCommand, listCommand, runCommand } from './run.ts';
 import { sweepCommand } from './sweep.ts';
+import { propCommand } from './properties.ts';
+import { replayCliCommand } from './replay.ts';
 
 const commands = new Map<string, Command>();
 
@@ -16,7 +18,7 @@ export function registerCommand(c: Command): void {
   commands.set(c.name, c);
 }
 
-for (const c of [allCommand, listCommand, runCommand, sweepCommand]) registerCommand(c);
+for (const c of [allCommand, listCommand, runCommand, sweepCommand, propCommand, replayCliCommand]) registerCommand(c);
 
 function help(io: CliIO): void {
   io.out('simlab — a deterministic simulator for the MIT 6.5840 labs');

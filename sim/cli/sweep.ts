@@ -1,26 +1,42 @@
 /**
- * `simlab sweep PATTERN… --seeds A..B`: every matching scenario over a seed
- * range, in parallel on worker threads, with a progress line and a summary
- * table (scenario, runs, failures, first failing seed, wall, virtual,
+ * `simlab sweep PATTERN… --seeds A..B`: every matching scenario or property
+ * over a seed range, in parallel on worker threads, with a progress line and
+ * a summary table (name, runs, failures, first failing seed, wall, virtual,
  * events) and the command that replays each failure.
  *
- * The work list is (scenario, seed) in a fixed order; `--shard i/n` keeps
- * every n-th item starting at i, so a CI matrix or several machines split one
+ * For a property (prop/…), seed S is one generated input: the schedule
+ * fast-check draws first from seed S (fc.check with seed S, run 0, so a
+ * failure replays with `simlab replay --seed S --path 0 NAME`, and
+ * `simlab prop NAME --seed S --runs 1` shrinks it). Sweeps do not shrink.
+ *
+ * The work list is (name, seed) in a fixed order; `--shard i/n` keeps every
+ * n-th item starting at i, so a CI matrix or several machines split one
  * range deterministically. Results do not depend on the number of workers:
- * each run is a pure function of (scenario, seed, implementation).
+ * each run is a pure function of (scenario or property, seed, implementation).
  */
 import { availableParallelism } from 'node:os';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
-import { findScenario, matchScenarios, replayCommand, type Scenario } from '../scenario.ts';
+import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
+import { findScenario, matchScenarios, replayCommand, type RunOptions, type Scenario } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
+import { seedPathCommand } from './replay.ts';
 import { checkDeterminism, formatVirtual, runTimed, table } from './run.ts';
 import { wallNowMs } from './wallclock.ts';
 
 interface WorkItem {
   readonly name: string;
   readonly seed: number;
+  /** A property: the seed is fast-check's, one generated input. */
+  readonly property?: true;
+}
+
+/** What a sweep covers: scenarios and properties, each with a name. */
+type Target = Scenario | Property;
+
+function isProperty(t: Target): t is Property {
+  return 'arbitrary' in t;
 }
 
 export interface RunSummary {
@@ -33,6 +49,10 @@ export interface RunSummary {
   readonly events: number;
   readonly wallMs: number;
   readonly traceHash: string;
+  /** The command that replays a failure, when it is not `run NAME --seed S`. */
+  readonly replay?: string;
+  /** More about a failing run (a property's generated options). */
+  readonly detail?: string;
 }
 
 /** What the sweep command sends a worker thread. */
@@ -50,13 +70,13 @@ export function parseShard(raw: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** The (scenario, seed) list of a sweep, sharded. */
-export function workList(scenarios: readonly Scenario[], seeds: readonly number[], shard?: { index: number; count: number }): WorkItem[] {
+/** The (name, seed) list of a sweep, sharded. */
+export function workList(targets: readonly Target[], seeds: readonly number[], shard?: { index: number; count: number }): WorkItem[] {
   const items: WorkItem[] = [];
   let k = 0;
-  for (const s of scenarios) {
+  for (const t of targets) {
     for (const seed of seeds) {
-      if (!shard || k % shard.count === shard.index - 1) items.push({ name: s.name, seed });
+      if (!shard || k % shard.count === shard.index - 1) items.push(isProperty(t) ? { name: t.name, seed, property: true } : { name: t.name, seed });
       k++;
     }
   }
@@ -78,10 +98,30 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
 
 /** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
 function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
-  const s = findScenario(item.name);
-  if (!s) throw new Error(`unknown scenario ${item.name}`);
-  const options = { seed: item.seed, ...(impl ? { impl } : {}) };
-  const r = summarize(item.name, item.seed, runTimed(s, options));
+  let s: Scenario;
+  let options: RunOptions;
+  let r: RunSummary;
+  if (item.property) {
+    const p = findProperty(item.name);
+    if (!p) throw new Error(`unknown property ${item.name}`);
+    const input = inputAt(p, item.seed, '0');
+    s = propertyScenario(p, input);
+    options = { seed: p.seedOf(input), ...(impl ? { impl } : {}) };
+    r = summarize(item.name, item.seed, runTimed(s, options));
+    if (!r.passed) {
+      r = {
+        ...r,
+        replay: `${seedPathCommand(item.name, item.seed, '0')}   (shrink: npx simlab prop ${item.name} --seed ${item.seed} --runs 1)`,
+        detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
+      };
+    }
+  } else {
+    const found = findScenario(item.name);
+    if (!found) throw new Error(`unknown scenario ${item.name}`);
+    s = found;
+    options = { seed: item.seed, ...(impl ? { impl } : {}) };
+    r = summarize(item.name, item.seed, runTimed(s, options));
+  }
   if (!determinism) return r;
   const lines: string[] = [];
   const code = checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
@@ -184,7 +224,8 @@ export const sweepCommand: Command = {
   summary: 'run scenarios over a seed range in parallel, with a summary and replay commands',
   usage: [
     "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE]",
-    "  PATTERN             scenario names or patterns: 'raft/3A/*', 'raft/**', raft/3B",
+    "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
+    '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
     '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10',
     '  --workers N         worker threads (default: one per core; 1 runs in this thread)',
     '  --shard i/n         run only every n-th item starting at the i-th (split a sweep across machines)',
@@ -199,11 +240,11 @@ export const sweepCommand: Command = {
       'check-determinism': { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
     });
-    if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario pattern (see simlab list)');
-    const scenarios: Scenario[] = [];
+    if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
+    const scenarios: Target[] = [];
     for (const pattern of p.positional) {
-      const found = matchScenarios(pattern);
-      if (found.length === 0) throw new UsageError(`no scenario matches "${pattern}" (see simlab list)`);
+      const found: Target[] = [...matchScenarios(pattern), ...matchProperties(pattern)];
+      if (found.length === 0) throw new UsageError(`no scenario or property matches "${pattern}" (see simlab list, simlab prop)`);
       for (const s of found) if (!scenarios.includes(s)) scenarios.push(s);
     }
     const seeds = flag<number[]>(p, 'seeds') ?? Array.from({ length: 10 }, (_, i) => i + 1);
@@ -218,7 +259,7 @@ export const sweepCommand: Command = {
     const impl = await loadImplSpecs(implSpecs); // validates the files before any worker starts
 
     io.err(
-      `sweep: ${scenarios.length} scenario(s) × ${seeds.length} seed(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
+      `sweep: ${scenarios.length} scenario(s)/propert(ies) × ${seeds.length} seed(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
     );
     const progress: Progress = { done: 0, failed: 0, total: items.length, startMs: wallNowMs(), lastDrawMs: 0 };
     const results: RunSummary[] = [];
@@ -235,12 +276,13 @@ export const sweepCommand: Command = {
     }
     drawProgress(progress, io, true);
     const wallMs = wallNowMs() - progress.startMs;
-    printSummary(scenarios, results, wallMs, io);
+    printSummary(scenarios, results, wallMs, implSpecs, io);
     return progress.failed > 0 ? 1 : 0;
   },
 };
 
-function printSummary(scenarios: readonly Scenario[], results: readonly RunSummary[], wallMs: number, io: CliIO): void {
+function printSummary(scenarios: readonly Target[], results: readonly RunSummary[], wallMs: number, implSpecs: readonly string[], io: CliIO): void {
+  const implFlags = implSpecs.map((spec) => ` --impl ${spec}`).join('');
   const byName = new Map<string, RunSummary[]>();
   for (const s of scenarios) byName.set(s.name, []);
   for (const r of results) byName.get(r.name)!.push(r);
@@ -262,7 +304,7 @@ function printSummary(scenarios: readonly Scenario[], results: readonly RunSumma
     rows.push([name, String(rs.length), String(failed.length), failed[0] ? String(failed[0].seed) : '-', `${(w / 1000).toFixed(2)}s`, formatVirtual(v), String(e)]);
   }
   io.out('');
-  for (const line of table(['scenario', 'runs', 'failures', 'first failing seed', 'wall', 'virtual', 'events'], rows, [1, 2, 4, 5, 6])) io.out(line);
+  for (const line of table(['scenario / property', 'runs', 'failures', 'first failing seed', 'wall', 'virtual', 'events'], rows, [1, 2, 4, 5, 6])) io.out(line);
   io.out('');
   io.out(
     `${runs} runs, ${failures} failures, ${formatVirtual(virtual)} virtual in ${(wallMs / 1000).toFixed(2)}s wall (${(runs / Math.max(wallMs / 1000, 1e-3)).toFixed(1)} runs/s), ${events} events`,
@@ -277,7 +319,9 @@ function printSummary(scenarios: readonly Scenario[], results: readonly RunSumma
       perScenario.set(r.name, n);
       if (n > 5) continue;
       io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`);
-      io.out(`    ${replayCommand(r.name, r.seed)}`);
+      if (r.detail) io.out(`    ${r.detail}`);
+      const [command, hint] = (r.replay ?? replayCommand(r.name, r.seed)).split('   ');
+      io.out(`    ${command}${implFlags}${hint ? `   ${hint.replace(/\)$/, `${implFlags})`)}` : ''}`);
     }
     for (const [name, n] of perScenario) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
   }

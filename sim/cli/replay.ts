@@ -1,0 +1,274 @@
+/**
+ * Failure artifacts and `simlab replay`.
+ *
+ * A property failure (simlab prop) writes one artifact, a JSON file holding
+ * everything needed to run the failure again: the property, fast-check's
+ * seed and path, the shrunk schedule, the options (--impl), the failure, the
+ * trace hash and the simlab version. `simlab replay ARTIFACT` runs the saved
+ * schedule and compares the trace hash: equal means the very same run; a
+ * different hash means the code changed since, and says so (the schedule is
+ * replayed all the same). `simlab replay --seed S --path P PROPERTY` walks
+ * fast-check's path from its seed to the same schedule, without an artifact.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
+import { formatRecord, type TraceRecord } from '../trace.ts';
+import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+import { loadImplSpecs } from './impl.ts';
+import type { CliIO, Command } from './io.ts';
+import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
+
+export const ARTIFACT_FORMAT = 'simlab-failure/1';
+export const DEFAULT_ARTIFACT_DIR = 'simlab-artifacts';
+
+export interface Artifact {
+  readonly format: typeof ARTIFACT_FORMAT;
+  /** package.json's version of the simlab that wrote it. */
+  readonly simlab: string;
+  readonly property: string;
+  /** fast-check's seed and the path to the shrunk failure. */
+  readonly seed: number;
+  readonly path: string;
+  /** Runs asked for (the failure was run number runsToFailure of them). */
+  readonly numRuns: number;
+  readonly runsToFailure: number;
+  /** Node implementations the run used, as ROLE=FILE with absolute paths. */
+  readonly options: { readonly impl: readonly string[] };
+  readonly failure: { readonly kind: string; readonly message: string };
+  readonly traceHash: string;
+  readonly virtualUs: number;
+  readonly events: number;
+  /** The shrunk input (for Raft: the fault schedule), as the property's JSON. */
+  readonly schedule: unknown;
+  /** The command that replays it. */
+  readonly replay: string;
+}
+
+/** The version in simlab's package.json (found upward from this module, in sources and in the bundle alike). */
+export function simlabVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let k = 0; k < 6; k++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === 'simlab' && typeof pkg.version === 'string') return pkg.version;
+      } catch {
+        // not ours: keep looking upward
+      }
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+/** "prop/raft/safety" → "prop-raft-safety". */
+function slug(name: string): string {
+  return name.replace(/[^a-z0-9._-]+/gi, '-');
+}
+
+/** Quotes an argument for a shell command line when it needs it. */
+function shellArg(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function seedPathCommand(property: string, seed: number, path: string): string {
+  return `npx simlab replay --seed ${seed} --path ${path} ${property}`;
+}
+
+/** Writes the artifact of a shrunk failure; returns its file name. */
+export function writeArtifact<T>(
+  dir: string,
+  p: Property<T>,
+  fc: { seed: number; path: string; numRuns: number; runsToFailure: number },
+  implSpecs: readonly string[],
+  run: InputRun<T>,
+): { file: string; artifact: Artifact } {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${slug(p.name)}-seed${fc.seed}-${run.traceHash}.json`);
+  const artifact: Artifact = {
+    format: ARTIFACT_FORMAT,
+    simlab: simlabVersion(),
+    property: p.name,
+    seed: fc.seed,
+    path: fc.path,
+    numRuns: fc.numRuns,
+    runsToFailure: fc.runsToFailure,
+    options: { impl: implSpecs.map(absoluteImpl) },
+    failure: run.failure ?? { kind: 'none', message: '' },
+    traceHash: run.traceHash,
+    virtualUs: run.virtualUs,
+    events: run.events,
+    schedule: p.toJson(run.input),
+    replay: `npx simlab replay ${shellArg(file)}`,
+  };
+  writeFileSync(file, JSON.stringify(artifact, null, 2) + '\n');
+  return { file, artifact };
+}
+
+function absoluteImpl(spec: string): string {
+  const eq = spec.indexOf('=');
+  return eq < 0 ? spec : `${spec.slice(0, eq)}=${resolve(spec.slice(eq + 1))}`;
+}
+
+/** Reads and checks an artifact; every problem is one UsageError line naming the file. */
+export function readArtifact(file: string): Artifact {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read artifact ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not a simlab artifact: not JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
+  }
+  const bad = (why: string): never => {
+    throw new UsageError(`${file} is not a simlab artifact: ${why}`);
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) bad('not a JSON object');
+  const a = json as Record<string, unknown>;
+  if (a.format !== ARTIFACT_FORMAT) bad(`"format" must be "${ARTIFACT_FORMAT}", got ${JSON.stringify(a.format)}`);
+  for (const k of ['simlab', 'property', 'path', 'traceHash'] as const) if (typeof a[k] !== 'string') bad(`"${k}" must be a string`);
+  if (typeof a.seed !== 'number' || !Number.isSafeInteger(a.seed)) bad('"seed" must be an integer');
+  if (!/^\d+(:\d+)*$/.test(a.path as string)) bad(`"path" must look like 12:0:3, got ${JSON.stringify(a.path)}`);
+  const options = a.options as { impl?: unknown } | undefined;
+  if (typeof options !== 'object' || options === null || !Array.isArray(options.impl) || options.impl.some((s) => typeof s !== 'string')) {
+    bad('"options.impl" must be a list of ROLE=FILE strings');
+  }
+  if (!('schedule' in a)) bad('"schedule" is missing');
+  return json as Artifact;
+}
+
+function describeRun(name: string, seed: number, r: ReturnType<typeof runTimed>): string[] {
+  const head = `${r.passed ? 'PASS' : 'FAIL'} ${name}  world seed=${seed}  virtual ${formatVirtual(r.virtualUs)}  events ${r.events}  wall ${r.wallMs.toFixed(0)}ms  trace ${r.traceHash}`;
+  return r.passed ? [head] : [head, `  ${r.failure!.kind}: ${r.failure!.message}`];
+}
+
+interface ReplayOptions {
+  readonly tracePath: string | undefined;
+  readonly determinism: boolean;
+  readonly verbose: boolean;
+  readonly impl: Record<string, unknown> | undefined;
+}
+
+/** Runs one input of a property as a replay: the schedule, the run, optionally its trace. Returns the run. */
+function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): { code: number; traceHash?: string } {
+  for (const line of p.describe(input)) io.out(`  ${line}`);
+  const seed = p.seedOf(input);
+  const scenario = propertyScenario(p, input);
+  if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io) };
+  const records: TraceRecord[] = [];
+  const r = runTimed(scenario, {
+    seed,
+    ...(o.impl ? { impl: o.impl } : {}),
+    ...(o.tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
+    ...(o.verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
+  });
+  if (o.tracePath !== undefined) {
+    const lines = records.map(formatRecord);
+    if (o.tracePath === '-') for (const l of lines) io.out(l);
+    else writeFileSync(o.tracePath, lines.join('\n') + '\n');
+  }
+  if (!r.passed && !o.verbose && r.log.length > 0) {
+    io.out('  last log lines:');
+    for (const l of r.log.slice(-8)) io.out(`  | ${l}`);
+  }
+  for (const line of describeRun(p.name, seed, r)) io.out(line);
+  if (o.tracePath !== undefined && o.tracePath !== '-') io.out(`trace: ${records.length} events written to ${o.tracePath}`);
+  return { code: r.passed ? 0 : 1, traceHash: r.traceHash };
+}
+
+/** A signed fast-check seed (32-bit is what fast-check uses; any safe integer is accepted). */
+export function parseFcSeed(raw: string): number {
+  if (!/^-?\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`--seed must be an integer (fast-check's seed), got "${raw}"`);
+  return Number(raw);
+}
+
+export function findPropertyOrFail(name: string): Property {
+  const p = findProperty(name);
+  if (!p) throw new UsageError(`unknown property "${name}" (see simlab prop)`);
+  return p;
+}
+
+export const replayUsage = [
+  'simlab replay ARTIFACT [--trace FILE|-] [--check-determinism] [--verbose]',
+  'simlab replay --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--check-determinism] [--verbose]',
+  '  ARTIFACT              a failure artifact written by simlab prop (simlab-artifacts/*.json): runs its saved',
+  '                        schedule and compares the trace hash with the saved one',
+  '  --seed S --path P     the seed and path fast-check reported (simlab prop, test.prop, a sweep line):',
+  '                        walks fast-check to the same schedule and runs it',
+  '  --trace FILE|-        write the trace, one line per event (- prints it)',
+  '  --check-determinism   run twice and report the first trace event that differs',
+  '  --verbose             print the run log',
+  '  --impl ROLE=FILE      use your own node (with --seed/--path; an artifact names its own)',
+  'exit 0 if the run passes, 1 if it fails (the failure reproduced), 2 for a bad artifact or arguments',
+].join('\n');
+
+export const replayCliCommand: Command = {
+  name: 'replay',
+  summary: 'replay a property failure exactly, from its artifact or from fast-check\'s seed and path',
+  usage: replayUsage,
+  async run(args, io) {
+    const p = parseArgs(args, {
+      seed: { kind: 'string' },
+      path: { kind: 'string' },
+      trace: { kind: 'string' },
+      'check-determinism': { kind: 'boolean' },
+      verbose: { kind: 'boolean' },
+      impl: { kind: 'string', repeat: true },
+    });
+    const seedRaw = flag<string>(p, 'seed');
+    const path = flag<string>(p, 'path');
+    const base = {
+      tracePath: flag<string>(p, 'trace'),
+      determinism: flag<boolean>(p, 'check-determinism') === true,
+      verbose: flag<boolean>(p, 'verbose') === true,
+    };
+    if (p.positional.length !== 1) {
+      throw new UsageError('replay needs one artifact file, or --seed S --path P and one property name');
+    }
+    if (seedRaw !== undefined || path !== undefined) {
+      if (seedRaw === undefined || path === undefined) throw new UsageError('replay needs both --seed and --path (as fast-check reported them)');
+      const seed = parseFcSeed(seedRaw);
+      const prop = findPropertyOrFail(p.positional[0]!);
+      let input: unknown;
+      try {
+        input = inputAt(prop, seed, path);
+      } catch (e) {
+        if (e instanceof PathError) throw new UsageError(e.message);
+        throw e;
+      }
+      const impl = await loadImplSpecs(flagAll<string>(p, 'impl'));
+      io.out(`replaying ${prop.name} at fast-check seed ${seed}, path ${path}:`);
+      return replayInput(prop, input, { ...base, impl }, io).code;
+    }
+    if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
+    const file = p.positional[0]!;
+    const artifact = readArtifact(file);
+    const prop = findProperty(artifact.property);
+    if (!prop) throw new UsageError(`${file}: unknown property "${artifact.property}" (see simlab prop)`);
+    let input: unknown;
+    try {
+      input = prop.fromJson(artifact.schedule);
+    } catch (e) {
+      throw new UsageError(`${file} is not a simlab artifact: its schedule is malformed: ${(e as Error).message.replace(/\s+/g, ' ')}`);
+    }
+    const impl = await loadImplSpecs(artifact.options.impl);
+    io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
+    const r = replayInput(prop, input, { ...base, impl }, io);
+    if (r.traceHash !== undefined) {
+      if (r.traceHash === artifact.traceHash) io.out(`trace hash matches the artifact (${r.traceHash}): the same run, bit for bit`);
+      else {
+        io.out(
+          `trace hash differs: the code changed since the artifact was written (saved ${artifact.traceHash}, now ${r.traceHash}); the saved schedule was replayed`,
+        );
+      }
+    }
+    return r.code;
+  },
+};
