@@ -41,6 +41,10 @@ const T_BYTES = 9;
 export class CodecError extends Error {}
 
 function varintSize(n: number): number {
+  if (n < 0x80) return 1;
+  if (n < 0x4000) return 2;
+  if (n < 0x200000) return 3;
+  if (n < 0x10000000) return 4;
   let size = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 0x80);
@@ -116,10 +120,13 @@ export function encodedSize(v: unknown): number {
   }
 }
 
+const TEXT_ENCODER = new TextEncoder();
+const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true });
+
 class Writer {
   buf: Uint8Array;
   pos = 0;
-  private readonly text = new TextEncoder();
+  private readonly text = TEXT_ENCODER;
   constructor(size: number) {
     this.buf = new Uint8Array(size);
   }
@@ -127,6 +134,15 @@ class Writer {
     this.buf[this.pos++] = b;
   }
   varint(n: number): void {
+    if (n < 0x80000000) {
+      // 31-bit fast path with integer operations.
+      while (n >= 0x80) {
+        this.buf[this.pos++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      this.buf[this.pos++] = n;
+      return;
+    }
     while (n >= 0x80) {
       this.buf[this.pos++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
@@ -134,7 +150,13 @@ class Writer {
     this.buf[this.pos++] = n;
   }
   string(s: string): void {
-    this.varint(utf8Length(s));
+    const n = utf8Length(s);
+    this.varint(n);
+    if (n === s.length && n < 64) {
+      // Short ASCII: a byte loop beats encodeInto's call overhead.
+      for (let i = 0; i < n; i++) this.buf[this.pos++] = s.charCodeAt(i);
+      return;
+    }
     const { written } = this.text.encodeInto(s, this.buf.subarray(this.pos));
     this.pos += written;
   }
@@ -202,7 +224,7 @@ export function encode(v: unknown): Uint8Array {
 
 class Reader {
   pos = 0;
-  private readonly text = new TextDecoder('utf-8', { fatal: true });
+  private readonly text = TEXT_DECODER;
   constructor(private readonly buf: Uint8Array) {}
   fail(what: string): never {
     throw new CodecError(`corrupt encoding at byte ${this.pos}: ${what}`);
@@ -287,6 +309,14 @@ export function decode(bytes: Uint8Array): Value {
   const v = r.value();
   if (r.pos !== bytes.length) r.fail(`${bytes.length - r.pos} trailing bytes`);
   return v;
+}
+
+/** Decodes a concatenation of encodings (pieces saved back to back) into their values. */
+export function decodeSequence(bytes: Uint8Array): Value[] {
+  const r = new Reader(bytes);
+  const out: Value[] = [];
+  while (r.pos < bytes.length) out.push(r.value());
+  return out;
 }
 
 /**

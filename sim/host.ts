@@ -15,8 +15,9 @@
  * its requests get no handler, responses to its calls are dropped, and its
  * outputs after the kill are ignored.
  */
-import { sizeAndHash, lastHash } from './codec.ts';
-import type { Input, NodeDef, Output, Payload, Persisted, StepContext } from './node.ts';
+import { lastHash, mix, sizeAndHash } from './codec.ts';
+import { hashString32 } from './prng.ts';
+import type { Bytes, Input, NodeDef, Output, Payload, Persisted, StepContext } from './node.ts';
 import type { ClientEnd, NetHost, Network, RpcCall } from './network.ts';
 import type { Prng } from './prng.ts';
 import type { FileSystem, Persister } from './storage.ts';
@@ -54,6 +55,7 @@ export interface HostOptions<S, C> {
 }
 
 const EMPTY = new Uint8Array(0);
+const PERSIST_LABEL_HASH = hashString32('persist');
 const NO_RESULT: unique symbol = Symbol('no result');
 
 export class HostError extends Error {}
@@ -276,15 +278,15 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         return;
       case 'writeFile':
         this.fs().write(o.name, o.data);
-        world.trace.event(world.nowUs, TraceKind.File, this.name, '', `write ${o.name}`, o.data.length);
+        world.trace.event(world.nowUs, TraceKind.File, this.name, '', 'write', { name: o.name, bytes: o.data.length });
         return;
       case 'rename':
         this.fs().rename(o.from, o.to);
-        world.trace.event(world.nowUs, TraceKind.File, this.name, '', `rename ${o.from} ${o.to}`, undefined);
+        world.trace.event(world.nowUs, TraceKind.File, this.name, '', 'rename', { from: o.from, to: o.to });
         return;
       case 'removeFile':
         this.fs().remove(o.name);
-        world.trace.event(world.nowUs, TraceKind.File, this.name, '', `remove ${o.name}`, undefined);
+        world.trace.event(world.nowUs, TraceKind.File, this.name, '', 'remove', { name: o.name });
         return;
       default: {
         const never: never = o;
@@ -293,14 +295,18 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     }
   }
 
-  private persist(state: Uint8Array, snapshot: Uint8Array): void {
+  private persist(state: Bytes, snapshot: Uint8Array): void {
     const p = this.options.persister;
     if (p === undefined) throw new HostError(`${this.name} persisted but was started without a persister`);
-    if (!(state instanceof Uint8Array) || !(snapshot instanceof Uint8Array)) {
-      throw new HostError(`${this.name} persisted something that is not bytes (Uint8Array expected)`);
+    const pieces = state instanceof Uint8Array || (Array.isArray(state) && state.every((x) => x instanceof Uint8Array));
+    if (!pieces || !(snapshot instanceof Uint8Array)) {
+      throw new HostError(`${this.name} persisted something that is not bytes (Uint8Array, or an array of them, expected)`);
     }
     p.save(state, snapshot);
-    this.world.trace.event(this.world.nowUs, TraceKind.Persist, this.name, '', `${state.length}+${snapshot.length} bytes`, undefined);
+    const stateSize = p.raftStateSize();
+    const trace = this.world.trace;
+    const sizes = { state: stateSize, snapshot: snapshot.length };
+    trace.eventHashed(this.world.nowUs, TraceKind.Persist, this.nameHash, this.name, 0, '', PERSIST_LABEL_HASH, 'persist', sizes, mix(stateSize, snapshot.length), true, undefined);
   }
 
   private deliverReturn(callId: number, value: Payload): void {

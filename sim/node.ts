@@ -29,6 +29,36 @@ export type Payload = unknown;
  */
 export type EndRef = number | string;
 
+/**
+ * Bytes to persist: one array, or pieces whose concatenation is the bytes. A
+ * node that keeps unchanged parts of its state encoded (a Raft log's old
+ * entries) hands the same pieces to every save instead of copying them.
+ */
+export type Bytes = Uint8Array | readonly Uint8Array[];
+
+/** The bytes of a `Bytes` value as one array (pieces are concatenated). */
+export function bytesOf(b: Bytes): Uint8Array {
+  if (b instanceof Uint8Array) return b;
+  if (b.length === 1) return b[0]!;
+  let n = 0;
+  for (const piece of b) n += piece.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const piece of b) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/** Length of a `Bytes` value. */
+export function bytesLength(b: Bytes): number {
+  if (b instanceof Uint8Array) return b.length;
+  let n = 0;
+  for (const piece of b) n += piece.length;
+  return n;
+}
+
 /** What a node had saved in its persister when it (re)started. Both blobs may be empty. */
 export interface Persisted {
   readonly state: Uint8Array;
@@ -76,7 +106,7 @@ export type Input =
 
 export type Output =
   /** Replace both persisted blobs atomically (Go's persister.Save). The host applies every persist of a step before anything else. */
-  | { readonly kind: 'persist'; readonly state: Uint8Array; readonly snapshot: Uint8Array }
+  | { readonly kind: 'persist'; readonly state: Bytes; readonly snapshot: Uint8Array }
   /** Call `method` on the end `to`; the outcome comes back as a `response` input echoing `args` and `tag`. */
   | { readonly kind: 'send'; readonly to: EndRef; readonly method: string; readonly args: Payload; readonly tag: Payload }
   /** Answer the request `reqId`. */
@@ -130,7 +160,7 @@ export interface NodeDef<S, C = unknown> {
 export class Out {
   readonly list: Output[] = [];
 
-  persist(state: Uint8Array, snapshot: Uint8Array): this {
+  persist(state: Bytes, snapshot: Uint8Array): this {
     this.list.push({ kind: 'persist', state, snapshot });
     return this;
   }

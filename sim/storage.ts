@@ -9,30 +9,34 @@
  * Blobs are treated as immutable values: a node's outputs are immutable, so
  * saving keeps the array itself and readers must not mutate what they get.
  */
-import type { FileView } from './node.ts';
+import { bytesLength, bytesOf, type Bytes, type FileView } from './node.ts';
 
 const EMPTY = new Uint8Array(0);
 
 export class Persister {
-  private raftstate: Uint8Array = EMPTY;
+  /** The state as saved: one array or pieces (concatenated on first read). */
+  private raftstate: Bytes = EMPTY;
+  private raftstateSize = 0;
   private snapshot: Uint8Array = EMPTY;
   /** Number of saves, for tests and traces. */
   saves = 0;
 
   /** Replaces both blobs atomically. */
-  save(raftstate: Uint8Array, snapshot: Uint8Array): void {
+  save(raftstate: Bytes, snapshot: Uint8Array): void {
     this.raftstate = raftstate;
+    this.raftstateSize = bytesLength(raftstate);
     this.snapshot = snapshot;
     this.saves++;
   }
   readRaftState(): Uint8Array {
+    if (!(this.raftstate instanceof Uint8Array)) this.raftstate = bytesOf(this.raftstate);
     return this.raftstate;
   }
   readSnapshot(): Uint8Array {
     return this.snapshot;
   }
   raftStateSize(): number {
-    return this.raftstate.length;
+    return this.raftstateSize;
   }
   snapshotSize(): number {
     return this.snapshot.length;
@@ -41,6 +45,7 @@ export class Persister {
   copy(): Persister {
     const p = new Persister();
     p.raftstate = this.raftstate;
+    p.raftstateSize = this.raftstateSize;
     p.snapshot = this.snapshot;
     return p;
   }

@@ -90,15 +90,25 @@ export class Trace {
   private eventHashes: Uint32Array | undefined;
   private readonly hashPayloads: boolean;
   private readonly nameHashes = new Map<string, number>();
-  /** Called for every record, in the order added (checkers that watch facts as they happen, --trace). */
-  private readonly listeners: ((r: TraceRecord) => void)[] = [];
+  /** Called for records of the kinds they asked for, in the order added (checkers that watch facts, --trace). */
+  private readonly listeners: { readonly fn: (r: TraceRecord) => void; readonly mask: number }[] = [];
+  /** Union of the listeners' kind masks: records are built only for these kinds. */
+  private listenMask = 0;
 
-  /** Adds a listener for every record from now on; returns a function that removes it. */
-  addListener(fn: (r: TraceRecord) => void): () => void {
-    this.listeners.push(fn);
+  /**
+   * Adds a listener for every record from now on, or only for `kinds`
+   * (records are allocated only for kinds somebody listens to); returns a
+   * function that removes it.
+   */
+  addListener(fn: (r: TraceRecord) => void, kinds?: readonly TraceKind[]): () => void {
+    const mask = kinds ? kinds.reduce((m, k) => m | (1 << k), 0) : ~0;
+    const entry = { fn, mask };
+    this.listeners.push(entry);
+    this.listenMask |= mask;
     return () => {
-      const i = this.listeners.indexOf(fn);
+      const i = this.listeners.indexOf(entry);
       if (i >= 0) this.listeners.splice(i, 1);
+      this.listenMask = this.listeners.reduce((m, l) => m | l.mask, 0);
     };
   }
 
@@ -191,10 +201,13 @@ export class Trace {
       }
       this.eventHashes[index] = a;
     }
-    if (this.records !== undefined || this.listeners.length > 0) {
+    if (this.records !== undefined || (this.listenMask & (1 << kind)) !== 0) {
       const r: TraceRecord = { index, timeUs, kind, node, peer, label, payload, ok, describe };
       this.records?.push(r);
-      for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!(r);
+      for (let i = 0; i < this.listeners.length; i++) {
+        const l = this.listeners[i]!;
+        if ((l.mask & (1 << kind)) !== 0) l.fn(r);
+      }
     }
   }
 
@@ -258,9 +271,11 @@ export function formatRecord(r: TraceRecord): string {
     case TraceKind.Apply:
       what = `apply ${short(r.payload)}`;
       break;
-    case TraceKind.Persist:
-      what = `persist ${r.label}`;
+    case TraceKind.Persist: {
+      const p = r.payload as { state: number; snapshot: number } | undefined;
+      what = p ? `persist ${p.state}+${p.snapshot} bytes` : 'persist';
       break;
+    }
     case TraceKind.Note:
       what = `note ${r.label}`;
       break;

@@ -38,11 +38,18 @@ describe('raft persistence', () => {
   });
 
   it('refuses malformed persisted state loudly', () => {
-    expect(() => decodeState(encode([1, 2, 3]))).toThrow(RaftPersistError);
-    expect(() => decodeState(encode([1, null, 0, 0, [], [1, 2], ['a']]))).toThrow(/log is malformed/);
-    expect(() => decodeState(encode([1, null, 0, 0, [encode([[1], ['a']])], [], []]))).toThrow(/log is malformed/);
-    expect(() => decodeState(encode([1, null, 0, 0, [[1], ['a']], [], []]))).toThrow(/log is malformed/);
-    expect(() => decodeState(encode([-1, null, 0, 0, [], [], []]))).toThrow(RaftPersistError);
+    const seq = (...values: unknown[]) => values.map((v) => encode(v));
+    expect(() => decodeState(encode([1, 2, 3]))).toThrow(/5-field header/);
+    expect(() => decodeState(new Uint8Array([42]))).toThrow(/does not decode/);
+    // Header says one run, but none follows the tail.
+    expect(() => decodeState(seq([1, null, 0, 0, 1], [[1], ['a']]))).toThrow(/log is malformed/);
+    // A run of the wrong length.
+    expect(() => decodeState(seq([1, null, 0, 0, 1], [[1], ['a']], [[], []]))).toThrow(/log is malformed/);
+    // Terms and commands of different lengths.
+    expect(() => decodeState(seq([1, null, 0, 0, 0], [[1, 2], ['a']]))).toThrow(/log is malformed/);
+    expect(() => decodeState(seq([-1, null, 0, 0, 0], [[], []]))).toThrow(RaftPersistError);
+    // Well formed: accepted, as pieces or as one array.
+    expect(decodeState(seq([3, 1, 0, 0, 0], [[2], ['x']])).currentTerm).toBe(3);
     expect(() => restore({ me: 3, peers: 3 }, none)).toThrow(/0 ≤ me < peers/);
   });
 

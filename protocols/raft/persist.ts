@@ -1,25 +1,26 @@
 /**
  * The persistent state's bytes, and a fresh incarnation built from them.
  *
- * Layout (sim/codec.ts): one array
- *     [currentTerm, votedFor | null, lastIncludedIndex, lastIncludedTerm, runs, terms[], commands[]]
+ * Layout (sim/codec.ts): a sequence of encodings saved back to back,
+ *     [currentTerm, votedFor | null, lastIncludedIndex, lastIncludedTerm, runs]
+ *     run 1 … run `runs`: each [terms[], commands[]] of RUN_ENTRIES entries
+ *     [terms[], commands[]] of the last, partial run
  * The log after the snapshot is cut into runs of RUN_ENTRIES entries from
- * its first one: each full run is a byte string, the encoding of
- * [terms[], commands[]] for its entries, and the last partial run follows as
- * the two plain arrays. An entry costs its term and command only (no
- * per-entry keys): 20 entries of integer commands take about 250 bytes, far
- * inside 3D's 2000.
+ * its first one. An entry costs its term and command only (no per-entry
+ * keys): 20 entries of integer commands take about 250 bytes, far inside
+ * 3D's 2000.
  *
  * Why runs: every step that changes the log saves the whole state (the
  * persister has no append), so encoding the log afresh each time costs
  * O(log length) per save and O(n²) over a run; 3C's churn tests grow logs of
  * thousands of entries without snapshots. The encoding of each full run is
  * cached per log and reused while nothing in it changed (log.ts reports
- * in-place changes; entries are immutable), so a save encodes fewer than
- * RUN_ENTRIES entries and copies the rest as bytes, in one encode call.
+ * in-place changes; entries are immutable), and the save hands the cached
+ * encodings to the persister as pieces (sim/node.ts Bytes) without copying:
+ * a save encodes fewer than RUN_ENTRIES entries.
  */
-import { decode, encode } from '../../sim/codec.ts';
-import type { Payload, Persisted } from '../../sim/node.ts';
+import { decodeSequence, encode, type CodecError } from '../../sim/codec.ts';
+import { bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/node.ts';
 import * as Log from './log.ts';
 import type { Entry, RaftConfig, RaftLog, RaftState } from './types.ts';
 
@@ -97,21 +98,27 @@ function holdsRun(cache: RunCache, k: number, entries: readonly Entry[]): boolea
   return true;
 }
 
-export function encodeState(st: RaftState): Uint8Array {
+export function encodeState(st: RaftState): Bytes {
   const log = st.log;
   const runs = fullRuns(log);
-  const [terms, cmds] = splitEntries(log.entries, runs.length * RUN_ENTRIES, log.entries.length);
-  return encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs, terms, cmds]);
+  const tail = splitEntries(log.entries, runs.length * RUN_ENTRIES, log.entries.length);
+  return [encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs.length]), ...runs, encode(tail)];
 }
 
-export function decodeState(bytes: Uint8Array): DurableState {
-  const v = decode(bytes);
-  if (!Array.isArray(v) || v.length !== 7) throw new RaftPersistError('raft: persisted state is not a 7-field array');
-  const [currentTerm, votedFor, base, baseTerm, runs, terms, cmds] = v as unknown[];
+export function decodeState(bytes: Bytes): DurableState {
+  let values: unknown[];
+  try {
+    values = decodeSequence(bytesOf(bytes));
+  } catch (e) {
+    throw new RaftPersistError(`raft: persisted state does not decode: ${(e as CodecError).message}`);
+  }
+  const header = values[0];
+  if (!Array.isArray(header) || header.length !== 5) throw new RaftPersistError('raft: persisted state does not start with a 5-field header');
+  const [currentTerm, votedFor, base, baseTerm, runCount] = header as unknown[];
   if (!isCount(currentTerm) || !(votedFor === null || isCount(votedFor)) || !isCount(base) || !isCount(baseTerm)) {
     throw new RaftPersistError('raft: persisted term, vote or snapshot position is malformed');
   }
-  if (!Array.isArray(runs)) throw new RaftPersistError('raft: persisted log is malformed');
+  if (!isCount(runCount) || values.length !== runCount + 2) throw new RaftPersistError('raft: persisted log is malformed');
   const entries: Entry[] = [];
   const take = (t: unknown, c: unknown): void => {
     if (!Array.isArray(t) || !Array.isArray(c) || t.length !== c.length || !t.every(isCount)) {
@@ -119,14 +126,18 @@ export function decodeState(bytes: Uint8Array): DurableState {
     }
     for (let k = 0; k < t.length; k++) entries.push({ term: t[k] as number, cmd: c[k] as Payload });
   };
-  for (const run of runs) {
-    const decoded = run instanceof Uint8Array ? decode(run) : undefined;
-    if (!Array.isArray(decoded) || decoded.length !== 2 || (decoded[0] as unknown[]).length !== RUN_ENTRIES) {
+  for (let k = 1; k <= runCount; k++) {
+    const run = values[k];
+    if (!Array.isArray(run) || run.length !== 2 || !Array.isArray(run[0]) || run[0].length !== RUN_ENTRIES) {
       throw new RaftPersistError('raft: persisted log is malformed');
     }
-    take(decoded[0], decoded[1]);
+    take(run[0], run[1]);
   }
-  take(terms, cmds);
+  const tail = values[runCount + 1];
+  if (!Array.isArray(tail) || tail.length !== 2 || !Array.isArray(tail[0]) || tail[0].length >= RUN_ENTRIES) {
+    throw new RaftPersistError('raft: persisted log is malformed');
+  }
+  take(tail[0], tail[1]);
   return { currentTerm, votedFor, log: { base, baseTerm, entries } };
 }
 

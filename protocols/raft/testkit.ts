@@ -10,7 +10,7 @@
  * synchronously (so Snapshot calls re-enter the node mid-delivery).
  */
 import { decode, encode, hashValue } from '../../sim/codec.ts';
-import type { Input, NodeDef, Output, Payload, Persisted, Step, StepContext } from '../../sim/node.ts';
+import { bytesOf, type Input, type NodeDef, type Output, type Payload, type Persisted, type Step, type StepContext } from '../../sim/node.ts';
 import { Prng } from '../../sim/prng.ts';
 import {
   CALL,
@@ -189,7 +189,7 @@ export class RaftCluster {
     this.states[i] = result.state;
     this.hash = hashValue(hashValue(hashValue(this.hash, i), cause), result.outputs);
     const incarnation = this.incarnation[i]!;
-    for (const o of result.outputs) if (o.kind === 'persist') this.persisted[i] = { state: o.state, snapshot: o.snapshot };
+    for (const o of result.outputs) if (o.kind === 'persist') this.persisted[i] = { state: bytesOf(o.state), snapshot: o.snapshot };
     for (const o of result.outputs) {
       switch (o.kind) {
         case 'send':
@@ -545,7 +545,7 @@ export class RaftProbe {
   }
 
   private absorb(result: Step<RaftState>): void {
-    for (const o of result.outputs) if (o.kind === 'persist') this.persisted = { state: o.state, snapshot: o.snapshot };
+    for (const o of result.outputs) if (o.kind === 'persist') this.persisted = { state: bytesOf(o.state), snapshot: o.snapshot };
     for (const o of result.outputs) {
       if (o.kind === 'send') this.sends.push({ to: o.to as number, method: o.method, args: o.args });
       else if (o.kind === 'setTimer') this.timers.set(o.name, this.nowUs + o.afterUs);

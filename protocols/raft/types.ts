@@ -3,7 +3,7 @@
  * tester calls, apply messages and trace facts, plus the parts a node is
  * assembled from (see index.ts) so that a bug variant can replace one piece.
  */
-import type { Out, Payload, Persisted, StepContext } from '../../sim/node.ts';
+import type { Bytes, Out, Payload, Persisted, StepContext } from '../../sim/node.ts';
 
 /** Peer `me` of a cluster of `peers` nodes; peer i is reached through end i. */
 export interface RaftConfig {
@@ -246,7 +246,7 @@ export interface RaftParts {
   /** A fresh incarnation's state from what it had persisted (empty blobs on a first boot). */
   restore(config: RaftConfig, persisted: Persisted): RaftState;
   /** The bytes of the persistent fields (the snapshot is saved beside them). */
-  encodeState(st: RaftState): Uint8Array;
+  encodeState(st: RaftState): Bytes;
   /** The election restriction (§5.4.1): is a candidate's log at least as up to date as ours? */
   isLogUpToDate(st: RaftState, lastLogTerm: number, lastLogIndex: number): boolean;
   handleElectionTimeout(sc: StepScope): void;

@@ -29,7 +29,7 @@ import type { Prng } from '../../sim/prng.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
-import { formatRecord } from '../../sim/trace.ts';
+import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 
 /** The tester's election timeout (Go's RaftElectionTimeout): tests sleep multiples of it. */
@@ -127,7 +127,7 @@ export class RaftTester {
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
-    t.world.trace.addListener((r) => checker.observe(r));
+    t.world.trace.addListener((r) => checker.observe(r), [TraceKind.Fact, TraceKind.Apply]);
 
     this.setUnreliable(unreliable);
     this.net.setLongDelays(true);
