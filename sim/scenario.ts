@@ -209,7 +209,7 @@ function classify(e: unknown): { kind: FailureKind; message: string } {
   return { kind: 'crash', message: `${err.constructor.name}: ${err.message}${where ? ` (${where})` : ''}` };
 }
 
-/** The command that replays a run. */
-export function replayCommand(name: string, seed: number): string {
-  return `npx simlab run ${name} --seed ${seed}`;
+/** The command that replays a run (with the --impl choices it ran with). */
+export function replayCommand(name: string, seed: number, impl: readonly string[] = []): string {
+  return `npx simlab run ${name} --seed ${seed}${impl.map((i) => ` --impl ${i}`).join('')}`;
 }

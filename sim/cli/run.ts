@@ -15,7 +15,7 @@ import {
   type ScenarioResult,
 } from '../scenario.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
-import { flag, parseArgs, UsageError } from './args.ts';
+import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
 import { loadImpl } from './impl.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -34,10 +34,10 @@ export function formatVirtual(us: number): string {
   return `${(us / 1e6).toFixed(3)}s`;
 }
 
-function resultLine(r: TimedResult): string {
+function resultLine(r: TimedResult, impl: readonly string[] = []): string {
   const head = `${r.passed ? 'PASS' : 'FAIL'} ${r.name}  seed=${r.seed}  virtual ${formatVirtual(r.virtualUs)}  events ${r.events}  wall ${r.wallMs.toFixed(0)}ms  trace ${r.traceHash}`;
   if (r.passed) return head;
-  return `${head}\n  ${r.failure!.kind}: ${r.failure!.message}\n  replay: ${replayCommand(r.name, r.seed)}`;
+  return `${head}\n  ${r.failure!.kind}: ${r.failure!.message}\n  replay: ${replayCommand(r.name, r.seed, impl)}`;
 }
 
 /** A table with columns padded to their widest cell. */
@@ -94,7 +94,7 @@ export const allCommand: Command = {
     io.out(
       `${allScenarios().length} scenarios, ${failed} failed, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
-    if (failed > 0) io.out(`replay a failure with: ${replayCommand('<scenario>', seed)}`);
+    if (failed > 0) io.out(`replay a failure with: ${replayCommand('<scenario>', seed, flagAll<string>(p, 'impl'))}`);
     return failed > 0 ? 1 : 0;
   },
 };
@@ -143,7 +143,7 @@ export const runCommand: Command = {
       io.out('  last log lines:');
       for (const l of r.log.slice(-10)) io.out(`  | ${l}`);
     }
-    io.out(resultLine(r));
+    io.out(resultLine(r, flagAll<string>(p, 'impl')));
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
     return r.passed ? 0 : 1;
   },
