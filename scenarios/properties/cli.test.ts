@@ -1,0 +1,147 @@
+/**
+ * The property commands end to end, in process: simlab prop finds and
+ * shrinks a failure and writes its artifact; simlab replay reproduces the
+ * trace hash from the artifact and from fast-check's seed and path; sweeps
+ * run properties (sharded too); bad input is one line and exit 2.
+ */
+import fc from 'fast-check';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../sim/cli/main.ts';
+import { simlabVersion } from '../../sim/cli/replay.ts';
+import { inputAt, runInput } from '../../sim/property.ts';
+import { raftNoElectionRestriction } from '../bugs/raft.ts';
+import './index.ts';
+import { raftSafety } from './raft.ts';
+
+const BUG = 'raft=scenarios/properties/testdata/no-election-restriction.ts';
+
+async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'simlab-artifacts-'));
+
+describe('simlab prop and simlab replay', () => {
+  let artifactFile = '';
+  let artifact: Record<string, any> = {};
+
+  it('prop finds a failure, shrinks it, writes one artifact and prints the replay command', async () => {
+    const r = await cli('prop', 'prop/raft/safety', '--runs', '200', '--seed', '3', '--impl', BUG, '--artifact-dir', dir);
+    expect(r.code).toBe(1);
+    const text = r.out.join('\n');
+    expect(text).toMatch(/^FAIL prop\/raft\/safety: run \d+ of 200 failed \(fast-check seed 3\); shrunk from \d+ to 1 fault action/);
+    expect(text).toContain('swarm: ');
+    const line = r.out.find((l) => l.startsWith('replay: npx simlab replay '))!;
+    artifactFile = line.slice('replay: npx simlab replay '.length);
+    artifact = JSON.parse(readFileSync(artifactFile, 'utf8'));
+    expect(artifact).toMatchObject({ format: 'simlab-failure/1', simlab: simlabVersion(), property: 'prop/raft/safety', seed: 3, numRuns: 200 });
+    expect(simlabVersion()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(artifact.path).toMatch(/^\d+(:\d+)*$/);
+    expect(artifact.options.impl[0]).toMatch(/^raft=\/.*no-election-restriction\.ts$/);
+    expect(artifact.failure.kind).toBe('safety');
+    expect(artifact.schedule.actions).toHaveLength(1);
+    expect(artifact.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(text).toContain(`or: npx simlab replay --seed 3 --path ${artifact.path} prop/raft/safety --impl ${BUG}`);
+  });
+
+  it('replay ARTIFACT reproduces the trace hash of the failing run', async () => {
+    const r = await cli('replay', artifactFile);
+    expect(r.code).toBe(1);
+    expect(r.out.some((l) => l.startsWith('FAIL prop/raft/safety') && l.endsWith(`trace ${artifact.traceHash}`))).toBe(true);
+    expect(r.out.at(-1)).toBe(`trace hash matches the artifact (${artifact.traceHash}): the same run, bit for bit`);
+  });
+
+  it('replay --seed S --path P reproduces it from fast-check\'s own report', async () => {
+    const r = await cli('replay', '--seed', '3', '--path', artifact.path, 'prop/raft/safety', '--impl', BUG);
+    expect(r.code).toBe(1);
+    expect(r.out.some((l) => l.startsWith('FAIL prop/raft/safety') && l.endsWith(`trace ${artifact.traceHash}`))).toBe(true);
+  });
+
+  it('says plainly when the trace hash differs, and still replays the saved schedule', async () => {
+    const stale = join(dir, 'stale.json');
+    writeFileSync(stale, JSON.stringify({ ...artifact, traceHash: '0123456789abcdef' }));
+    const r = await cli('replay', stale);
+    expect(r.code).toBe(1);
+    expect(r.out.at(-1)).toBe(
+      `trace hash differs: the code changed since the artifact was written (saved 0123456789abcdef, now ${artifact.traceHash}); the saved schedule was replayed`,
+    );
+  });
+
+  it('prints the trace and checks determinism on replay', async () => {
+    const traced = await cli('replay', artifactFile, '--trace', '-');
+    expect(traced.out.filter((l) => /^\s+\d+\.\d{6}s  \S/.test(l)).length).toBeGreaterThan(50);
+    const twice = await cli('replay', artifactFile, '--check-determinism');
+    expect(twice.out.at(-1)).toMatch(/^deterministic: prop\/raft\/safety seed=\d+ ran twice with the same \d+ events, trace [0-9a-f]{16}$/);
+  });
+
+  it('a test.prop (async) report replays by seed and path too', async () => {
+    const details = await fc.check(
+      fc.asyncProperty(raftSafety.arbitrary, async (s) => runInput(raftSafety, s, { impl: { raft: raftNoElectionRestriction.node } }).passed),
+      { seed: 77, numRuns: 100 },
+    );
+    expect(details.failed).toBe(true);
+    expect(inputAt(raftSafety, 77, details.counterexamplePath!)).toEqual(details.counterexample![0]);
+  });
+});
+
+describe('one clear line and exit 2 for bad input', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an artifact that is not JSON', ['replay', '__NOT_JSON__'], /is not a simlab artifact: not JSON/],
+    ['an artifact of another format', ['replay', '__WRONG__'], /is not a simlab artifact: "format" must be "simlab-failure\/1"/],
+    ['an artifact with a broken schedule', ['replay', '__BROKEN__'], /its schedule is malformed: actions\[0\]\.node must be an integer from 0 to 2, got 7/],
+    ['a missing artifact', ['replay', '/nonexistent/a.json'], /^simlab: cannot read artifact \/nonexistent\/a\.json: ENOENT$/],
+    ['an unknown property (prop)', ['prop', 'prop/raft/nope'], /^simlab: unknown property "prop\/raft\/nope" \(see simlab prop\)$/],
+    ['an unknown property (replay)', ['replay', '--seed', '1', '--path', '0', 'prop/nope'], /^simlab: unknown property "prop\/nope"/],
+    ['a path fast-check cannot read', ['replay', '--seed', '1', '--path', '3:x', 'prop/raft/safety'], /a fast-check path looks like 12 or 12:0:3/],
+    ['--seed without --path', ['replay', '--seed', '1', 'prop/raft/safety'], /needs both --seed and --path/],
+    ['a bad --shard', ['sweep', 'prop/raft/safety', '--shard', '3/2'], /^simlab: --shard must be i\/n with 1 ≤ i ≤ n \(e\.g\. 2\/4\), got "3\/2"$/],
+    ['a sweep pattern that matches nothing', ['sweep', 'prop/nothing/*'], /no scenario or property matches "prop\/nothing\/\*"/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const files: Record<string, string> = { __NOT_JSON__: 'not json\n', __WRONG__: '{"format":"x"}', __BROKEN__: '' };
+      const real = args.map((a) => {
+        if (!(a in files)) return a;
+        const f = join(dir, `${a}.json`);
+        const broken = { format: 'simlab-failure/1', simlab: '0', property: 'prop/raft/safety', seed: 1, path: '0', traceHash: 'x', options: { impl: [] } };
+        writeFileSync(f, a === '__BROKEN__' ? JSON.stringify({ ...broken, schedule: { servers: 3, seed: 1, loadIntervalMs: 0, healAtMs: 9, livenessMs: 9, actions: [{ at: 0, do: 'crash', node: 7 }] } }) : files[a]!);
+        return f;
+      });
+      const r = await cli(...real);
+      expect(r.code).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(message);
+      expect(r.out).toEqual([]);
+    });
+  }
+});
+
+describe('simlab sweep over a property', () => {
+  it('runs one generated schedule per seed, and a failure line gives its replay and shrink commands', async () => {
+    const r = await cli('sweep', 'prop/raft/safety', '--seeds', '1..12', '--workers', '1', '--impl', BUG);
+    expect(r.code).toBe(1);
+    const text = r.out.join('\n');
+    expect(text).toMatch(/prop\/raft\/safety\s+12\s+\d+\s+\d+/);
+    const m = /npx simlab replay --seed (\d+) --path 0 prop\/raft\/safety --impl \S+ {3}\(shrink: npx simlab prop prop\/raft\/safety --seed \1 --runs 1 --impl \S+\)/.exec(text);
+    expect(m).not.toBeNull();
+    const again = await cli('replay', '--seed', m![1]!, '--path', '0', 'prop/raft/safety', '--impl', BUG);
+    expect(again.code).toBe(1);
+  });
+
+  it('passes for the correct Raft, and three shards cover the range exactly once', async () => {
+    const all = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1');
+    expect(all.code).toBe(0);
+    const runs = (r: { out: string[] }) => Number(/^(\d+) runs, /.exec(r.out.find((l) => / runs, \d+ failures/.test(l))!)![1]);
+    const a = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '1/3');
+    const b = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '2/3');
+    const c = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '3/3');
+    expect([runs(a), runs(b), runs(c)]).toEqual([4, 3, 3]);
+    expect(runs(all)).toBe(10);
+  });
+});
