@@ -184,9 +184,27 @@ function drawProgress(p: Progress, io: CliIO, final = false): void {
   else io.err(line);
 }
 
-async function runParallel(items: WorkItem[], workers: number, impl: string[], determinism: boolean, onResult: (r: RunSummary) => void): Promise<void> {
+/**
+ * The order items are handed to workers: seed by seed across all scenarios,
+ * so every batch mixes cheap and costly scenarios and the slow ones do not
+ * all arrive at the end. (Sharding uses the work list's own order.)
+ */
+export function dispatchOrder(items: readonly WorkItem[]): WorkItem[] {
+  const rank = new Map<string, number>();
+  const nth: number[] = [];
+  for (const item of items) {
+    const r = rank.get(item.name) ?? 0;
+    rank.set(item.name, r + 1);
+    nth.push(r);
+  }
+  return items.map((item, i) => ({ item, k: nth[i]!, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.item);
+}
+
+async function runParallel(all: WorkItem[], workers: number, impl: string[], determinism: boolean, onResult: (r: RunSummary) => void): Promise<void> {
   if (!workerEntry) throw new Error('sweep: no worker entry (run through bin/simlab.mjs)');
-  const chunk = Math.max(1, Math.min(8, Math.floor(items.length / (workers * 8))));
+  const items = dispatchOrder(all);
+  // Guided self-scheduling: big batches while much is left, single items at the end, so no worker idles long while another finishes a batch.
+  const chunkFor = (left: number) => Math.max(1, Math.min(8, Math.floor(left / (workers * 4))));
   let next = 0;
   await Promise.all(
     Array.from({ length: workers }, () => {
@@ -198,7 +216,7 @@ async function runParallel(items: WorkItem[], workers: number, impl: string[], d
             void w.terminate().then(() => resolve());
             return;
           }
-          const batch = items.slice(next, next + chunk);
+          const batch = items.slice(next, next + chunkFor(items.length - next));
           next += batch.length;
           w.postMessage({ type: 'run', items: batch } satisfies ToWorker);
         };
