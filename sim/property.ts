@@ -32,6 +32,8 @@ export interface Property<T = unknown> {
   fromJson(json: unknown): T;
   /** The input as plain JSON (fromJson(toJson(x)) runs exactly like x). */
   toJson(input: T): unknown;
+  /** The input as JSON text laid out for people (continuation lines start with `indent`); JSON.stringify otherwise. */
+  formatJson?(input: T, indent: string): string;
   /** The world seed an input runs with. */
   seedOf(input: T): number;
   /** The input's size as people count it (fault actions), shown beside a shrunk input. */

@@ -39,7 +39,9 @@ describe('simlab prop and simlab replay', () => {
     expect(text).toContain('swarm: ');
     const line = r.out.find((l) => l.startsWith('replay: npx simlab replay '))!;
     artifactFile = line.slice('replay: npx simlab replay '.length);
-    artifact = JSON.parse(readFileSync(artifactFile, 'utf8'));
+    const text2 = readFileSync(artifactFile, 'utf8');
+    artifact = JSON.parse(text2);
+    expect(text2).toMatch(/"actions": \[\n {6}\{"at":\d+,"do":"[a-z]+"/); // one action per line, editable by hand
     expect(artifact).toMatchObject({ format: 'simlab-failure/1', simlab: simlabVersion(), property: 'prop/raft/safety', seed: 3, numRuns: 200 });
     expect(simlabVersion()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     expect(artifact.path).toMatch(/^\d+(:\d+)*$/);

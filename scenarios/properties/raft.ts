@@ -13,7 +13,7 @@
 import { defineProperty, type Property } from '../../sim/property.ts';
 import { faultSchedule } from '../faults/arbitrary.ts';
 import { runRaftSchedule } from '../faults/raft.ts';
-import { describeSchedule, faultCount, parseSchedule, type FaultSchedule } from '../faults/schedule.ts';
+import { describeSchedule, faultCount, formatScheduleJson, parseSchedule, type FaultSchedule } from '../faults/schedule.ts';
 
 function raftProperty(name: string, servers: number): Property<FaultSchedule> {
   return defineProperty<FaultSchedule>({
@@ -28,6 +28,7 @@ function raftProperty(name: string, servers: number): Property<FaultSchedule> {
       return s;
     },
     toJson: (s) => s,
+    formatJson: formatScheduleJson,
     seedOf: (s) => s.seed,
     sizeOf: faultCount,
     describe: describeSchedule,

@@ -104,7 +104,11 @@ export function writeArtifact<T>(
     schedule: p.toJson(run.input),
     replay: `npx simlab replay ${shellArg(file)}`,
   };
-  writeFileSync(file, JSON.stringify(artifact, null, 2) + '\n');
+  // The schedule laid out by the property (one action per line), the rest as usual.
+  const marker = '"__schedule__"';
+  const text = JSON.stringify({ ...artifact, schedule: '__schedule__' }, null, 2);
+  const schedule = p.formatJson ? p.formatJson(run.input, '  ') : JSON.stringify(artifact.schedule, null, 2).replace(/\n/g, '\n  ');
+  writeFileSync(file, text.replace(marker, () => schedule) + '\n');
   return { file, artifact };
 }
 
