@@ -27,7 +27,7 @@ import { TraceKind, type Describer, type Trace } from './trace.ts';
 /** What a host needs from its world. */
 export interface HostWorld {
   readonly nowUs: number;
-  readonly queue: { push(atUs: number, event: { fire(): void }): void };
+  readonly queue: { push(atUs: number, event: { fire(tag: number): void }, tag: number): void };
   readonly network: Network;
   readonly trace: Trace;
   at(atUs: number, fire: () => void): void;
@@ -247,12 +247,12 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         }
         let slot = this.timers.get(o.name);
         if (slot === undefined) {
-          slot = { serial: 0, input: { kind: 'timer', name: o.name }, labelHash: world.trace.nameHash(o.name) };
+          slot = new TimerSlot(this, o.name, world.trace.nameHash(o.name));
           this.timers.set(o.name, slot);
         }
         const serial = ++this.timerSerial;
         slot.serial = serial;
-        world.queue.push(world.nowUs + o.afterUs, new TimerEvent(this, slot, serial));
+        world.queue.push(world.nowUs + o.afterUs, slot, serial);
         return;
       }
       case 'cancelTimer': {
@@ -343,22 +343,24 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   }
 }
 
-/** One named timer of a host; `serial` identifies the live setting (0: not set). */
-interface TimerSlot {
-  serial: number;
+/**
+ * One named timer of a host, and its queue event: the slot itself stands in
+ * the queue, tagged with the serial of the setting that put it there, so a
+ * reset or cancelled timer's old entry is recognised as stale when it pops.
+ */
+class TimerSlot {
+  /** Serial of the live setting (0: not set). */
+  serial = 0;
   readonly input: { readonly kind: 'timer'; readonly name: string };
-  readonly labelHash: number;
-}
-
-/** The queue event of one timer setting. */
-export class TimerEvent {
   constructor(
     private readonly host: Host<any, any>,
-    private readonly slot: TimerSlot,
-    private readonly serial: number,
-  ) {}
-  fire(): void {
-    this.host.fireTimer(this.slot, this.serial);
+    name: string,
+    readonly labelHash: number,
+  ) {
+    this.input = { kind: 'timer', name };
+  }
+  fire(tag: number): void {
+    this.host.fireTimer(this, tag);
   }
 }
 

@@ -33,7 +33,10 @@ export class EventQueue<T> {
   private time = new Float64Array(1024);
   private seqOf = new Float64Array(1024);
   private next = new Int32Array(1024);
+  private tagOf = new Float64Array(1024);
   private item: (T | undefined)[] = new Array<T | undefined>(1024).fill(undefined);
+  /** The tag pushed with the item the last pop returned (lets an item stand in the queue several times without a wrapper). */
+  lastTag = 0;
   private free = -1;
   private used = 0;
 
@@ -61,12 +64,13 @@ export class EventQueue<T> {
     return this.count;
   }
 
-  /** Inserts `item` to come out at time `at` (integer µs, ≥ now). */
-  push(at: number, item: T): void {
+  /** Inserts `item` to come out at time `at` (integer µs, ≥ now), with an optional numeric tag returned as `lastTag`. */
+  push(at: number, item: T, tag = 0): void {
     if (!(at >= this.now) || !Number.isSafeInteger(at)) {
       throw new RangeError(`cannot schedule at ${at}: must be an integer time ≥ now (${this.now})`);
     }
     const n = this.alloc(at, item);
+    this.tagOf[n] = tag;
     this.count++;
     this.place(n);
   }
@@ -108,6 +112,7 @@ export class EventQueue<T> {
     this.popsSinceResize++;
     const n = this.active[this.aHead++]!;
     this.now = this.time[n]!;
+    this.lastTag = this.tagOf[n]!;
     this.count--;
     const x = this.item[n]!;
     this.item[n] = undefined;
@@ -310,6 +315,9 @@ export class EventQueue<T> {
     seq.set(this.seqOf);
     const next = new Int32Array(cap);
     next.set(this.next);
+    const tagOf = new Float64Array(cap);
+    tagOf.set(this.tagOf);
+    this.tagOf = tagOf;
     this.time = time;
     this.seqOf = seq;
     this.next = next;

@@ -183,15 +183,14 @@ export class Trace {
     ok: boolean,
     describe: Describer | undefined,
   ): void {
-    let a = mix(this.hashA, kind | (ok ? 0x100 : 0));
-    a = mix(a, timeUs | 0);
-    a = mix(a, (timeUs / 0x100000000) | 0);
+    let a = mix(this.hashA, (timeUs | 0) ^ (kind << 24) ^ (ok ? 0x800000 : 0));
+    if (timeUs >= 0x100000000) a = mix(a, (timeUs / 0x100000000) | 0);
     a = mix(a, nodeHash);
     if (peerHash !== 0) a = mix(a, peerHash);
     if (labelHash !== 0) a = mix(a, labelHash);
     if (payloadHash !== -1) a = mix(a, payloadHash);
     this.hashA = a;
-    this.hashB = mix(this.hashB ^ a, this.count);
+    this.hashB = (Math.imul(this.hashB, 0x01000193) + a) | 0;
     const index = this.count++;
     if (this.eventHashes) {
       if (index === this.eventHashes.length) {

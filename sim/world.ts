@@ -15,7 +15,7 @@ import { FileSystem } from './storage.ts';
 import { Task, type Co, type TaskHost } from './task.ts';
 import { Trace, TraceKind, type TraceOptions } from './trace.ts';
 
-type Event = { fire(): void } | (() => void) | TaskResume;
+type Event = { fire(tag: number): void } | (() => void);
 
 class TaskResume {
   constructor(
@@ -23,6 +23,9 @@ class TaskResume {
     readonly value: unknown,
     readonly mode: 0 | 1,
   ) {}
+  fire(): void {
+    this.task.step(this.value, this.mode);
+  }
 }
 
 export interface WorldOptions {
@@ -134,8 +137,7 @@ export class World implements TaskHost {
     if (ev === undefined) return false;
     this.events++;
     if (typeof ev === 'function') ev();
-    else if (ev instanceof TaskResume) ev.task.step(ev.value, ev.mode);
-    else ev.fire();
+    else ev.fire(this.queue.lastTag);
     return true;
   }
 
