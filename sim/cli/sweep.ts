@@ -51,6 +51,8 @@ export interface RunSummary {
   readonly traceHash: string;
   /** The command that replays a failure, when it is not `run NAME --seed S`. */
   readonly replay?: string;
+  /** The command that shrinks a property failure. */
+  readonly shrink?: string;
   /** More about a failing run (a property's generated options). */
   readonly detail?: string;
 }
@@ -111,7 +113,8 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
     if (!r.passed) {
       r = {
         ...r,
-        replay: `${seedPathCommand(item.name, item.seed, '0')}   (shrink: npx simlab prop ${item.name} --seed ${item.seed} --runs 1)`,
+        replay: seedPathCommand(item.name, item.seed, '0'),
+        shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
         detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
       };
     }
@@ -338,8 +341,7 @@ function printSummary(scenarios: readonly Target[], results: readonly RunSummary
       if (n > 5) continue;
       io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`);
       if (r.detail) io.out(`    ${r.detail}`);
-      const [command, hint] = (r.replay ?? replayCommand(r.name, r.seed)).split('   ');
-      io.out(`    ${command}${implFlags}${hint ? `   ${hint.replace(/\)$/, `${implFlags})`)}` : ''}`);
+      io.out(`    ${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
     }
     for (const [name, n] of perScenario) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
   }
