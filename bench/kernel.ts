@@ -2,8 +2,9 @@
  * Kernel benchmark (issue: the deterministic kernel): (a) timer events per
  * second with about 1,000 pending, (b) delivered messages per second for
  * RPC round trips among 5 nodes on the reliable network, (c) the same on
- * the unreliable network. Each figure is the median of 3 runs in this
- * process after a warm-up.
+ * the unreliable network. Each figure is the median (and the best) of 5 runs
+ * in this process after a warm-up; on a shared 2-core machine the best is
+ * the closer estimate of the kernel's own speed, the median shows the noise.
  */
 import { Out, type Input, type NodeDef, type Step, type StepContext } from '../sim/node.ts';
 import { pinger, type PingState } from '../sim/testkit.ts';
@@ -78,18 +79,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function measure<T>(f: () => T, rate: (r: T) => number): number {
+function measure<T>(f: () => T, rate: (r: T) => number): { median: number; best: number } {
   f(); // warm-up
-  return median([0, 1, 2].map(() => rate(f())));
+  const rates = [0, 1, 2, 3, 4].map(() => rate(f()));
+  return { median: median(rates), best: Math.max(...rates) };
 }
 
 export async function run(): Promise<void> {
-  const fmt = (x: number) => `${(x / 1e6).toFixed(2)}M`;
+  const fmt = (x: { median: number; best: number }) => `${(x.median / 1e6).toFixed(2)}M (best ${(x.best / 1e6).toFixed(2)}M)`;
   const a = measure(() => timerRun(1_000_000), (r) => r.events / r.seconds);
-  console.log(`(a) timer events:                 ${fmt(a)} events/s   (1,000,000 timer events, 1,000 pending; target ≥ 4.00M)`);
+  console.log(`(a) timer events:                ${fmt(a)} events/s   (1,000,000 timer events, 1,000 pending; target ≥ 4.00M)`);
   const b = measure(() => rpcRun(1_000_000, true), (r) => r.messages / r.seconds);
-  console.log(`(b) RPC round trips, reliable:    ${fmt(b)} messages/s (1,000,000 round trips among 5 nodes; request and reply each count; target ≥ 1.00M)`);
+  console.log(`(b) RPC round trips, reliable:   ${fmt(b)} messages/s (1,000,000 round trips among 5 nodes; request and reply each count; target ≥ 1.00M)`);
   const c = measure(() => rpcRun(1_000_000, false), (r) => r.messages / r.seconds);
-  console.log(`(c) RPC round trips, unreliable:  ${fmt(c)} messages/s (same, 10% request and 10% reply loss, 0–26 ms delays)`);
+  console.log(`(c) RPC round trips, unreliable: ${fmt(c)} messages/s (same, 10% request and 10% reply loss, 0–26 ms delays)`);
   console.log('reproduce: npm run bench -- kernel');
 }
