@@ -74,3 +74,16 @@ describe('sizeAndHash', () => {
     void _unused;
   });
 });
+
+describe('long strings', () => {
+  it('are measured exactly and fingerprinted by a sample', async () => {
+    const codec = await import('./codec.ts');
+    const long = 'ab✓'.repeat(10_000) + '𝄞' + '\ud800';
+    expect(encodedSize(long)).toBe(encode(long).length);
+    expect(codec.sizeAndHash(long, 3)).toBe(encode(long).length);
+    expect(codec.lastHash).toBe(hashValue(3, long));
+    // A change at an end or in the length changes the hash.
+    expect(hashValue(0, long + 'x')).not.toBe(hashValue(0, long));
+    expect(hashValue(0, 'z' + long.slice(1))).not.toBe(hashValue(0, long));
+  });
+});

@@ -53,8 +53,16 @@ function varintSize(n: number): number {
   return size;
 }
 
+/** Strings longer than this are measured natively and fingerprinted by a sample. */
+const LONG_STRING = 256;
+
+/** Node's native UTF-8 length, where there is one (it agrees with utf8Length, lone surrogates included). */
+const nativeByteLength: ((s: string) => number) | undefined =
+  typeof Buffer !== 'undefined' ? (s: string) => Buffer.byteLength(s, 'utf8') : undefined;
+
 /** UTF-8 byte length of a string (lone surrogates count as 3 bytes, as TextEncoder replaces them). */
 export function utf8Length(s: string): number {
+  if (s.length > LONG_STRING && nativeByteLength) return nativeByteLength(s);
   let bytes = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -311,6 +319,26 @@ export function decode(bytes: Uint8Array): Value {
   return v;
 }
 
+/**
+ * A string's contribution to a hash. Strings up to LONG_STRING code units
+ * are hashed whole; longer ones by their length, 128 code units at an even
+ * stride and their last 32 — the trace fingerprint must stay cheap when a
+ * test moves megabyte values (kvsrv's memory tests), and a run that diverges
+ * almost always shows it in lengths, ends or later events.
+ */
+function hashString(h: number, v: string): number {
+  h = mix(h, 0x56 ^ (v.length << 8));
+  const n = v.length;
+  if (n <= LONG_STRING) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+  }
+  const stride = Math.floor(n / 128);
+  for (let i = 0; i < n; i += stride) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  for (let i = n - 32; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** Decodes a concatenation of encodings (pieces saved back to back) into their values. */
 export function decodeSequence(bytes: Uint8Array): Value[] {
   const r = new Reader(bytes);
@@ -333,11 +361,8 @@ export function hashValue(h: number, v: unknown): number {
     case 'number':
       if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return mix(mix(h, 0x54), v | 0);
       return mix(mix(mix(h, 0x55), Math.floor(v / 0x100000000) | 0), v >>> 0);
-    case 'string': {
-      h = mix(h, 0x56 ^ (v.length << 8));
-      for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-      return h >>> 0;
-    }
+    case 'string':
+      return hashString(h, v);
     case 'object': {
       if (v === null) return mix(h, 0x51);
       if (Array.isArray(v)) {
@@ -395,6 +420,11 @@ function walk(v: unknown): number {
       if (Number.isSafeInteger(v)) return 1 + varintSize(v < 0 ? -v : v);
       return 9;
     case 'string': {
+      if (v.length > LONG_STRING) {
+        walkHash = hashString(walkHash, v);
+        const n = utf8Length(v);
+        return 1 + varintSize(n) + n;
+      }
       let h = mix(walkHash, 0x56 ^ (v.length << 8));
       let bytes = v.length;
       for (let i = 0; i < v.length; i++) {

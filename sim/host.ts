@@ -75,13 +75,14 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   stopReason = '';
   private readonly ctx: MutableContext;
   private readonly ends: readonly ClientEnd[];
-  private readonly namedEnds = new Map<string, ClientEnd>();
-  private readonly timers = new Map<string, TimerSlot>();
+  // Tables made on first use: a host that never needs one (100,000 clerks) pays nothing for it.
+  private namedEnds: Map<string, ClientEnd> | undefined;
+  private timers: Map<string, TimerSlot> | undefined;
   private timerSerial = 0;
   /** Hash of this host's name in the trace fingerprint. */
   readonly nameHash: number;
-  private readonly pendingRequests = new Map<number, RpcCall>();
-  private readonly callWaiters = new Map<number, Task>();
+  private pendingRequests: Map<number, RpcCall> | undefined;
+  private callWaiters: Map<number, Task> | undefined;
   private callSerial = 0;
   private syncCallId = -1;
   private syncResult: Payload | typeof NO_RESULT = NO_RESULT;
@@ -96,11 +97,9 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     this.def = options.def;
     this.ends = options.ends ?? [];
     this.ctx = { nowUs: world.nowUs, rng, fs: options.fs };
-    this.nameHash = world.trace.nameHash(this.name);
+    this.nameHash = hashString32(this.name); // not cached in the trace: host names can be many and one-off
     const def = options.def;
-    this.describer = def.describe
-      ? (m, p, r) => def.describe!(m, p, r)
-      : (m, p) => `${m} ${shortJson(p)}`;
+    this.describer = describerOf(def);
     const persisted: Persisted = options.persister
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
       : { state: EMPTY, snapshot: EMPTY };
@@ -126,7 +125,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
 
   deliverRequest(call: RpcCall): void {
     if (!this.alive) return;
-    this.pendingRequests.set(call.id, call);
+    (this.pendingRequests ??= new Map()).set(call.id, call);
     const trace = this.world.trace;
     trace.eventHashed(this.world.nowUs, TraceKind.Deliver, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, call.args, call.id, true, this.describer);
     this.step({ kind: 'request', reqId: call.id, method: call.method, args: call.args });
@@ -197,7 +196,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       return;
     }
     const callId = ++this.callSerial;
-    this.callWaiters.set(callId, task);
+    (this.callWaiters ??= new Map()).set(callId, task);
     this.world.trace.event(this.world.nowUs, TraceKind.Call, this.name, '', method, args);
     this.step({ kind: 'call', callId, method, args });
   }
@@ -207,11 +206,11 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     if (!this.alive) return;
     this.alive = false;
     this.stopReason = reason;
-    this.timers.clear();
-    this.pendingRequests.clear();
+    this.timers?.clear();
+    this.pendingRequests?.clear();
     this.world.trace.event(this.world.nowUs, reason === 'crash' ? TraceKind.Crash : TraceKind.Exit, this.name, '', reason, undefined);
-    const waiters = [...this.callWaiters.values()];
-    this.callWaiters.clear();
+    const waiters = this.callWaiters ? [...this.callWaiters.values()] : [];
+    this.callWaiters?.clear();
     for (const task of waiters) this.world.wakeWithError(task, new HostError(`${this.name} stopped (${reason}) with a call pending`));
   }
 
@@ -234,9 +233,9 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       case 'send':
         return world.network.send(this, this.end(o.to), o.to, o.method, o.args, o.tag);
       case 'reply': {
-        const call = this.pendingRequests.get(o.reqId);
+        const call = this.pendingRequests?.get(o.reqId);
         if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${o.reqId}`);
-        this.pendingRequests.delete(o.reqId);
+        this.pendingRequests!.delete(o.reqId);
         const size = sizeAndHash(o.reply, 0);
         world.trace.eventHashed(world.nowUs, TraceKind.Reply, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, o.reply, lastHash, true, this.describer);
         return world.network.reply(call, o.reply, size);
@@ -245,10 +244,11 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         if (!(o.afterUs >= 0) || !Number.isSafeInteger(o.afterUs)) {
           throw new HostError(`${this.name} set timer ${o.name} with a bad duration ${o.afterUs} (integer µs ≥ 0 expected)`);
         }
-        let slot = this.timers.get(o.name);
+        const timers = (this.timers ??= new Map());
+        let slot = timers.get(o.name);
         if (slot === undefined) {
           slot = new TimerSlot(this, o.name, world.trace.nameHash(o.name));
-          this.timers.set(o.name, slot);
+          timers.set(o.name, slot);
         }
         const serial = ++this.timerSerial;
         slot.serial = serial;
@@ -256,7 +256,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         return;
       }
       case 'cancelTimer': {
-        const slot = this.timers.get(o.name);
+        const slot = this.timers?.get(o.name);
         if (slot !== undefined) slot.serial = 0;
         return;
       }
@@ -315,9 +315,9 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       this.syncResult = value;
       return;
     }
-    const task = this.callWaiters.get(callId);
+    const task = this.callWaiters?.get(callId);
     if (task === undefined) throw new HostError(`${this.name} returned from unknown call ${callId}`);
-    this.callWaiters.delete(callId);
+    this.callWaiters!.delete(callId);
     this.world.wake(task, value);
   }
 
@@ -327,11 +327,11 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       if (end === undefined) throw new HostError(`${this.name} sent to end ${to}, but has ${this.ends.length} ends`);
       return end;
     }
-    let end = this.namedEnds.get(to);
+    let end = this.namedEnds?.get(to);
     if (end === undefined) {
       if (!this.options.makeEnd) throw new HostError(`${this.name} sent to server "${to}" but has no make_end`);
       end = this.options.makeEnd(to);
-      this.namedEnds.set(to, end);
+      (this.namedEnds ??= new Map()).set(to, end);
     }
     return end;
   }
@@ -376,6 +376,18 @@ class CallWait implements Wait {
   describe(): string {
     return `call ${this.host.name} ${this.method}`;
   }
+}
+
+const describers = new WeakMap<object, Describer>();
+
+/** One describe function per node definition, shared by its hosts. */
+function describerOf(def: NodeDef<any, any>): Describer {
+  let d = describers.get(def);
+  if (d === undefined) {
+    d = def.describe ? (m, p, r) => def.describe!(m, p, r) : (m, p) => `${m} ${shortJson(p)}`;
+    describers.set(def, d);
+  }
+  return d;
 }
 
 function shortJson(p: unknown): string {
