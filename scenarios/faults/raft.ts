@@ -26,7 +26,7 @@ import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
-import { formatRecord } from '../../sim/trace.ts';
+import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from './schedule.ts';
 
@@ -93,7 +93,7 @@ export class RaftFaultCluster {
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
-    t.world.trace.addListener((r) => checker.observe(r));
+    t.world.trace.addListener((r) => checker.observe(r), [TraceKind.Fact, TraceKind.Apply]);
 
     this.net.setLongDelays(true);
     for (let i = 0; i < n; i++) this.boot(i);
