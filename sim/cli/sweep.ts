@@ -242,7 +242,7 @@ async function runParallel(all: WorkItem[], workers: number, impl: string[], det
 
 export const sweepCommand: Command = {
   name: 'sweep',
-  summary: 'run scenarios over a seed range in parallel, with a summary and replay commands',
+  summary: 'run scenarios or properties over a seed range in parallel, with a summary and replay commands',
   usage: [
     "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE]",
     "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
