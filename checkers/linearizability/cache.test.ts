@@ -6,17 +6,42 @@ describe('VisitedSet', () => {
   it('adds a configuration once', () => {
     const visited = new VisitedSet(2);
     const bits = Int32Array.of(5, 1);
-    expect(visited.add(11, 22, 3, bits)).toBe(true);
-    expect(visited.add(11, 22, 3, bits)).toBe(false);
-    expect(visited.add(11, 22, 4, bits)).toBe(true);
+    expect(visited.add(11, 22, 3, bits, 0, 0, 1)).toBe(true);
+    expect(visited.add(11, 22, 3, bits, 0, 0, 1)).toBe(false);
+    expect(visited.add(11, 22, 4, bits, 0, 0, 1)).toBe(true);
     expect(visited.size).toBe(2);
   });
 
   it('tells apart different sets whose hashes collide (exact verification)', () => {
     const visited = new VisitedSet(1);
-    expect(visited.add(7, 7, 0, Int32Array.of(1))).toBe(true);
-    expect(visited.add(7, 7, 0, Int32Array.of(2))).toBe(true);
-    expect(visited.add(7, 7, 0, Int32Array.of(1))).toBe(false);
+    expect(visited.add(7, 7, 0, Int32Array.of(1), 0, 0, 0)).toBe(true);
+    expect(visited.add(7, 7, 0, Int32Array.of(2), 0, 0, 0)).toBe(true);
+    expect(visited.add(7, 7, 0, Int32Array.of(1), 0, 0, 0)).toBe(false);
+  });
+
+  it('compares only the words of the segment, and tells segments apart', () => {
+    const visited = new VisitedSet(1);
+    // Segment 1 covers word 1 only: word 0 (all of segment 0, linearized) is not stored or compared.
+    expect(visited.add(5, 6, 0, Int32Array.of(-1, 3, 0), 1, 1, 1)).toBe(true);
+    expect(visited.add(5, 6, 0, Int32Array.of(7, 3, 9), 1, 1, 1)).toBe(false);
+    expect(visited.add(5, 6, 0, Int32Array.of(-1, 2, 0), 1, 1, 1)).toBe(true);
+    // Same hash, state and words, another segment: another configuration.
+    expect(visited.add(5, 6, 0, Int32Array.of(-1, 3, 0), 2, 1, 1)).toBe(true);
+    // Records of different lengths side by side in the pool, through its growth.
+    const wide = new Int32Array(40);
+    let added = 0;
+    let early = wide;
+    for (let i = 0; i < 5000; i++) {
+      wide[i % 40] = i;
+      if (i === 2000) early = wide.slice();
+      if (visited.add(i, -i, 1, wide, 3 + (i % 2), i % 2 === 0 ? 0 : 10, i % 2 === 0 ? 39 : 12)) added++;
+    }
+    expect(added).toBe(5000);
+    expect(visited.add(2000, -2000, 1, early, 3, 0, 39)).toBe(false);
+    early[39]! ^= 1;
+    expect(visited.add(2000, -2000, 1, early, 3, 0, 39)).toBe(true);
+    expect(visited.add(5, 6, 0, Int32Array.of(0, 2, 0), 1, 1, 1)).toBe(false);
+    expect(visited.size).toBe(5004);
   });
 
   it('keeps every entry through growth', () => {
@@ -25,13 +50,13 @@ describe('VisitedSet', () => {
     let added = 0;
     for (let i = 0; i < 50_000; i++) {
       bits[i % 3] = i;
-      if (visited.add(i * 7919, i, i % 5, bits)) added++;
+      if (visited.add(i * 7919, i, i % 5, bits, 0, 0, 2)) added++;
     }
     let again = 0;
     for (let i = 0; i < 50_000; i++) {
       bits.fill(0);
       for (let j = Math.max(0, i - 2); j <= i; j++) bits[j % 3] = j;
-      if (visited.add(i * 7919, i, i % 5, bits)) again++;
+      if (visited.add(i * 7919, i, i % 5, bits, 0, 0, 2)) again++;
     }
     expect(added).toBe(50_000);
     expect(again).toBe(0);

@@ -73,6 +73,7 @@ export function checkOperations<S, I, O>(
     search: new PartitionSearch(
       deterministic,
       indices.map((i) => operations[i]!),
+      { cuts: options.cuts ?? true },
     ),
   }));
 

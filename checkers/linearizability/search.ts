@@ -25,11 +25,36 @@
  * later can place it here instead. So when that branch fails (or was
  * visited before), the search backtracks past the current configuration.
  * Each new configuration is scanned twice: first for such a read (phase 0),
- * then for every candidate (phase 1).
+ * then for every candidate (phase 1) — once only when there is one candidate.
+ *
+ * Quiescent cuts: in call order, a cut falls before an operation called after
+ * every earlier operation has returned (strictly: intervals that touch are
+ * concurrent). No linearization reorders operations across a cut, and the
+ * scan never passes a return entry, so the search only ever crosses a cut
+ * forwards, with the whole segment before it linearized and nothing after it.
+ * A configuration is therefore its segment, the linearized operations of that
+ * segment and the state: the memo stores it in the bitset words covering the
+ * segment, not the whole history. Reaching a cut in a state already reached
+ * there is a memo hit, so the states met at each cut are explored once each,
+ * depth first (lazily: a segment's other end states are tried only when a
+ * later one fails). An operation that never returned has no cut after it
+ * (it is pending forever), and neither does one whose return entry is at
+ * Infinity. The bitset is indexed by call-order position, so segments are
+ * contiguous runs of bits.
  */
 import { VisitedSet } from './cache.ts';
 import { ILLEGAL_STEP, StateTable, TransitionMemo, UNKNOWN_STEP } from './states.ts';
 import type { Model, Operation } from './types.ts';
+
+export interface SearchOptions {
+  /** Split at quiescent cuts (default true); false keys every configuration by the whole history's bitset. */
+  readonly cuts?: boolean;
+  /**
+   * For tests: give every set of operations the same hash, so that the memo
+   * tells configurations apart by their stored words alone.
+   */
+  readonly sameHashes?: boolean;
+}
 
 export const RUNNING = 0;
 export const OK = 1;
@@ -61,6 +86,15 @@ export class PartitionSearch<S, I, O> {
   /** Per-operation random words; the linearized set's hash is the xor over its members. */
   private readonly zobristLo: Int32Array;
   private readonly zobristHi: Int32Array;
+  /** Each operation's bit: its position in call order. */
+  private readonly bitOf: Int32Array;
+  /** The segment of the configurations with this many operations linearized (index 0..n). */
+  private readonly segmentAt: Int32Array;
+  /** Per segment, the first and last bitset word its operations' bits fall in. */
+  private readonly wordFrom: Int32Array;
+  private readonly wordTo: Int32Array;
+  /** Quiescent segments of the history (1 without cuts). */
+  readonly segments: number;
   private readonly bits: Int32Array;
   private readonly visited: VisitedSet;
   private readonly memo: TransitionMemo;
@@ -85,6 +119,7 @@ export class PartitionSearch<S, I, O> {
   constructor(
     private readonly model: Model<S, I, O>,
     ops: readonly Operation<I, O>[],
+    options: SearchOptions = {},
   ) {
     const n = ops.length;
     this.n = n;
@@ -113,13 +148,27 @@ export class PartitionSearch<S, I, O> {
     this.linkInTimeOrder(ops);
     this.zobristLo = new Int32Array(n);
     this.zobristHi = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && !options.sameHashes; i++) {
       this.zobristLo[i] = splitmix32(2 * i);
       this.zobristHi[i] = splitmix32(2 * i + 1);
     }
     const words = (n + 31) >>> 5;
+    this.bitOf = new Int32Array(n);
+    this.segmentAt = new Int32Array(n + 1);
+    const starts = this.cutIntoSegments(ops, options.cuts ?? true);
+    this.segments = starts.length;
+    this.wordFrom = new Int32Array(starts.length);
+    this.wordTo = new Int32Array(starts.length);
+    let widest = 0;
+    starts.forEach((start, k) => {
+      const end = k + 1 < starts.length ? starts[k + 1]! : n;
+      this.wordFrom[k] = start >>> 5;
+      this.wordTo[k] = (end - 1) >>> 5;
+      this.segmentAt.fill(k, start, end + 1);
+      widest = Math.max(widest, this.wordTo[k]! - this.wordFrom[k]! + 1);
+    });
     this.bits = new Int32Array(words);
-    this.visited = new VisitedSet(words);
+    this.visited = new VisitedSet(widest);
     this.table = new StateTable<S>(model);
     this.memo = new TransitionMemo(n);
     this.stateId = this.table.intern(model.init());
@@ -128,7 +177,25 @@ export class PartitionSearch<S, I, O> {
     this.stackGreedy = new Uint8Array(n);
     this.best = new Int32Array(n);
     this.entry = this.next[this.head]!;
+    this.phase = this.next[this.entry]! & 1;
     if (n === 0) this.status = OK;
+  }
+
+  /**
+   * Sets `bitOf` (call-order positions) and returns the position where each
+   * segment starts (one segment when `cuts` is false; none for no operations).
+   */
+  private cutIntoSegments(ops: readonly Operation<I, O>[], cuts: boolean): number[] {
+    const order = ops.map((_, i) => i).sort((a, b) => ops[a]!.call - ops[b]!.call || a - b);
+    const starts: number[] = [];
+    let lastReturn = -Infinity;
+    order.forEach((op, position) => {
+      this.bitOf[op] = position;
+      // A never-returned operation's return is Infinity (deferrable ones included): no cut after it.
+      if (position === 0 || (cuts && lastReturn < ops[op]!.call)) starts.push(position);
+      lastReturn = Math.max(lastReturn, ops[op]!.return);
+    });
+    return starts;
   }
 
   private linkInTimeOrder(ops: readonly Operation<I, O>[]): void {
@@ -164,7 +231,7 @@ export class PartitionSearch<S, I, O> {
    */
   run(maxSteps: number, deadlineMs: number): SearchStatus {
     if (this.status !== RUNNING) return this.status;
-    const { next, prev, head, tail, backtrack, bits, visited, memo, zobristLo, zobristHi, stackOp, stackState, stackGreedy, best, deferrable, twin, readOnly } =
+    const { next, prev, head, tail, backtrack, bits, bitOf, segmentAt, wordFrom, wordTo, visited, memo, zobristLo, zobristHi, stackOp, stackState, stackGreedy, best, deferrable, twin, readOnly } =
       this;
     const watchClock = deadlineMs !== Infinity;
     let e = this.entry;
@@ -196,13 +263,15 @@ export class PartitionSearch<S, I, O> {
           }
         }
         if (nextState !== ILLEGAL_STEP && (deferrable[op] === 0 || this.worthTrying(nextState !== stateId, twin[op]!))) {
-          const w = op >>> 5;
-          const bit = 1 << (op & 31);
+          const position = bitOf[op]!;
+          const w = position >>> 5;
+          const bit = 1 << (position & 31);
           bits[w]! |= bit;
           const lo = setLo ^ zobristLo[op]!;
           const hi = setHi ^ zobristHi[op]!;
           const greedy = readOnly[op] === 1 && nextState === stateId ? 1 : 0;
-          if (visited.add(lo, hi, nextState, bits)) {
+          const segment = segmentAt[depth + 1]!;
+          if (visited.add(lo, hi, nextState, bits, segment, wordFrom[segment]!, wordTo[segment]!)) {
             stackOp[depth] = op;
             stackState[depth] = stateId;
             stackGreedy[depth] = greedy;
@@ -225,7 +294,8 @@ export class PartitionSearch<S, I, O> {
               bestSame = depth;
             }
             e = next[head]!;
-            phase = 0;
+            // One candidate (the next entry is a return, or the tail): phase 0 would only try it twice.
+            phase = next[e]! & 1;
             if (e === tail) {
               status = OK;
               break;
@@ -257,7 +327,8 @@ export class PartitionSearch<S, I, O> {
         if (depth < bestSame) bestSame = depth;
         const op = stackOp[depth]!;
         stateId = stackState[depth]!;
-        bits[op >>> 5]! &= ~(1 << (op & 31));
+        const position = bitOf[op]!;
+        bits[position >>> 5]! &= ~(1 << (position & 31));
         setLo ^= zobristLo[op]!;
         setHi ^= zobristHi[op]!;
         const c = op << 1;
@@ -285,7 +356,10 @@ export class PartitionSearch<S, I, O> {
 
   /** Whether a deferrable operation that can be placed here is worth a branch (see the file comment). */
   private worthTrying(changesState: boolean, twin: number): boolean {
-    return changesState && (twin < 0 || (this.bits[twin >>> 5]! & (1 << (twin & 31))) !== 0);
+    if (!changesState) return false;
+    if (twin < 0) return true;
+    const position = this.bitOf[twin]!;
+    return (this.bits[position >>> 5]! & (1 << (position & 31))) !== 0;
   }
 
   private stepModel(stateId: number, op: number): number {
@@ -326,6 +400,11 @@ export class PartitionSearch<S, I, O> {
   /** Distinct (set, state) configurations visited and model states seen: a measure of the search's size. */
   get visitedCount(): number {
     return this.visited.size;
+  }
+
+  /** Bytes the memo of visited configurations holds. */
+  get visitedBytes(): number {
+    return this.visited.bytes;
   }
 }
 

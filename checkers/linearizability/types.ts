@@ -105,6 +105,13 @@ export interface CheckOptions {
   readonly budgetMs?: number;
   /** Search steps one partition runs before the next partition's turn. Default 4096. */
   readonly turnSteps?: number;
+  /**
+   * Split each partition's history at quiescent cuts (points where no
+   * operation is pending) and memoise configurations per segment. Default
+   * true; false is the plain search, kept for tests and benchmarks (same
+   * verdicts, more memory on long histories).
+   */
+  readonly cuts?: boolean;
 }
 
 export interface PartitionResult {
