@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VisitedSet } from './cache.ts';
-import { ILLEGAL_STEP, StateTable, TransitionMemo, UNKNOWN_STEP } from './states.ts';
+import { ILLEGAL_STEP, StateTable, stringHash, TransitionMemo, UNKNOWN_STEP } from './states.ts';
 
 describe('VisitedSet', () => {
   it('adds a configuration once', () => {
@@ -95,5 +95,38 @@ describe('StateTable', () => {
   it('interns objects by equal alone when there is no hash', () => {
     const table = new StateTable<number[]>({ equal: (a, b) => a.join() === b.join() });
     expect([table.intern([1]), table.intern([2]), table.intern([1])]).toEqual([0, 1, 0]);
+  });
+
+  it('forgets all states but one, which keeps its id; a forgotten state met again gets a new id', () => {
+    const objects = new StateTable<{ v: number }>({ equal: (a, b) => a.v === b.v, hash: (s) => s.v });
+    const strings = new StateTable<string>({});
+    const numbers = new StateTable<number>({});
+    const scanned = new StateTable<number[]>({ equal: (a, b) => a.join() === b.join() });
+    for (let v = 0; v < 3000; v++) [objects.intern({ v }), strings.intern(`s${v}`), numbers.intern(v), v < 50 ? scanned.intern([v]) : 0];
+    objects.retainOnly(2000);
+    strings.retainOnly(2000);
+    numbers.retainOnly(2000);
+    scanned.retainOnly(20);
+    expect([objects.size, strings.size, numbers.size, scanned.size]).toEqual([1, 1, 1, 1]);
+    expect([objects.states[1999], objects.states[2000]]).toEqual([undefined, { v: 2000 }]);
+    expect([objects.intern({ v: 2000 }), strings.intern('s2000'), numbers.intern(2000), scanned.intern([20])]).toEqual([2000, 2000, 2000, 20]);
+    expect([objects.intern({ v: 7 }), strings.intern('s7'), numbers.intern(7), scanned.intern([7])]).toEqual([3000, 3000, 3000, 50]);
+    expect([objects.intern({ v: 7 }), strings.intern('s7'), numbers.intern(7), scanned.intern([7])]).toEqual([3000, 3000, 3000, 50]);
+    expect([objects.size, strings.size, numbers.size, scanned.size]).toEqual([2, 2, 2, 2]);
+  });
+
+  it('hashes long strings by samples, consistently with equality', () => {
+    const long = 'x'.repeat(5000);
+    const built = ['x'.repeat(2500), 'x'.repeat(2500)].join('');
+    expect(stringHash(long)).toBe(stringHash(built));
+    expect(stringHash(long)).not.toBe(stringHash(long + 'x'));
+    expect(stringHash(`a${long.slice(1)}`)).not.toBe(stringHash(long));
+    expect(stringHash(`${long.slice(1)}a`)).not.toBe(stringHash(long));
+    // A difference between the samples collides, and the table still tells the strings apart.
+    const table = new StateTable<string>({});
+    const a = `${'x'.repeat(2601)}a${'x'.repeat(2398)}`; // 2601 falls between samples 2600 and 2609
+    const b = `${'x'.repeat(2601)}b${'x'.repeat(2398)}`;
+    expect(stringHash(a)).toBe(stringHash(b));
+    expect([table.intern(a), table.intern(b), table.intern(`${a}`)]).toEqual([0, 1, 0]);
   });
 });

@@ -22,7 +22,7 @@ import {
   type RegisterOutput,
 } from './index.ts';
 import { determinize } from './determinize.ts';
-import { ILLEGAL, PartitionSearch, type SearchOptions } from './search.ts';
+import { ILLEGAL, OK, PartitionSearch, type SearchOptions } from './search.ts';
 import { segmentedHistory, type Workload } from './testing/segmented-history.ts';
 
 /** Everything but the wall clock. */
@@ -311,6 +311,59 @@ describe('a long sequential history (100,000 operations, one key)', () => {
     expect(result.verdict).toBe('illegal');
     expect(result.partitions[0]!.failing).toBe(bad);
     expect(result.partitions[0]!.linearization.length).toBe(bad);
+  });
+});
+
+/** Tries every order that respects real time, without a memo: the definition, for histories with few choices. */
+function linearizableByBruteForce<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): boolean {
+  const order = ops.map((_, i) => i).sort((a, b) => ops[a]!.call - ops[b]!.call);
+  const used = new Uint8Array(ops.length);
+  const search = (state: S, left: number): boolean => {
+    if (left === 0) return true;
+    // Candidates: unused operations called before every unused operation has returned.
+    let firstReturn = Infinity;
+    for (const i of order) if (!used[i]) firstReturn = Math.min(firstReturn, ops[i]!.return);
+    for (const i of order) {
+      if (used[i]) continue;
+      if (ops[i]!.call > firstReturn) break;
+      const next = model.step(state, ops[i]!.input, ops[i]!.output);
+      if (next === undefined) continue;
+      used[i] = 1;
+      const found = search(next, left - 1);
+      used[i] = 0;
+      if (found) return true;
+    }
+    return false;
+  };
+  return search(model.init(), ops.length);
+}
+
+describe('forgetting the states of a committed prefix', () => {
+  it('holds a bounded number of states on a long sequential history', () => {
+    const search = new PartitionSearch(kvModel, sequentialKvHistory(20_000));
+    expect(search.run(Infinity, Infinity)).toBe(OK);
+    expect(search.statesHeld).toBeLessThan(100);
+  });
+
+  it('gives the right verdict after forgetting, also when a forgotten state comes back', () => {
+    // 300 operations one at a time on one key (appends make new states; puts of one letter bring old ones back),
+    // then a few small concurrent groups where the search has to choose and backtrack.
+    const verdicts = { ok: 0, illegal: 0 };
+    let wrong = 0;
+    let forgot = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const ops = segmentedHistory(kvWorkload(1), { seed, operations: 310, sequentialPrefix: 300, corrupt: seed % 2 === 0, groupMax: 4 });
+      const expected = linearizableByBruteForce(kvModel, ops) ? 'ok' : 'illegal';
+      const search = new PartitionSearch(kvModel, ops);
+      const got = search.run(Infinity, Infinity) === OK ? 'ok' : 'illegal';
+      verdicts[expected]++;
+      if (got !== expected) wrong++;
+      if (search.statesHeld < 100) forgot++;
+    }
+    expect(wrong).toBe(0);
+    expect(verdicts.ok).toBeGreaterThan(15);
+    expect(verdicts.illegal).toBeGreaterThan(15);
+    expect(forgot).toBeGreaterThan(30);
   });
 });
 

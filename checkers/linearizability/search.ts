@@ -56,6 +56,9 @@ export interface SearchOptions {
   readonly sameHashes?: boolean;
 }
 
+/** With every stack level forced, forget past states once this many new ones have been interned. */
+const FORGET_EVERY = 64;
+
 export const RUNNING = 0;
 export const OK = 1;
 export const ILLEGAL = 2;
@@ -97,7 +100,7 @@ export class PartitionSearch<S, I, O> {
   readonly segments: number;
   private readonly bits: Int32Array;
   private readonly visited: VisitedSet;
-  private readonly memo: TransitionMemo;
+  private memo: TransitionMemo;
   private readonly table: StateTable<S>;
   /** Linearized operations, in order, and the state id before each. */
   private readonly stackOp: Int32Array;
@@ -115,6 +118,10 @@ export class PartitionSearch<S, I, O> {
   private readonly best: Int32Array;
   private bestDepth = 0;
   private bestSame = 0;
+  /** Stack levels 0..forcedDepth-1 are all forced: backtracking into them only fails, stepping nothing. */
+  private forcedDepth = 0;
+  /** The state id from which, with every level forced, the states before are forgotten. */
+  private forgetAt = FORGET_EVERY;
 
   constructor(
     private readonly model: Model<S, I, O>,
@@ -231,8 +238,11 @@ export class PartitionSearch<S, I, O> {
    */
   run(maxSteps: number, deadlineMs: number): SearchStatus {
     if (this.status !== RUNNING) return this.status;
-    const { next, prev, head, tail, backtrack, bits, bitOf, segmentAt, wordFrom, wordTo, visited, memo, zobristLo, zobristHi, stackOp, stackState, stackGreedy, best, deferrable, twin, readOnly } =
+    const { next, prev, head, tail, backtrack, bits, bitOf, segmentAt, wordFrom, wordTo, visited, zobristLo, zobristHi, stackOp, stackState, stackGreedy, best, deferrable, twin, readOnly } =
       this;
+    let memo = this.memo;
+    let forcedDepth = this.forcedDepth;
+    let forgetAt = this.forgetAt;
     const watchClock = deadlineMs !== Infinity;
     let e = this.entry;
     let phase = this.phase;
@@ -272,6 +282,8 @@ export class PartitionSearch<S, I, O> {
           const greedy = readOnly[op] === 1 && nextState === stateId ? 1 : 0;
           const segment = segmentAt[depth + 1]!;
           if (visited.add(lo, hi, nextState, bits, segment, wordFrom[segment]!, wordTo[segment]!)) {
+            // Forced: backtracking here tries nothing else (a greedy read, or no candidate after this one).
+            if (forcedDepth === depth && (greedy === 1 || ((next[e]! & 1) === 1 && next[e] !== tail))) forcedDepth = depth + 1;
             stackOp[depth] = op;
             stackState[depth] = stateId;
             stackGreedy[depth] = greedy;
@@ -288,6 +300,10 @@ export class PartitionSearch<S, I, O> {
             stateId = nextState;
             setLo = lo;
             setHi = hi;
+            if (forcedDepth === depth && stateId >= forgetAt) {
+              memo = this.forgetPast(stateId);
+              forgetAt = stateId + FORGET_EVERY;
+            }
             if (depth > bestDepth) {
               for (let i = bestSame; i < depth; i++) best[i] = stackOp[i]!;
               bestDepth = depth;
@@ -325,6 +341,7 @@ export class PartitionSearch<S, I, O> {
         }
         depth--;
         if (depth < bestSame) bestSame = depth;
+        if (depth < forcedDepth) forcedDepth = depth;
         const op = stackOp[depth]!;
         stateId = stackState[depth]!;
         const position = bitOf[op]!;
@@ -343,6 +360,8 @@ export class PartitionSearch<S, I, O> {
     }
     this.entry = e;
     this.phase = phase;
+    this.forcedDepth = forcedDepth;
+    this.forgetAt = forgetAt;
     this.stateId = stateId;
     this.depth = depth;
     this.setLo = setLo;
@@ -360,6 +379,19 @@ export class PartitionSearch<S, I, O> {
     if (twin < 0) return true;
     const position = this.bitOf[twin]!;
     return (this.bits[position >>> 5]! & (1 << (position & 31))) !== 0;
+  }
+
+  /**
+   * Every stack level is forced, so the search can only go on from `keep` or
+   * fail: no state but `keep` will be stepped from again. Forgets them (a
+   * long sequential history would otherwise hold every state it went
+   * through), and the transition memo, which may lead to them. Returns the
+   * new memo.
+   */
+  private forgetPast(keep: number): TransitionMemo {
+    this.table.retainOnly(keep);
+    this.memo = new TransitionMemo(this.n);
+    return this.memo;
   }
 
   private stepModel(stateId: number, op: number): number {
@@ -400,6 +432,11 @@ export class PartitionSearch<S, I, O> {
   /** Distinct (set, state) configurations visited and model states seen: a measure of the search's size. */
   get visitedCount(): number {
     return this.visited.size;
+  }
+
+  /** Model states held (see forgetPast). */
+  get statesHeld(): number {
+    return this.table.size;
   }
 
   /** Bytes the memo of visited configurations holds. */

@@ -4,10 +4,16 @@
  */
 import type { Model } from './types.ts';
 
-/** Gives every distinct model state a dense integer id (0, 1, 2, …). */
+/**
+ * Gives every distinct model state a dense integer id (0, 1, 2, …). States
+ * can be forgotten (`retainOnly`); ids are never reused, so one met again
+ * gets a new id.
+ */
 export class StateTable<S> {
-  /** id → state. */
+  /** id → state (undefined once forgotten). */
   readonly states: S[] = [];
+  /** Ids of the states held. */
+  private live: number[] = [];
   /** Primitive states (but strings) of a model without `equal`. */
   private readonly byValue = new Map<unknown, number>();
   /** Open addressing over (hash, id + 1) pairs, for models with `hash` and for strings. */
@@ -19,10 +25,13 @@ export class StateTable<S> {
     this.equal = model.equal ?? Object.is;
   }
 
+  /** States held. */
+  get size(): number {
+    return this.live.length;
+  }
+
   intern(state: S): number {
-    const { hash } = this.model;
-    if (this.model.equal === undefined && typeof state === 'string') return this.internHashed(state, stringHash(state), Object.is);
-    if (this.model.equal === undefined && (typeof state !== 'object' || state === null)) {
+    if (this.byValueKey(state)) {
       let id = this.byValue.get(state);
       if (id === undefined) {
         id = this.add(state);
@@ -30,31 +39,63 @@ export class StateTable<S> {
       }
       return id;
     }
-    if (hash === undefined) {
-      for (let id = 0; id < this.states.length; id++) if (this.equal(this.states[id] as S, state)) return id;
+    const h = this.hashOf(state);
+    if (h === undefined) {
+      for (const id of this.live) if (this.equal(this.states[id] as S, state)) return id;
       return this.add(state);
     }
-    return this.internHashed(state, hash(state) | 0, this.equal);
-  }
-
-  private internHashed(state: S, h: number, equal: (a: S, b: S) => boolean): number {
     let slot = mix(h) & this.mask;
     for (;;) {
       const id = this.table[2 * slot + 1]! - 1;
       if (id < 0) break;
-      if (this.table[2 * slot] === h && equal(this.states[id] as S, state)) return id;
+      if (this.table[2 * slot] === h && this.equal(this.states[id] as S, state)) return id;
       slot = (slot + 1) & this.mask;
     }
     const id = this.add(state);
     this.table[2 * slot] = h;
     this.table[2 * slot + 1] = id + 1;
-    if (this.states.length * 2 > this.mask) this.grow();
+    if (this.live.length * 2 > this.mask) this.grow();
     return id;
   }
 
+  /**
+   * Forgets every state but the one with id `keep`, which keeps its id: the
+   * search calls it when it can never step from the others again.
+   */
+  retainOnly(keep: number): void {
+    const state = this.states[keep] as S;
+    for (const id of this.live) if (id !== keep) this.states[id] = undefined as S;
+    this.live = [keep];
+    this.byValue.clear();
+    this.table = new Int32Array(2 * 1024);
+    this.mask = 1023;
+    if (this.byValueKey(state)) {
+      this.byValue.set(state, keep);
+      return;
+    }
+    const h = this.hashOf(state);
+    if (h === undefined) return;
+    const slot = mix(h) & this.mask;
+    this.table[2 * slot] = h;
+    this.table[2 * slot + 1] = keep + 1;
+  }
+
+  /** Primitive states (but strings) of a model without `equal` go in a Map. */
+  private byValueKey(state: S): boolean {
+    return this.model.equal === undefined && typeof state !== 'string' && (typeof state !== 'object' || state === null);
+  }
+
+  /** The hash for the open-addressing table, or undefined for a linear scan (objects without `hash`). */
+  private hashOf(state: S): number | undefined {
+    if (this.model.equal === undefined && typeof state === 'string') return stringHash(state);
+    return this.model.hash === undefined ? undefined : this.model.hash(state) | 0;
+  }
+
   private add(state: S): number {
+    const id = this.states.length;
     this.states.push(state);
-    return this.states.length - 1;
+    this.live.push(id);
+    return id;
   }
 
   private grow(): void {
@@ -72,10 +113,28 @@ export class StateTable<S> {
   }
 }
 
-/** FNV-1a over UTF-16 code units. */
-function stringHash(s: string): number {
+/** Strings up to this long are hashed whole; longer ones by their length and this many sampled code units. */
+const STRING_HASH_WHOLE = 1024;
+
+/**
+ * FNV-1a over UTF-16 code units. A long string (a KV value after many
+ * appends) is hashed by its length, its first and last 256 code units and
+ * 512 spread evenly between, so interning costs the same whatever the
+ * length; equal strings still hash alike, and strings that differ only
+ * between the samples cost an equality test, never a wrong id.
+ */
+export function stringHash(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  const n = s.length;
+  if (n <= STRING_HASH_WHOLE) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h;
+  }
+  h = Math.imul(h ^ n, 0x01000193);
+  for (let i = 0; i < 256; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = n - 256; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  const stride = (n - 512) / 513;
+  for (let k = 1; k <= 512; k++) h = Math.imul(h ^ s.charCodeAt(256 + Math.floor(k * stride)), 0x01000193);
   return h;
 }
 

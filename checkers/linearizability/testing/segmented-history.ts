@@ -28,6 +28,8 @@ export interface SegmentedOptions {
   readonly groupMax?: number;
   /** Whether to change one output (default false). */
   readonly corrupt?: boolean;
+  /** Operations at the start that run one at a time (default 0). */
+  readonly sequentialPrefix?: number;
 }
 
 export function segmentedHistory<S, I, O>(workload: Workload<S, I, O>, options: SegmentedOptions): Operation<I, O>[] {
@@ -44,19 +46,21 @@ export function segmentedHistory<S, I, O>(workload: Workload<S, I, O>, options: 
   let t = 0;
   let lastReturn = 0;
   while (drafts.length < options.operations) {
-    const size = rng.chance(1, 2) ? 1 : rng.intInclusive(2, groupMax);
+    const alone = drafts.length < (options.sequentialPrefix ?? 0);
+    const size = alone || rng.chance(1, 2) ? 1 : rng.intInclusive(2, groupMax);
     // Usually after everything returned (a cut); sometimes touching or overlapping the previous group.
-    const start = rng.chance(4, 5) ? lastReturn + 1 + rng.below(3) : Math.max(t, lastReturn - rng.below(3));
+    const start = alone || rng.chance(4, 5) ? lastReturn + 1 + rng.below(3) : Math.max(t, lastReturn - rng.below(3));
     for (let j = 0; j < size && drafts.length < options.operations; j++) {
       const call = start + rng.below(size === 1 ? 1 : 3);
       const ret = call + rng.below(size === 1 ? 3 : 8);
-      drafts.push({ input: workload.input(rng), call, ret, unknown: rng.chance(1, 20), at: call + rng.below(ret - call + 1) });
+      drafts.push({ input: workload.input(rng), call, ret, unknown: !alone && rng.chance(1, 20), at: call + rng.below(ret - call + 1) });
       lastReturn = Math.max(lastReturn, ret);
     }
     t = start;
   }
   // Now and then one operation never returns: it takes effect at some point after its call, or never.
-  const pending = rng.chance(1, 3) ? rng.below(drafts.length) : -1;
+  const prefix = Math.min(options.sequentialPrefix ?? 0, drafts.length - 1);
+  const pending = rng.chance(1, 3) ? prefix + rng.below(drafts.length - prefix) : -1;
   if (pending >= 0) {
     const d = drafts[pending]!;
     d.ret = Infinity;
