@@ -302,6 +302,11 @@ describe('a long sequential history (100,000 operations, one key)', () => {
     expect(part.failing).toBe(bad);
     expect(part.linearization.length).toBe(bad);
     expect(part.linearization.every((op, k) => op === k)).toBe(true);
+    // The explanation lists the last 40 operations of the prefix, not 90,000.
+    const lines = explain(kvModel, ops, result).split('\n');
+    expect(lines.length).toBeLessThan(50);
+    expect(lines).toContain('    … 89960 operations not listed, leaving state "put 89959;"');
+    expect(lines.at(-2)).toBe(`  cannot be placed next: client ${bad} [${2 * bad}, ${2 * bad + 1}] get("k") → "put 89995;+89996;"`);
   });
 
   it('finds an append that returned a wrong old value', () => {
@@ -311,6 +316,18 @@ describe('a long sequential history (100,000 operations, one key)', () => {
     expect(result.verdict).toBe('illegal');
     expect(result.partitions[0]!.failing).toBe(bad);
     expect(result.partitions[0]!.linearization.length).toBe(bad);
+  });
+
+  it('abbreviates long states and operations in the explanation', () => {
+    const long = 'y'.repeat(1000);
+    const ops: Operation<KvInput, KvOutput>[] = [
+      { clientId: 0, input: { op: 1, key: 'k', value: long }, call: 0, return: 1, output: { value: '' } },
+      { clientId: 1, input: { op: 0, key: 'k', value: '' }, call: 2, return: 3, output: { value: `${long}z` } },
+    ];
+    const text = explain(kvModel, ops, checkOperations(kvModel, ops));
+    expect(text).toContain('… (1002 characters)'); // the state: JSON quotes included
+    expect(text).toContain('… (1030 characters)'); // the failing get, with its client and times
+    expect(text.length).toBeLessThan(1200);
   });
 });
 

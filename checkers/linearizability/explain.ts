@@ -38,6 +38,15 @@ export function statesAlong<S, I, O>(model: AnyModel<S, I, O>, operations: reado
   return states;
 }
 
+/** Operations of a prefix listed in full; a longer one shows its last ones (the history can be 100,000 long). */
+const PREFIX_LISTED = 40;
+/** Longest description printed whole. */
+const DESCRIPTION_MAX = 300;
+
+function abbreviate(text: string): string {
+  return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}… (${text.length} characters)` : text;
+}
+
 function explainIllegal<S, I, O>(
   model: AnyModel<S, I, O>,
   operations: readonly Operation<I, O>[],
@@ -46,15 +55,18 @@ function explainIllegal<S, I, O>(
 ): string[] {
   const name = part.key === '' ? 'the history' : `partition ${JSON.stringify(part.key)}`;
   const states = statesAlong(model, operations, part.linearization);
+  const state = (k: number) => abbreviate(describe.state(states[k]));
   const lines = [
     `not linearizable: ${name} (${part.operations.length} operations)`,
-    `  longest linearizable prefix found: ${part.linearization.length} of ${part.operations.length} operations, from state ${describe.state(states[0])}`,
+    `  longest linearizable prefix found: ${part.linearization.length} of ${part.operations.length} operations, from state ${state(0)}`,
   ];
-  part.linearization.forEach((i, k) => {
-    lines.push(`    ${String(k + 1).padStart(3)}. ${describe.operation(i)}  ⇒ ${describe.state(states[k + 1])}`);
-  });
+  const first = Math.max(0, part.linearization.length - PREFIX_LISTED);
+  if (first > 0) lines.push(`    … ${first} operations not listed, leaving state ${state(first)}`);
+  for (let k = first; k < part.linearization.length; k++) {
+    lines.push(`    ${String(k + 1).padStart(3)}. ${abbreviate(describe.operation(part.linearization[k]!))}  ⇒ ${state(k + 1)}`);
+  }
   if (part.failing !== undefined) {
-    lines.push(`  cannot be placed next: ${describe.operation(part.failing)}`);
+    lines.push(`  cannot be placed next: ${abbreviate(describe.operation(part.failing))}`);
     lines.push(`    (no linearization of the operations before it returns extends to include it)`);
   }
   return lines;
