@@ -20,7 +20,7 @@
  * fast-check reads seeds as 32-bit integers (negative ones too).
  */
 import fc from 'fast-check';
-import { runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { matchNames, runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 import type { Co } from './task.ts';
 
 export interface Property<T = unknown> {
@@ -65,26 +65,7 @@ export function findProperty(name: string): Property | undefined {
 
 /** Properties matching a pattern, with the scenario patterns' rules: `*` within a segment, `**` across, a plain name or prefix. */
 export function matchProperties(pattern: string): Property[] {
-  if (!/[*?]/.test(pattern)) {
-    const exact = registry.get(pattern);
-    if (exact) return [exact];
-    const prefix = pattern.endsWith('/') ? pattern : pattern + '/';
-    return allProperties().filter((p) => p.name.startsWith(prefix));
-  }
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('**')
-        .map((part) =>
-          part
-            .split('*')
-            .map((s) => s.replace(/[.+^${}()|[\]\\?]/g, '\\$&'))
-            .join('[^/]*'),
-        )
-        .join('.*') +
-      '$',
-  );
-  return allProperties().filter((p) => re.test(p.name));
+  return matchNames(pattern, allProperties());
 }
 
 /** One input as a scenario (named after the property), for runScenario and the determinism check. */

@@ -118,11 +118,20 @@ export function findScenario(name: string): Scenario | undefined {
  * the name itself or everything under it (`raft/3A`).
  */
 export function matchScenarios(pattern: string): Scenario[] {
+  return matchNames(pattern, allScenarios());
+}
+
+/**
+ * The items whose `name` matches `pattern`: `*` within one path segment,
+ * `**` across segments; without wildcards, the name itself or everything
+ * under it. Shared by the scenario and property registries.
+ */
+export function matchNames<T extends { readonly name: string }>(pattern: string, items: readonly T[]): T[] {
   if (!/[*?]/.test(pattern)) {
-    const exact = registry.get(pattern);
+    const exact = items.find((x) => x.name === pattern);
     if (exact) return [exact];
     const prefix = pattern.endsWith('/') ? pattern : pattern + '/';
-    return allScenarios().filter((s) => s.name.startsWith(prefix));
+    return items.filter((x) => x.name.startsWith(prefix));
   }
   const re = new RegExp(
     '^' +
@@ -137,7 +146,7 @@ export function matchScenarios(pattern: string): Scenario[] {
         .join('.*') +
       '$',
   );
-  return allScenarios().filter((s) => re.test(s.name));
+  return items.filter((x) => re.test(x.name));
 }
 
 /** Runs one scenario for one seed. Never throws for a failing run: the result says why. */
