@@ -14,6 +14,7 @@ import {
   type Scenario,
   type ScenarioResult,
 } from '../scenario.ts';
+import { allProperties, matchProperties } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
@@ -53,15 +54,22 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export const listCommand: Command = {
   name: 'list',
-  summary: 'list the registered scenarios',
-  usage: 'simlab list [PATTERN]   list scenarios (all, or those matching a pattern like "raft/3A/*")',
+  summary: 'list the registered scenarios and properties',
+  usage: 'simlab list [PATTERN]   list scenarios and properties (all, or those matching a pattern like "raft/3A/*")',
   run(args, io) {
     const p = parseArgs(args, {});
     if (p.positional.length > 1) throw new UsageError('list takes at most one pattern');
-    const chosen = p.positional.length ? matchScenarios(p.positional[0]!) : allScenarios();
-    if (chosen.length === 0) throw new UsageError(`no scenario matches "${p.positional[0]}" (try simlab list)`);
-    const width = Math.max(...chosen.map((s) => s.name.length));
-    for (const s of chosen) io.out(`${s.name.padEnd(width)}  ${s.description}`);
+    const pattern = p.positional[0];
+    const scenarios = pattern !== undefined ? matchScenarios(pattern) : allScenarios();
+    const properties = pattern !== undefined ? matchProperties(pattern) : allProperties();
+    if (scenarios.length + properties.length === 0) throw new UsageError(`nothing matches "${pattern}" (try simlab list)`);
+    const width = Math.max(...[...scenarios, ...properties].map((s) => s.name.length));
+    for (const s of scenarios) io.out(`${s.name.padEnd(width)}  ${s.description}`);
+    if (properties.length > 0) {
+      if (scenarios.length > 0) io.out('');
+      io.out('properties (run with simlab prop NAME, sweep with simlab sweep NAME --seeds A..B):');
+      for (const s of properties) io.out(`${s.name.padEnd(width)}  ${s.description}`);
+    }
     return 0;
   },
 };
