@@ -80,6 +80,20 @@ describe('TransitionMemo', () => {
   });
 });
 
+describe('TransitionMemo.forgetBelow', () => {
+  it('drops the answers of forgotten states and keeps taking new ones', () => {
+    const memo = new TransitionMemo(1000); // dense rows for the first 4,160 states
+    memo.set(4000, 3, 7); // a dense row far from the first: the chunks before it are not allocated
+    for (let s = 5000; s < 9000; s++) memo.set(s, s % 13, s); // the overflow table grows
+    expect([memo.get(4000, 3), memo.get(8999, 8999 % 13), memo.get(100, 3)]).toEqual([7, 8999, UNKNOWN_STEP]);
+    memo.forgetBelow(9000);
+    expect([memo.get(4000, 3), memo.get(8999, 8999 % 13)]).toEqual([UNKNOWN_STEP, UNKNOWN_STEP]);
+    memo.set(9000, 1, ILLEGAL_STEP);
+    memo.set(4100, 3, 9);
+    expect([memo.get(9000, 1), memo.get(4100, 3)]).toEqual([ILLEGAL_STEP, 9]);
+  });
+});
+
 describe('StateTable', () => {
   it('interns primitives by value', () => {
     const table = new StateTable<string | null>({});
@@ -97,21 +111,18 @@ describe('StateTable', () => {
     expect([table.intern([1]), table.intern([2]), table.intern([1])]).toEqual([0, 1, 0]);
   });
 
-  it('forgets all states but one, which keeps its id; a forgotten state met again gets a new id', () => {
+  it('forgets every state but one, which comes back under a new id; a forgotten state met again gets a new id', () => {
     const objects = new StateTable<{ v: number }>({ equal: (a, b) => a.v === b.v, hash: (s) => s.v });
     const strings = new StateTable<string>({});
     const numbers = new StateTable<number>({});
     const scanned = new StateTable<number[]>({ equal: (a, b) => a.join() === b.join() });
     for (let v = 0; v < 3000; v++) [objects.intern({ v }), strings.intern(`s${v}`), numbers.intern(v), v < 50 ? scanned.intern([v]) : 0];
-    objects.retainOnly(2000);
-    strings.retainOnly(2000);
-    numbers.retainOnly(2000);
-    scanned.retainOnly(20);
+    expect([objects.renew(2000), strings.renew(2000), numbers.renew(2000), scanned.renew(20)]).toEqual([3000, 3000, 3000, 50]);
     expect([objects.size, strings.size, numbers.size, scanned.size]).toEqual([1, 1, 1, 1]);
-    expect([objects.states[1999], objects.states[2000]]).toEqual([undefined, { v: 2000 }]);
-    expect([objects.intern({ v: 2000 }), strings.intern('s2000'), numbers.intern(2000), scanned.intern([20])]).toEqual([2000, 2000, 2000, 20]);
-    expect([objects.intern({ v: 7 }), strings.intern('s7'), numbers.intern(7), scanned.intern([7])]).toEqual([3000, 3000, 3000, 50]);
-    expect([objects.intern({ v: 7 }), strings.intern('s7'), numbers.intern(7), scanned.intern([7])]).toEqual([3000, 3000, 3000, 50]);
+    expect([objects.states[2000], objects.states[3000]]).toEqual([undefined, { v: 2000 }]);
+    expect([objects.intern({ v: 2000 }), strings.intern('s2000'), numbers.intern(2000), scanned.intern([20])]).toEqual([3000, 3000, 3000, 50]);
+    expect([objects.intern({ v: 7 }), strings.intern('s7'), numbers.intern(7), scanned.intern([7])]).toEqual([3001, 3001, 3001, 51]);
+    expect([objects.intern({ v: 7 }), strings.intern('s7'), numbers.intern(7), scanned.intern([7])]).toEqual([3001, 3001, 3001, 51]);
     expect([objects.size, strings.size, numbers.size, scanned.size]).toEqual([2, 2, 2, 2]);
   });
 

@@ -6,7 +6,7 @@
  * partition; the others stay undecided ('unknown').
  */
 import { determinize } from './determinize.ts';
-import { ILLEGAL, OK, PartitionSearch } from './search.ts';
+import { ILLEGAL, OK, PartitionSearch, sortUnlessSorted } from './search.ts';
 import type { AnyModel, CheckOptions, CheckResult, HistoryEvent, Model, Operation, PartitionResult, Verdict } from './types.ts';
 
 const TURN_STEPS_DEFAULT = 4096;
@@ -39,7 +39,10 @@ function validate<I, O>(operations: readonly Operation<I, O>[]): void {
 
 /** Indices of the operations, stably sorted by call time. */
 function callOrder<I, O>(operations: readonly Operation<I, O>[]): number[] {
-  return operations.map((_, i) => i).sort((a, b) => operations[a]!.call - operations[b]!.call || a - b);
+  return sortUnlessSorted(
+    operations.map((_, i) => i),
+    (a, b) => operations[a]!.call - operations[b]!.call || a - b,
+  );
 }
 
 /** Groups operation indices by partition key, partitions in order of their first call. */

@@ -24,6 +24,7 @@ import {
 import { determinize } from './determinize.ts';
 import { ILLEGAL, OK, PartitionSearch, type SearchOptions } from './search.ts';
 import { segmentedHistory, type Workload } from './testing/segmented-history.ts';
+import { sequentialKvHistory } from './testing/sequential-history.ts';
 
 /** Everything but the wall clock. */
 const comparable = (r: CheckResult) => ({ verdict: r.verdict, partitions: r.partitions, steps: r.steps, stopped: r.stopped });
@@ -251,25 +252,6 @@ describe('several states at a cut', () => {
 });
 
 // ---- long sequential histories ------------------------------------------------------------------
-
-/** `n` one-at-a-time operations on one key, like the kvsrv memory tests: get, put, append-with-return in turn. */
-function sequentialKvHistory(n: number): Operation<KvInput, KvOutput>[] {
-  const ops: Operation<KvInput, KvOutput>[] = [];
-  let value = '';
-  for (let i = 0; i < n; i++) {
-    const call = 2 * i;
-    const kind = i % 3;
-    if (kind === 0) ops.push({ clientId: i, input: { op: 0, key: 'k', value: '' }, call, return: call + 1, output: { value } });
-    else if (kind === 1) {
-      value = `put ${i};`;
-      ops.push({ clientId: i, input: { op: 1, key: 'k', value }, call, return: call + 1, output: { value: '' } });
-    } else {
-      ops.push({ clientId: i, input: { op: 3, key: 'k', value: `+${i};` }, call, return: call + 1, output: { value } });
-      value += `+${i};`;
-    }
-  }
-  return ops;
-}
 
 describe('a long sequential history (100,000 operations, one key)', () => {
   const N = 100_000;

@@ -56,8 +56,8 @@ export interface SearchOptions {
   readonly sameHashes?: boolean;
 }
 
-/** With every stack level forced, forget past states once this many new ones have been interned. */
-const FORGET_EVERY = 64;
+/** With every stack level forced, forget past states once this many new ones have been interned (1: at each). */
+const FORGET_EVERY = 1;
 
 export const RUNNING = 0;
 export const OK = 1;
@@ -100,7 +100,7 @@ export class PartitionSearch<S, I, O> {
   readonly segments: number;
   private readonly bits: Int32Array;
   private readonly visited: VisitedSet;
-  private memo: TransitionMemo;
+  private readonly memo: TransitionMemo;
   private readonly table: StateTable<S>;
   /** Linearized operations, in order, and the state id before each. */
   private readonly stackOp: Int32Array;
@@ -193,7 +193,10 @@ export class PartitionSearch<S, I, O> {
    * segment starts (one segment when `cuts` is false; none for no operations).
    */
   private cutIntoSegments(ops: readonly Operation<I, O>[], cuts: boolean): number[] {
-    const order = ops.map((_, i) => i).sort((a, b) => ops[a]!.call - ops[b]!.call || a - b);
+    const order = sortUnlessSorted(
+      ops.map((_, i) => i),
+      (a, b) => ops[a]!.call - ops[b]!.call || a - b,
+    );
     const starts: number[] = [];
     let lastReturn = -Infinity;
     order.forEach((op, position) => {
@@ -220,7 +223,7 @@ export class PartitionSearch<S, I, O> {
       }
     });
     // Calls before returns at equal times; then by operation index. (Infinity - Infinity is NaN, which falls through.)
-    order.sort((a, b) => time[a]! - time[b]! || (a & 1) - (b & 1) || a - b);
+    sortUnlessSorted(order, (a, b) => time[a]! - time[b]! || (a & 1) - (b & 1) || a - b);
     let last = this.head;
     order.forEach((e, rank) => {
       this.next[last] = e;
@@ -240,7 +243,7 @@ export class PartitionSearch<S, I, O> {
     if (this.status !== RUNNING) return this.status;
     const { next, prev, head, tail, backtrack, bits, bitOf, segmentAt, wordFrom, wordTo, visited, zobristLo, zobristHi, stackOp, stackState, stackGreedy, best, deferrable, twin, readOnly } =
       this;
-    let memo = this.memo;
+    const memo = this.memo;
     let forcedDepth = this.forcedDepth;
     let forgetAt = this.forgetAt;
     const watchClock = deadlineMs !== Infinity;
@@ -301,7 +304,7 @@ export class PartitionSearch<S, I, O> {
             setLo = lo;
             setHi = hi;
             if (forcedDepth === depth && stateId >= forgetAt) {
-              memo = this.forgetPast(stateId);
+              stateId = this.forgetPast(stateId);
               forgetAt = stateId + FORGET_EVERY;
             }
             if (depth > bestDepth) {
@@ -385,13 +388,13 @@ export class PartitionSearch<S, I, O> {
    * Every stack level is forced, so the search can only go on from `keep` or
    * fail: no state but `keep` will be stepped from again. Forgets them (a
    * long sequential history would otherwise hold every state it went
-   * through), and the transition memo, which may lead to them. Returns the
-   * new memo.
+   * through) and returns the new id of `keep`: a new id, so that no memo
+   * entry leads to a forgotten state. The memo drops what it can.
    */
-  private forgetPast(keep: number): TransitionMemo {
-    this.table.retainOnly(keep);
-    this.memo = new TransitionMemo(this.n);
-    return this.memo;
+  private forgetPast(keep: number): number {
+    const id = this.table.renew(keep);
+    this.memo.forgetBelow(id);
+    return id;
   }
 
   private stepModel(stateId: number, op: number): number {
@@ -443,6 +446,12 @@ export class PartitionSearch<S, I, O> {
   get visitedBytes(): number {
     return this.visited.bytes;
   }
+}
+
+/** Sorts `xs` in place unless it is in order already (a sequential history's entries are); returns it. */
+export function sortUnlessSorted<T>(xs: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < xs.length; i++) if (compare(xs[i - 1]!, xs[i]!) > 0) return xs.sort(compare);
+  return xs;
 }
 
 /**

@@ -6,8 +6,8 @@ import type { Model } from './types.ts';
 
 /**
  * Gives every distinct model state a dense integer id (0, 1, 2, …). States
- * can be forgotten (`retainOnly`); ids are never reused, so one met again
- * gets a new id.
+ * can be forgotten (`renew`); ids are never reused, so one met again gets a
+ * new id.
  */
 export class StateTable<S> {
   /** id → state (undefined once forgotten). */
@@ -16,9 +16,14 @@ export class StateTable<S> {
   private live: number[] = [];
   /** Primitive states (but strings) of a model without `equal`. */
   private readonly byValue = new Map<unknown, number>();
-  /** Open addressing over (hash, id + 1) pairs, for models with `hash` and for strings. */
+  /**
+   * Open addressing over (hash, id + 1) pairs, for models with `hash` and for
+   * strings. A slot whose id is below `floor` is empty (0) or forgotten.
+   */
   private table = new Int32Array(2 * 1024);
   private mask = 1023;
+  /** States with lower ids are forgotten. */
+  private floor = 0;
   private readonly equal: (a: S, b: S) => boolean;
 
   constructor(private readonly model: Pick<Model<S, unknown, unknown>, 'equal' | 'hash'>) {
@@ -47,7 +52,7 @@ export class StateTable<S> {
     let slot = mix(h) & this.mask;
     for (;;) {
       const id = this.table[2 * slot + 1]! - 1;
-      if (id < 0) break;
+      if (id < this.floor) break;
       if (this.table[2 * slot] === h && this.equal(this.states[id] as S, state)) return id;
       slot = (slot + 1) & this.mask;
     }
@@ -59,25 +64,18 @@ export class StateTable<S> {
   }
 
   /**
-   * Forgets every state but the one with id `keep`, which keeps its id: the
-   * search calls it when it can never step from the others again.
+   * Forgets every state, then interns the one with id `keep` again: returns
+   * its new id. The search calls it when it will never step from any other
+   * state it holds; with a new id, no memo entry made before can refer to it.
    */
-  retainOnly(keep: number): void {
+  renew(keep: number): number {
     const state = this.states[keep] as S;
-    for (const id of this.live) if (id !== keep) this.states[id] = undefined as S;
-    this.live = [keep];
-    this.byValue.clear();
-    this.table = new Int32Array(2 * 1024);
-    this.mask = 1023;
-    if (this.byValueKey(state)) {
-      this.byValue.set(state, keep);
-      return;
-    }
-    const h = this.hashOf(state);
-    if (h === undefined) return;
-    const slot = mix(h) & this.mask;
-    this.table[2 * slot] = h;
-    this.table[2 * slot + 1] = keep + 1;
+    for (const id of this.live) this.states[id] = undefined as S;
+    this.live.length = 0;
+    if (this.byValue.size > 0) this.byValue.clear();
+    // Every slot of the table now counts as free (live slots are only ever added after the last renew).
+    this.floor = this.states.length;
+    return this.intern(state);
   }
 
   /** Primitive states (but strings) of a model without `equal` go in a Map. */
@@ -104,7 +102,7 @@ export class StateTable<S> {
     this.table = new Int32Array(2 * size);
     this.mask = size - 1;
     for (let s = 0; s < old.length; s += 2) {
-      if (old[s + 1] === 0) continue;
+      if (old[s + 1]! - 1 < this.floor) continue;
       let slot = mix(old[s]!) & this.mask;
       while (this.table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
       this.table[2 * slot] = old[s]!;
@@ -162,14 +160,19 @@ const CHUNK_STATES = 1 << CHUNK_SHIFT;
  * table for the rest.
  */
 export class TransitionMemo {
-  private readonly chunks: Int32Array[] = [];
+  /** Dense rows, 64 states a chunk, allocated as needed (holes for chunks never used). */
+  private readonly chunks: (Int32Array | undefined)[] = [];
   private readonly denseStatesMax: number;
-  /** state id + 1 per slot; 0 marks an empty slot. */
+  /** state id + 1 per slot; 0 marks an empty slot, and any key up to `floor` a forgotten one. */
   private keyState = new Int32Array(1024);
   private keyOp = new Int32Array(1024);
   private value = new Int32Array(1024);
   private mask = 1023;
   private count = 0;
+  /** Chunks below this index were dropped by forgetBelow. */
+  private chunksFreed = 0;
+  /** States below this id are forgotten. */
+  private floor = 0;
 
   constructor(private readonly ops: number) {
     this.denseStatesMax = Math.floor(DENSE_ENTRIES_MAX / Math.max(ops, 1) / CHUNK_STATES) * CHUNK_STATES;
@@ -184,7 +187,7 @@ export class TransitionMemo {
     let slot = slotOf(stateId, op) & this.mask;
     for (;;) {
       const k = keyState[slot]!;
-      if (k === 0) return UNKNOWN_STEP;
+      if (k <= this.floor) return UNKNOWN_STEP;
       if (k === key && this.keyOp[slot] === op) return this.value[slot]!;
       slot = (slot + 1) & this.mask;
     }
@@ -192,17 +195,35 @@ export class TransitionMemo {
 
   set(stateId: number, op: number, next: number): void {
     if (stateId < this.denseStatesMax) {
-      while (this.chunks.length <= stateId >>> CHUNK_SHIFT) this.chunks.push(new Int32Array(CHUNK_STATES * this.ops).fill(UNKNOWN_STEP));
-      this.chunks[stateId >>> CHUNK_SHIFT]![(stateId & (CHUNK_STATES - 1)) * this.ops + op] = next;
+      let chunk = this.chunks[stateId >>> CHUNK_SHIFT];
+      if (chunk === undefined) {
+        chunk = new Int32Array(CHUNK_STATES * this.ops).fill(UNKNOWN_STEP);
+        this.chunks[stateId >>> CHUNK_SHIFT] = chunk;
+      }
+      chunk[(stateId & (CHUNK_STATES - 1)) * this.ops + op] = next;
       return;
     }
     if ((this.count + 1) * 2 > this.mask) this.grow();
     this.insert(stateId + 1, op, next);
     this.count++;
   }
+  /**
+   * Drops the answers from states below `id`, which are forgotten (never asked
+   * about again) and are all the states with answers so far: the dense rows
+   * wholly below it, and every entry of the overflow table (its slots count as
+   * free from now on).
+   */
+  forgetBelow(id: number): void {
+    const end = Math.min(id >>> CHUNK_SHIFT, this.chunks.length);
+    for (let c = this.chunksFreed; c < end; c++) this.chunks[c] = undefined;
+    this.chunksFreed = Math.max(this.chunksFreed, end);
+    this.floor = id;
+    this.count = 0;
+  }
+
   private insert(key: number, op: number, next: number): void {
     let slot = slotOf(key - 1, op) & this.mask;
-    while (this.keyState[slot] !== 0) slot = (slot + 1) & this.mask;
+    while (this.keyState[slot]! > this.floor) slot = (slot + 1) & this.mask;
     this.keyState[slot] = key;
     this.keyOp[slot] = op;
     this.value[slot] = next;
@@ -216,7 +237,7 @@ export class TransitionMemo {
     this.value = new Int32Array(size);
     this.mask = size - 1;
     for (let i = 0; i < keyState.length; i++) {
-      if (keyState[i] !== 0) this.insert(keyState[i]!, keyOp[i]!, value[i]!);
+      if (keyState[i]! > this.floor) this.insert(keyState[i]!, keyOp[i]!, value[i]!);
     }
   }
 }
