@@ -9,6 +9,7 @@ import { loadHistory, type LoadedHistory } from '../checkers/check-file.ts';
 import { readVerdicts } from '../checkers/conformance.ts';
 import { checkOperations, etcdModel } from '../checkers/linearizability/index.ts';
 import { MODELS } from '../checkers/linearizability/models/index.ts';
+import { sequentialKvHistory } from '../checkers/linearizability/testing/sequential-history.ts';
 import { stressHistory } from '../checkers/linearizability/testing/stress-history.ts';
 import { porcupineDataDir } from '../checkers/shared-data.ts';
 
@@ -97,6 +98,18 @@ export async function run(): Promise<void> {
     }),
   );
 
+  // kvsrv's many-clients memory tests: 100,000 operations one at a time on one key (cut where nothing is pending).
+  const sequential = sequentialKvHistory(100_000);
+  let sequentialSteps = 0;
+  const sequentialMs = median(
+    Array.from({ length: 3 }, () => {
+      const result = checkOperations(MODELS.kv!.model, sequential, { budgetMs: BUDGET_MS });
+      if (result.verdict !== 'ok') throw new Error(`sequential history: expected ok, got ${result.verdict}`);
+      sequentialSteps = result.steps;
+      return result.elapsedMs;
+    }),
+  );
+
   out(`linearizability checker vs Porcupine (Go 1.19, GOMAXPROCS=2, this machine; README figures), Node ${process.version}`);
   row('what', 'simlab', 'Porcupine', 'target');
   row(`etcd: sum of per-file medians, ${etcd.length} files`, ms(etcdSum), '≈ 770 ms for all 103 files', '≤ 550 ms');
@@ -106,6 +119,7 @@ export async function run(): Promise<void> {
   row('c10-ok unpartitioned (median)', ms(c10), '≈ 3.9 s', '≤ 3.9 s');
   row(`kv: ${kv.length} files partitioned, sum of medians`, ms(kvSum), '≈ 460 ms for 6 files (with c50)', '');
   row('stress: 50 clients, 2,000 ops, 10 keys (median)', ms(stressMs), '—', '< 1 s, illegal');
+  row('sequential: 100,000 ops, one key (median)', ms(sequentialMs), '—', `${sequentialSteps} steps`);
   out(`slowest etcd files: ${slowest.map(([name, t]) => `${path.basename(name)} ${ms(t)}`).join(', ')}`);
   out(`first (cold, unwarmed) pass over all ${etcd.length + kv.length} files: ${ms(coldMs)}`);
   out('verdicts checked on every run; reproduce: npm run bench -- checker');
