@@ -121,38 +121,16 @@ export class KvsrvTester {
 
   /**
    * Porcupine's check of the whole history with the KV model; fails on
-   * 'illegal' and on 'unknown' alike. A sequential history (each operation
-   * returned before the next was called, as in the memory tests) has one
-   * linearization, its own order, so it is decided by stepping the model
-   * along it; any other goes to the checker's search.
+   * 'illegal' and on 'unknown' alike. Long sequential histories (the memory
+   * tests' 100,000 clerks) are cheap for the checker: it cuts a history
+   * where no operation is pending.
    */
   checkHistory(): void {
-    if (isSequential(this.ops)) return this.checkSequential();
     const result = checkOperations(kvModel, this.ops, { budgetSteps: this.checkBudgetSteps });
     this.t.log(`history: ${this.ops.length} operations, ${result.partitions.length} keys, ${result.steps} search steps, ${result.verdict}`);
     if (result.verdict === 'ok') return;
     const why = result.verdict === 'illegal' ? 'history is not linearizable' : `linearizability check undecided after ${result.steps} steps (never a pass)`;
     this.t.fail(`${why}\n${explain(kvModel, this.ops, result)}`, result.verdict === 'illegal' ? 'safety' : 'liveness');
-  }
-
-  private checkSequential(): void {
-    const values = new Map<string, string>();
-    for (let i = 0; i < this.ops.length; i++) {
-      const op = this.ops[i]!;
-      const key = kvModel.partition!(op.input);
-      const before = values.get(key) ?? kvModel.init();
-      const after = kvModel.step(before, op.input, op.output);
-      if (after === undefined) {
-        const what = kvModel.describeOperation!(op.input, op.output);
-        this.t.fail(
-          `history is not linearizable: operation ${i + 1} of ${this.ops.length} (client ${op.clientId}) ${abbreviate(what)} ` +
-            `cannot follow the operations before it, which left ${abbreviate(kvModel.describeState!(before))}`,
-          'safety',
-        );
-      }
-      values.set(key, after);
-    }
-    this.t.log(`history: ${this.ops.length} operations, sequential, linearizable`);
   }
 
   /** Bytes the server retains (store plus duplicate-detection state); see serverStateBytes. */
@@ -176,17 +154,6 @@ export class KvsrvTester {
     if (typeof v !== 'string') this.t.fail(`${what}(${JSON.stringify(key)}) returned ${JSON.stringify(v)}, not a string`);
     return v;
   }
-}
-
-/** Whether every operation returned before the next one (in call order) was called. */
-function isSequential(ops: readonly KvOperation[]): boolean {
-  const sorted = [...ops].sort((a, b) => a.call - b.call);
-  for (let i = 1; i < sorted.length; i++) if (sorted[i - 1]!.return >= sorted[i]!.call) return false;
-  return true;
-}
-
-function abbreviate(s: string): string {
-  return s.length > 300 ? `${s.slice(0, 299)}… (${s.length} characters)` : s;
 }
 
 function isKvServerState(s: unknown): s is KvServerState {
