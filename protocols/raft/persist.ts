@@ -34,7 +34,7 @@ export interface DurableState {
 }
 
 /** Entries per run of the encoded log. */
-const RUN_ENTRIES = 64;
+const RUN_ENTRIES = 32;
 
 /** Per log object (a state owns its log and mutates it in place through log.ts). */
 interface RunCache {
