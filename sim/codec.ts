@@ -321,10 +321,11 @@ export function decode(bytes: Uint8Array): Value {
 
 /**
  * A string's contribution to a hash. Strings up to LONG_STRING code units
- * are hashed whole; longer ones by their length, 128 code units at an even
- * stride and their last 32 — the trace fingerprint must stay cheap when a
- * test moves megabyte values (kvsrv's memory tests), and a run that diverges
- * almost always shows it in lengths, ends or later events.
+ * are hashed whole; longer ones by their length, 24 code units at an even
+ * stride and their last 8 — the trace fingerprint must stay cheap when a
+ * test moves large values (kvsrv's memory tests put 100,000 1000-byte
+ * values and append megabytes), and a run that diverges almost always shows
+ * it in lengths, ends or later events.
  */
 function hashString(h: number, v: string): number {
   h = mix(h, 0x56 ^ (v.length << 8));
@@ -333,9 +334,9 @@ function hashString(h: number, v: string): number {
     for (let i = 0; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
     return h >>> 0;
   }
-  const stride = Math.floor(n / 128);
+  const stride = Math.floor(n / 24);
   for (let i = 0; i < n; i += stride) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-  for (let i = n - 32; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  for (let i = n - 8; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 

@@ -15,7 +15,7 @@
  * its requests get no handler, responses to its calls are dropped, and its
  * outputs after the kill are ignored.
  */
-import { lastHash, mix, sizeAndHash } from './codec.ts';
+import { hashValue, lastHash, mix, sizeAndHash } from './codec.ts';
 import { hashString32 } from './prng.ts';
 import type { Bytes, Input, NodeDef, Output, Payload, Persisted, StepContext } from './node.ts';
 import type { ClientEnd, NetHost, Network, RpcCall } from './network.ts';
@@ -60,10 +60,24 @@ const NO_RESULT: unique symbol = Symbol('no result');
 
 export class HostError extends Error {}
 
-interface MutableContext {
+/**
+ * The context a host hands its node's steps. The random stream is forked on
+ * first use: most clerks never draw, and 100,000 of them should not pay for
+ * a generator each.
+ */
+class HostContext implements StepContext {
   nowUs: number;
-  rng: Prng;
-  fs: FileSystem | undefined;
+  private stream: Prng | undefined;
+  constructor(
+    nowUs: number,
+    private readonly makeRng: () => Prng,
+    readonly fs: FileSystem | undefined,
+  ) {
+    this.nowUs = nowUs;
+  }
+  get rng(): Prng {
+    return (this.stream ??= this.makeRng());
+  }
 }
 
 export class Host<S = unknown, C = unknown> implements NetHost {
@@ -73,7 +87,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   state: S;
   /** Why the host stopped: 'crash', 'exit N', or '' while alive. */
   stopReason = '';
-  private readonly ctx: MutableContext;
+  private readonly ctx: HostContext;
   private readonly ends: readonly ClientEnd[];
   // Tables made on first use: a host that never needs one (100,000 clerks) pays nothing for it.
   private namedEnds: Map<string, ClientEnd> | undefined;
@@ -82,6 +96,9 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   /** Hash of this host's name in the trace fingerprint. */
   readonly nameHash: number;
   private pendingRequests: Map<number, RpcCall> | undefined;
+  /** The task waiting on a call (the common case: one at a time, a clerk); more go to the map. */
+  private waitCallId = -1;
+  private waitTask: Task | undefined;
   private callWaiters: Map<number, Task> | undefined;
   private callSerial = 0;
   private syncCallId = -1;
@@ -90,20 +107,20 @@ export class Host<S = unknown, C = unknown> implements NetHost {
 
   constructor(
     private readonly world: HostWorld,
-    rng: Prng,
+    makeRng: () => Prng,
     private readonly options: HostOptions<S, C>,
   ) {
     this.name = options.name;
     this.def = options.def;
     this.ends = options.ends ?? [];
-    this.ctx = { nowUs: world.nowUs, rng, fs: options.fs };
+    this.ctx = new HostContext(world.nowUs, makeRng, options.fs);
     this.nameHash = hashString32(this.name); // not cached in the trace: host names can be many and one-off
     const def = options.def;
     this.describer = describerOf(def);
     const persisted: Persisted = options.persister
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
       : { state: EMPTY, snapshot: EMPTY };
-    world.trace.event(world.nowUs, TraceKind.Start, this.name, '', def.name, undefined);
+    world.trace.eventHashed(world.nowUs, TraceKind.Start, this.nameHash, this.name, 0, '', world.trace.nameHash(def.name), def.name, undefined, -1, true, undefined);
     const first = def.init(options.config, persisted, this.ctx);
     this.state = first.state;
     this.applyOutputs(first.outputs);
@@ -171,7 +188,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     this.syncCallId = callId;
     this.syncResult = NO_RESULT;
     try {
-      this.world.trace.event(this.world.nowUs, TraceKind.Call, this.name, '', method, args);
+      this.traceCall(method, args);
       this.step({ kind: 'call', callId, method, args });
       const result = this.syncResult;
       if (result === NO_RESULT) {
@@ -196,9 +213,17 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       return;
     }
     const callId = ++this.callSerial;
-    (this.callWaiters ??= new Map()).set(callId, task);
-    this.world.trace.event(this.world.nowUs, TraceKind.Call, this.name, '', method, args);
+    if (this.waitTask === undefined) {
+      this.waitCallId = callId;
+      this.waitTask = task;
+    } else (this.callWaiters ??= new Map()).set(callId, task);
+    this.traceCall(method, args);
     this.step({ kind: 'call', callId, method, args });
+  }
+
+  private traceCall(method: string, args: Payload): void {
+    const trace = this.world.trace;
+    trace.eventHashed(this.world.nowUs, TraceKind.Call, this.nameHash, this.name, 0, '', trace.nameHash(method), method, args, hashValue(0, args), true, undefined);
   }
 
   /** Stops this incarnation (crash, Kill). Its persister keeps what was saved. */
@@ -210,6 +235,9 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     this.pendingRequests?.clear();
     this.world.trace.event(this.world.nowUs, reason === 'crash' ? TraceKind.Crash : TraceKind.Exit, this.name, '', reason, undefined);
     const waiters = this.callWaiters ? [...this.callWaiters.values()] : [];
+    if (this.waitTask !== undefined) waiters.unshift(this.waitTask);
+    this.waitTask = undefined;
+    this.waitCallId = -1;
     this.callWaiters?.clear();
     for (const task of waiters) this.world.wakeWithError(task, new HostError(`${this.name} stopped (${reason}) with a call pending`));
   }
@@ -310,14 +338,21 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   }
 
   private deliverReturn(callId: number, value: Payload): void {
-    this.world.trace.event(this.world.nowUs, TraceKind.Return, this.name, '', '', value);
+    this.world.trace.eventHashed(this.world.nowUs, TraceKind.Return, this.nameHash, this.name, 0, '', 0, '', value, hashValue(0, value), true, undefined);
     if (callId === this.syncCallId) {
       this.syncResult = value;
       return;
     }
-    const task = this.callWaiters?.get(callId);
-    if (task === undefined) throw new HostError(`${this.name} returned from unknown call ${callId}`);
-    this.callWaiters!.delete(callId);
+    let task: Task | undefined;
+    if (callId === this.waitCallId && this.waitTask !== undefined) {
+      task = this.waitTask;
+      this.waitTask = undefined;
+      this.waitCallId = -1;
+    } else {
+      task = this.callWaiters?.get(callId);
+      if (task === undefined) throw new HostError(`${this.name} returned from unknown call ${callId}`);
+      this.callWaiters!.delete(callId);
+    }
     this.world.wake(task, value);
   }
 

@@ -120,10 +120,11 @@ export class Network {
 
   /** Creates an end; the name must be new. Without a name one is made up. */
   makeEnd(name?: string): ClientEnd {
-    const endName = name ?? `end-${++this.endSerial}`;
-    if (this.ends.has(endName)) throw new Error(`labrpc: an end named ${endName} exists already`);
-    const end = new ClientEnd(endName);
-    this.ends.set(endName, end);
+    if (name === undefined) return new ClientEnd(`#end-${++this.endSerial}`); // made-up names are unique: no bookkeeping
+    if (name.startsWith('#')) throw new Error(`labrpc: end names starting with # are reserved, got ${name}`);
+    if (this.ends.has(name)) throw new Error(`labrpc: an end named ${name} exists already`);
+    const end = new ClientEnd(name);
+    this.ends.set(name, end);
     return end;
   }
 
