@@ -19,7 +19,7 @@
  * die with the incarnation that owned them.
  */
 import { RaftInvariantChecker } from '../../checkers/raft/index.ts';
-import { decode, encode } from '../../sim/codec.ts';
+import { encode } from '../../sim/codec.ts';
 import type { Host } from '../../sim/host.ts';
 import type { ClientEnd, Network } from '../../sim/network.ts';
 import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
@@ -29,6 +29,7 @@ import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from './schedule.ts';
+import { snapshotCommands } from '../raft/config.ts';
 
 /** The 3D service snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0, as the lab tester does. */
 export const SNAPSHOT_INTERVAL = 10;
@@ -36,18 +37,6 @@ export const SNAPSHOT_INTERVAL = 10;
 const POLL_US = ms(50);
 
 type RaftHost = Host<unknown, any>;
-
-/** Commands the tester's snapshots hold, index-aligned, or undefined if the bytes are not one. */
-function snapshotCommands(bytes: Uint8Array): Payload[] | undefined {
-  let v: unknown;
-  try {
-    v = decode(bytes);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[0]) || !Array.isArray(v[1])) return undefined;
-  return v[1] as Payload[];
-}
 
 export class RaftFaultCluster {
   readonly n: number;
