@@ -12,7 +12,7 @@ import type { NodeDef } from '../sim/node.ts';
 import { Prng } from '../sim/prng.ts';
 import { TraceKind, type TraceRecord } from '../sim/trace.ts';
 import { raft, type RaftConfig, type RaftState } from '../protocols/raft/index.ts';
-import { RaftCluster, setUpFigure8 } from '../protocols/raft/testkit.ts';
+import { RaftCluster, setUpFigure8, setUpStaleCandidate } from '../protocols/raft/testkit.ts';
 import { raftCommitOldTermByCount, raftNoElectionRestriction, raftVotedForNotPersisted } from './bugs/raft.ts';
 import { RaftInvariantChecker, checkRaftTrace } from '../checkers/raft/checker.ts';
 import { TraceBuilder } from '../checkers/raft/testing.ts';
@@ -192,21 +192,7 @@ describe('the Raft checker on known-bug variants', () => {
     const run = (node: RaftNode) => {
       const w = watch(new RaftCluster(3, { node }));
       const { c } = w;
-      c.fire(0, 'election');
-      c.pump();
-      c.one(101, 3);
-      c.disconnect(2);
-      c.one(102, 2); // committed on nodes 0 and 1
-      c.disconnect(0);
-      c.connect(2);
-      c.fire(2, 'election');
-      c.pump();
-      if (c.state(2).role.kind === 'leader') {
-        c.start(2, 999);
-        c.pump();
-        c.fire(2, 'heartbeat');
-        c.pump();
-      }
+      setUpStaleCandidate(c);
       return w;
     };
     expect(run(raft).checker.violation).toBeNull();

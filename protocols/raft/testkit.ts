@@ -623,3 +623,28 @@ export function setUpFigure8(c: RaftCluster): void {
   c.fire(0, 'election'); // term 3: nodes 1–3 vote for it; its first round puts b on 2 and 3
   c.pump();
 }
+
+/**
+ * The election-restriction situation on 3 nodes: 101 is committed everywhere,
+ * 102 on nodes 0 and 1 only; then node 0 is cut off and node 2 (missing 102)
+ * stands for election with node 1. A correct node 1 refuses its vote; if
+ * node 2 wins anyway it starts 999 and sends a heartbeat, overwriting 102.
+ */
+export function setUpStaleCandidate(c: RaftCluster): void {
+  if (c.n !== 3) throw new Error('setUpStaleCandidate needs 3 nodes');
+  c.fire(0, 'election');
+  c.pump();
+  c.one(101, 3);
+  c.disconnect(2);
+  c.one(102, 2); // committed on nodes 0 and 1
+  c.disconnect(0);
+  c.connect(2);
+  c.fire(2, 'election');
+  c.pump();
+  if (c.state(2).role.kind === 'leader') {
+    c.start(2, 999);
+    c.pump();
+    c.fire(2, 'heartbeat');
+    c.pump();
+  }
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '../../sim/codec.ts';
 import type { NodeDef } from '../../sim/node.ts';
 import { RPC, RaftLogError, raft, type RaftConfig, type RaftState, type RequestVoteReply } from '../../protocols/raft/index.ts';
-import { RaftCluster, RaftProbe, setUpFigure8 } from '../../protocols/raft/testkit.ts';
+import { RaftCluster, RaftProbe, setUpFigure8, setUpStaleCandidate } from '../../protocols/raft/testkit.ts';
 import {
   raftBugs,
   raftCommitOldTermByCount,
@@ -112,21 +112,7 @@ describe('raft bug zoo', () => {
     it('so a server missing a committed entry wins and overwrites it', () => {
       for (const [node, broken] of [[raft, false], [raftNoElectionRestriction.node, true]] as const) {
         const c = new RaftCluster(3, { node });
-        c.fire(0, 'election');
-        c.pump();
-        c.one(101, 3);
-        c.disconnect(2);
-        c.one(102, 2); // committed on nodes 0 and 1
-        c.disconnect(0);
-        c.connect(2);
-        c.fire(2, 'election');
-        c.pump();
-        if (c.state(2).role.kind === 'leader') {
-          c.start(2, 999);
-          c.pump();
-          c.fire(2, 'heartbeat');
-          c.pump();
-        }
+        setUpStaleCandidate(c);
         expect(c.errors.some((e) => e.startsWith('commit index=2'))).toBe(broken);
       }
     });

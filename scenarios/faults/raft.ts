@@ -29,7 +29,7 @@ import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from './schedule.ts';
-import { snapshotCommands } from '../raft/config.ts';
+import { freshEnds, snapshotCommands } from '../raft/config.ts';
 
 /** The 3D service snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0, as the lab tester does. */
 export const SNAPSHOT_INTERVAL = 10;
@@ -111,12 +111,7 @@ export class RaftFaultCluster {
   /** Starts an incarnation of server i from its persister (the previous one must be down). */
   private boot(i: number): void {
     const incarnation = ++this.incarnations[i]!;
-    const ends: ClientEnd[] = [];
-    for (let j = 0; j < this.n; j++) {
-      const end = this.net.makeEnd(`${i}->${j}#${incarnation}`);
-      this.net.connect(end, String(j));
-      ends.push(end);
-    }
+    const ends = freshEnds(this.net, i, this.n, incarnation);
     this.ends[i] = ends;
     const persister = this.persisters[i]!.copy();
     this.persisters[i] = persister;

@@ -71,6 +71,17 @@ export function snapshotCommands(bytes: Uint8Array): Payload[] | undefined {
   return v[1] as Payload[];
 }
 
+/** Server i's ends to servers 0..n-1 for one incarnation, with names of their own; connected, not enabled. */
+export function freshEnds(net: Network, i: number, n: number, incarnation: number): ClientEnd[] {
+  const ends: ClientEnd[] = [];
+  for (let j = 0; j < n; j++) {
+    const end = net.makeEnd(`${i}->${j}#${incarnation}`);
+    net.connect(end, String(j));
+    ends.push(end);
+  }
+  return ends;
+}
+
 /** Builds the cluster (Go's make_config): every server started with start1, then all connected. */
 export function makeConfig(t: ScenarioContext, n: number, unreliable: boolean, snapshot: boolean): RaftTester {
   return new RaftTester(t, n, unreliable, snapshot);
@@ -211,12 +222,7 @@ export class RaftTester {
     this.crash1(i);
     const incarnation = ++this.incarnations[i]!;
     // Fresh ends with new names, so the dead instance's ends can never deliver again; connected, not enabled.
-    const ends: ClientEnd[] = [];
-    for (let j = 0; j < this.n; j++) {
-      const end = this.net.makeEnd(`${i}->${j}#${incarnation}`);
-      this.net.connect(end, String(j));
-      ends.push(end);
-    }
+    const ends = freshEnds(this.net, i, this.n, incarnation);
     this.ends[i] = ends;
     this.lastApplied[i] = 0;
     const before = this.saved[i];
