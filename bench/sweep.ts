@@ -13,7 +13,12 @@
  * compared (target ≥ 1.7×). The machine is shared: each line shows the load
  * average before it, and the best of each is the run least disturbed.
  *
- *     npm run bench -- sweep     (SIMLAB_BENCH_SEEDS=N for seeds 1..N, default 20; SIMLAB_BENCH_ROUNDS, default 3)
+ *     npm run bench -- sweep     (SIMLAB_BENCH_SEEDS=N for seeds 1..N, default 100; SIMLAB_BENCH_ROUNDS, default 2)
+ *
+ * Enough seeds matter: each worker thread compiles (JIT) the whole simulator
+ * anew, a fixed cost of about a second of CPU per thread that a 20-seed sweep
+ * (5 s of work) cannot hide; at 100 seeds and more the ratio is the
+ * steady-state one a real sweep (1..200) sees.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -57,8 +62,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const load = (): string => loadavg()[0]!.toFixed(2);
 
 export async function run(): Promise<void> {
-  const seeds = Number(process.env.SIMLAB_BENCH_SEEDS ?? 20);
-  const rounds = Number(process.env.SIMLAB_BENCH_ROUNDS ?? 3);
+  const seeds = Number(process.env.SIMLAB_BENCH_SEEDS ?? 100);
+  const rounds = Number(process.env.SIMLAB_BENCH_ROUNDS ?? 2);
   const [one, two] = setups(seeds);
   console.log(`cores: ${availableParallelism()}; ${rounds} rounds, seeds 1..${seeds}`);
   console.log(`1 core : ${one.command}`);
