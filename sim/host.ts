@@ -60,24 +60,13 @@ const NO_RESULT: unique symbol = Symbol('no result');
 
 export class HostError extends Error {}
 
-/**
- * The context a host hands its node's steps. The random stream is forked on
- * first use: most clerks never draw, and 100,000 of them should not pay for
- * a generator each.
- */
+/** The context a host hands its node's steps (one object per host, its clock updated before each step). */
 class HostContext implements StepContext {
-  nowUs: number;
-  private stream: Prng | undefined;
   constructor(
-    nowUs: number,
-    private readonly makeRng: () => Prng,
+    public nowUs: number,
+    readonly rng: Prng,
     readonly fs: FileSystem | undefined,
-  ) {
-    this.nowUs = nowUs;
-  }
-  get rng(): Prng {
-    return (this.stream ??= this.makeRng());
-  }
+  ) {}
 }
 
 export class Host<S = unknown, C = unknown> implements NetHost {
@@ -107,13 +96,13 @@ export class Host<S = unknown, C = unknown> implements NetHost {
 
   constructor(
     private readonly world: HostWorld,
-    makeRng: () => Prng,
+    rng: Prng,
     private readonly options: HostOptions<S, C>,
   ) {
     this.name = options.name;
     this.def = options.def;
     this.ends = options.ends ?? [];
-    this.ctx = new HostContext(world.nowUs, makeRng, options.fs);
+    this.ctx = new HostContext(world.nowUs, rng, options.fs);
     this.nameHash = hashString32(this.name); // not cached in the trace: host names can be many and one-off
     const def = options.def;
     this.describer = describerOf(def);
