@@ -1,7 +1,8 @@
 /**
  * Known Raft bugs, each a correct node (protocols/raft) with one part
  * replaced. A sweep of the lab scenarios should catch every one of them; the
- * description says how the bug shows and which Go tests are known to catch it.
+ * description says how the bug shows and which scenarios and properties catch it
+ * (scenarios/bugs/raft-caught.ts and scenarios/properties/bugs.test.ts assert it).
  */
 import type { NodeDef } from '../../sim/node.ts';
 import {
@@ -29,7 +30,8 @@ export const raftCommitOldTermByCount = variant(
   'raft/commit-old-term',
   'A leader commits the highest index a majority holds even when that entry is from an earlier term ' +
     '(the Figure 8 rule is missing), so a later leader can overwrite an entry that was already applied. ' +
-    'Caught by TestFigure83C / TestFigure8Unreliable3C as two servers applying different commands at one index.',
+    'Caught by raft/3C/figure8-unreliable (seed 3) and by prop/raft/safety (three "isolate leader" actions: Figure 8) ' +
+    'as a leader-completeness violation; reliable figure8 does not catch it within 200 seeds.',
   {
     maybeAdvanceCommit(sc) {
       const st = sc.st;
@@ -46,7 +48,7 @@ export const raftVotedForNotPersisted = variant(
   'raft/voted-for-not-persisted',
   'votedFor is left out of the persisted state, so a server that crashes after voting can vote again ' +
     'in the same term: two leaders in one term (election safety), then diverging commits. ' +
-    'Caught by the Raft invariant checker (one leader per term, one vote per term) and TestFigure83C.',
+    'Caught as a vote-once violation by raft/3C/reliable-churn (seed 26) and unreliable-churn (seed 69), and by prop/raft/safety.',
   {
     encodeState: (st) => raftParts.encodeState({ ...st, votedFor: null }),
   },
@@ -55,7 +57,7 @@ export const raftVotedForNotPersisted = variant(
 export const raftNoElectionRestriction = variant(
   'raft/no-election-restriction',
   'Votes are granted without the up-to-date log check (§5.4.1), so a server missing committed entries ' +
-    'can win and overwrite them. Caught by TestPersist23C, TestFigure83C and TestRejoin3B-like schedules.',
+    'can win and overwrite them. Caught as leader-completeness by raft/3C/persist2 and figure8-unreliable (seed 1) and by prop/raft/safety.',
   {
     isLogUpToDate: () => true,
   },
@@ -65,7 +67,7 @@ export const raftInstallNoLastApplied = variant(
   'raft/install-no-last-applied',
   'On InstallSnapshot the follower hands the snapshot to the service but leaves lastApplied where it was, ' +
     'so its apply loop then reaches for entries the snapshot replaced and the node fails (RaftLogError; ' +
-    'the Go version panics on a negative slice index). Caught by TestSnapshotInstall3D.',
+    'the Go version panics on a negative slice index). Caught by raft/3D/install and install-unreliable (seed 1) and by prop/raft/safety.',
   {
     acceptSnapshot(sc, index, term, data) {
       const lastApplied = sc.st.lastApplied;
@@ -79,8 +81,8 @@ export const raftSnapshotNotRestored = variant(
   'raft/snapshot-not-restored',
   'On restart the persisted snapshot and lastIncludedIndex/Term are ignored: the log tail is read as if it ' +
     'began at index 1 and the next save drops the snapshot. Entries are applied at the wrong indexes ' +
-    '(out of order for the 3D applier). Caught by TestSnapshotInstallCrash3D, TestSnapshotAllCrash3D ' +
-    'and TestSnapshotInit3D.',
+    '(out of order for the 3D applier). Caught by raft/3D/init and all-crash (seed 1) and by prop/raft/safety; ' +
+    'install-crash does not catch it (the next InstallSnapshot repairs the log).',
   {
     restore(config, persisted) {
       const st = raftParts.restore(config, { state: persisted.state, snapshot: new Uint8Array(0) });
