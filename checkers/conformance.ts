@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { InputError, loadHistory } from './check-file.ts';
 import { checkOperations } from './linearizability/index.ts';
 import { porcupineDataDir } from './shared-data.ts';
@@ -48,18 +47,4 @@ export async function runCheckerConformance(io: ConformanceIo): Promise<{ passed
     }
   }
   return { passed, failed };
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const io = { out: (line: string) => process.stdout.write(`${line}\n`) };
-  runCheckerConformance(io).then(
-    ({ passed, failed }) => {
-      io.out(`${passed} passed, ${failed} failed`);
-      process.exitCode = failed === 0 ? 0 : 1;
-    },
-    (error: unknown) => {
-      process.stderr.write(`conformance: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
 }
