@@ -46,9 +46,9 @@ describe('the lab apps', () => {
 
   it('mtiming marks itself for 1 s and counts the live markers it sees', () => {
     const fs = new MemoryFs();
-    fs.files.set('mr-worker-map-3', 'x');
-    fs.files.set('mr-worker-map-7', 'x'); // its own marker is not counted twice
-    fs.files.set('mr-worker-reduce-4', 'x'); // another phase
+    fs.write('mr-worker-map-3', 'x');
+    fs.write('mr-worker-map-7', 'x'); // its own marker is not counted twice
+    fs.write('mr-worker-reduce-4', 'x'); // another phase
     const o = okOf(app('mtiming').map('f', '', ctx({ fs, nowUs: 2_340_000 })));
     expect(o.result).toEqual([['times-7', '2.3'], ['parallel-7', '2']]);
     expect(o.durationUs).toBe(1_000_000);
@@ -74,7 +74,7 @@ describe('the lab apps', () => {
     const o = okOf(app('jobcount').map('f', '', ctx({ callIndex: 4 })));
     expect(o.atStart).toEqual([{ kind: 'writeFile', name: 'mr-worker-jobcount-7-4', data: 'x' }]);
     const fs = new MemoryFs();
-    for (const n of ['mr-worker-jobcount-1-0', 'mr-worker-jobcount-2-0', 'mr-out-1']) fs.files.set(n, 'x');
+    for (const n of ['mr-worker-jobcount-1-0', 'mr-worker-jobcount-2-0', 'mr-out-1']) fs.write(n, 'x');
     expect(okOf(app('jobcount').reduce('a', ['x', 'x'], ctx({ fs }))).result).toBe('2');
   });
 

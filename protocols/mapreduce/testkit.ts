@@ -10,33 +10,20 @@
  * workers 1 s later, Done() polled every second, the coordinator deleted 1 s
  * after it says true, optional worker slots restarted 1 s after each exit.
  */
-import { Out, type FileView, type Input, type NodeDef, type Output, type Payload, type StepContext } from '../../sim/node.ts';
+import { Out, type Input, type NodeDef, type Output, type Payload, type StepContext } from '../../sim/node.ts';
 import { Prng } from '../../sim/prng.ts';
+import { FileSystem } from '../../sim/storage.ts';
 import { mrCoordinator, type CoordinatorState } from './coordinator.ts';
 import type { InputFile } from './sequential.ts';
 import { DoneCall, type CoordinatorConfig } from './types.ts';
 import { mrWorker } from './worker.ts';
 
-export class MemoryFs implements FileView {
-  readonly files = new Map<string, string>();
-
-  read(name: string): string | undefined {
-    return this.files.get(name);
-  }
-  list(prefix: string): string[] {
-    const names: string[] = [];
-    for (const name of this.files.keys()) if (name.startsWith(prefix)) names.push(name);
-    return names.sort();
-  }
+/** The kernel's file system, plus applying a node's file outputs as the host does. */
+export class MemoryFs extends FileSystem {
   apply(o: Output): void {
-    if (o.kind === 'writeFile') this.files.set(o.name, o.data);
-    else if (o.kind === 'removeFile') this.files.delete(o.name);
-    else if (o.kind === 'rename') {
-      const data = this.files.get(o.from);
-      if (data === undefined) throw new Error(`rename of missing file ${o.from}`);
-      this.files.delete(o.from);
-      this.files.set(o.to, data);
-    }
+    if (o.kind === 'writeFile') this.write(o.name, o.data);
+    else if (o.kind === 'removeFile') this.remove(o.name);
+    else if (o.kind === 'rename') this.rename(o.from, o.to);
   }
 }
 
@@ -85,7 +72,7 @@ export class MrWorld {
   constructor(opts: WorldOptions = {}) {
     this.rng = new Prng(opts.seed ?? 1);
     this.latencyUs = opts.latencyUs ?? 1000;
-    for (const f of opts.inputs ?? []) this.fs.files.set(f.name, f.contents);
+    for (const f of opts.inputs ?? []) this.fs.write(f.name, f.contents);
   }
 
   /** Schedules `run` at virtual time `atUs` (FIFO among equal times). */

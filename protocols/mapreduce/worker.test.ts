@@ -56,7 +56,7 @@ describe('worker', () => {
 
   it('maps into nReduce intermediate files, each written under a temporary name then renamed, then reports', () => {
     const fs = new MemoryFs();
-    fs.files.set('in.txt', 'the cat and the hat and a bat');
+    fs.write('in.txt', 'the cat and the hat and a bat');
     const w = worker('wc', fs);
     const outs = w.task({ kind: 'map', task: 3, file: 'in.txt', nReduce: 4 });
     expect(kinds(outs)).toBe('fact ' + 'writeFile rename '.repeat(4) + 'fact send');
@@ -77,8 +77,8 @@ describe('worker', () => {
 
   it('reduces sorted groups into mr-out-Y via a temporary file', () => {
     const fs = new MemoryFs();
-    fs.files.set('mr-0-1', JSON.stringify([['b', '1'], ['a', '1']]));
-    fs.files.set('mr-1-1', JSON.stringify([['b', '1'], ['é', '1'], ['c', '1']]));
+    fs.write('mr-0-1', JSON.stringify([['b', '1'], ['a', '1']]));
+    fs.write('mr-1-1', JSON.stringify([['b', '1'], ['é', '1'], ['c', '1']]));
     const w = worker('wc', fs);
     const outs = w.task({ kind: 'reduce', task: 1, nMap: 2 });
     expect(kinds(outs)).toBe('fact writeFile rename fact send');
@@ -92,7 +92,7 @@ describe('worker', () => {
 
   it('holds a slow reduce call behind a timer, keeping partial output under the temporary name', () => {
     const fs = new MemoryFs();
-    fs.files.set('mr-0-0', JSON.stringify([['a.txt', '1'], ['pg-sherlock.txt', '1'], ['z.txt', '1']]));
+    fs.write('mr-0-0', JSON.stringify([['a.txt', '1'], ['pg-sherlock.txt', '1'], ['z.txt', '1']]));
     const w = worker('early_exit', fs);
     const outs = w.task({ kind: 'reduce', task: 0, nMap: 1 }, 5_000_000);
     expect(kinds(outs)).toBe('fact writeFile setTimer');
@@ -105,7 +105,7 @@ describe('worker', () => {
 
   it('runs a timed map for its duration, with its markers around it', () => {
     const fs = new MemoryFs();
-    fs.files.set('in', 'x');
+    fs.write('in', 'x');
     const w = worker('mtiming', fs);
     w.task({ kind: 'map', task: 0, file: 'in', nReduce: 1 }, 2_000_000);
     expect(fs.read('mr-worker-map-42')).toBe('x');
@@ -126,7 +126,7 @@ describe('worker', () => {
     expect(worker('wc').task({ kind: 'exit' }).at(-1)).toEqual({ kind: 'exit', code: 0 });
     expect(worker('wc').failed().at(-1)).toEqual({ kind: 'exit', code: 0 });
     const w = worker('wc');
-    w.fs.files.set('in', 'a');
+    w.fs.write('in', 'a');
     w.task({ kind: 'map', task: 0, file: 'in', nReduce: 1 });
     expect(w.failed(ReportTask).at(-1)).toEqual({ kind: 'exit', code: 0 });
     expect(w.failed()).toEqual([]); // an exited worker does nothing more
@@ -136,7 +136,7 @@ describe('worker', () => {
     let crashedSeed = -1;
     for (let seed = 1; seed < 50 && crashedSeed < 0; seed++) {
       const w = worker('crash', new MemoryFs(), seed);
-      w.fs.files.set('in', 'abc');
+      w.fs.write('in', 'abc');
       const outs = w.task({ kind: 'map', task: 0, file: 'in', nReduce: 2 });
       if (outs.some((o) => o.kind === 'exit')) {
         crashedSeed = seed;
