@@ -12,7 +12,7 @@ import type { NodeDef } from '../sim/node.ts';
 import { Prng } from '../sim/prng.ts';
 import { TraceKind, type TraceRecord } from '../sim/trace.ts';
 import { raft, type RaftConfig, type RaftState } from '../protocols/raft/index.ts';
-import { RaftCluster, setUpFigure8, setUpStaleCandidate } from '../protocols/raft/testkit.ts';
+import { RaftCluster, playFigure8Takeover, setUpFigure8, setUpStaleCandidate } from '../protocols/raft/testkit.ts';
 import { raftCommitOldTermByCount, raftNoElectionRestriction, raftVotedForNotPersisted } from './bugs/raft.ts';
 import { RaftInvariantChecker, checkRaftTrace } from '../checkers/raft/checker.ts';
 import { TraceBuilder } from '../checkers/raft/testing.ts';
@@ -167,18 +167,7 @@ describe('the Raft checker on known-bug variants', () => {
       const w = watch(new RaftCluster(5, { node }));
       const { c } = w;
       setUpFigure8(c);
-      c.fire(0, 'heartbeat'); // the bug commits b (term 1, index 2) here and tells the followers
-      c.pump();
-      c.crash(0);
-      c.partition([1, 2, 3, 4]);
-      c.fire(4, 'heartbeat'); // node 4 learns term 3 and steps down
-      c.pump();
-      c.fire(4, 'election'); // term 4: its last term (2) beats theirs (1)
-      c.pump();
-      c.start(4, 'e');
-      c.pump();
-      c.fire(4, 'heartbeat');
-      c.pump();
+      playFigure8Takeover(c);
       return w;
     };
     expect(run(raft).checker.violation).toBeNull();

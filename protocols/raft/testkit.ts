@@ -648,3 +648,24 @@ export function setUpStaleCandidate(c: RaftCluster): void {
     c.pump();
   }
 }
+
+/**
+ * Figure 8 (c) then (d), after setUpFigure8: the term-3 leader sends one
+ * heartbeat (a buggy leader commits the term-1 entry at index 2 here) and
+ * dies; node 4, whose term-2 entry at index 2 beats the others' term 1,
+ * wins term 4, starts 'e' and sends a heartbeat, overwriting index 2.
+ */
+export function playFigure8Takeover(c: RaftCluster): void {
+  c.fire(0, 'heartbeat');
+  c.pump();
+  c.crash(0);
+  c.partition([1, 2, 3, 4]);
+  c.fire(4, 'heartbeat'); // node 4 learns term 3 and steps down
+  c.pump();
+  c.fire(4, 'election'); // term 4: its last term (2) beats theirs (1)
+  c.pump();
+  c.start(4, 'e');
+  c.pump();
+  c.fire(4, 'heartbeat');
+  c.pump();
+}

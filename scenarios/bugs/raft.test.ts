@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '../../sim/codec.ts';
 import type { NodeDef } from '../../sim/node.ts';
 import { RPC, RaftLogError, raft, type RaftConfig, type RaftState, type RequestVoteReply } from '../../protocols/raft/index.ts';
-import { RaftCluster, RaftProbe, setUpFigure8, setUpStaleCandidate } from '../../protocols/raft/testkit.ts';
+import { RaftCluster, RaftProbe, playFigure8Takeover, setUpFigure8, setUpStaleCandidate } from '../../protocols/raft/testkit.ts';
 import {
   raftBugs,
   raftCommitOldTermByCount,
@@ -37,18 +37,7 @@ describe('raft bug zoo', () => {
     function figure8(node: RaftNode): RaftCluster {
       const c = new RaftCluster(5, { node });
       setUpFigure8(c);
-      c.fire(0, 'heartbeat');
-      c.pump();
-      c.crash(0);
-      c.partition([1, 2, 3, 4]);
-      c.fire(4, 'heartbeat'); // node 4 learns term 3 and steps down
-      c.pump();
-      c.fire(4, 'election'); // term 4: its last term (2) beats theirs (1)
-      c.pump();
-      c.start(4, 'e');
-      c.pump();
-      c.fire(4, 'heartbeat');
-      c.pump();
+      playFigure8Takeover(c);
       return c;
     }
 
