@@ -7,6 +7,7 @@
  */
 import { determinize } from './determinize.ts';
 import { ILLEGAL, OK, PartitionSearch, sortUnlessSorted } from './search.ts';
+import { SequentialSearch } from './sequential.ts';
 import type { AnyModel, CheckOptions, CheckResult, HistoryEvent, Model, Operation, PartitionResult, Verdict } from './types.ts';
 
 const TURN_STEPS_DEFAULT = 4096;
@@ -60,6 +61,19 @@ function partitionsOf<I, O>(model: Model<unknown, I, O>, operations: readonly Op
   return groups;
 }
 
+/**
+ * The search for one partition (operations in call order): the fold of
+ * SequentialSearch when real time allows one order only (and cuts are on),
+ * else the general search.
+ */
+function searchFor<I, O>(
+  model: Model<unknown, I, O>,
+  ops: readonly Operation<I, O>[],
+  cuts: boolean,
+): PartitionSearch<unknown, I, O> | SequentialSearch<unknown, I, O> {
+  return cuts && SequentialSearch.applies(ops) ? new SequentialSearch(model, ops) : new PartitionSearch(model, ops, { cuts });
+}
+
 export function checkOperations<S, I, O>(
   model: AnyModel<S, I, O>,
   operations: readonly Operation<I, O>[],
@@ -73,10 +87,10 @@ export function checkOperations<S, I, O>(
   const parts = [...partitionsOf(deterministic, operations)].map(([key, indices]) => ({
     key,
     indices,
-    search: new PartitionSearch(
+    search: searchFor(
       deterministic,
       indices.map((i) => operations[i]!),
-      { cuts: options.cuts ?? true },
+      options.cuts ?? true,
     ),
   }));
 

@@ -23,11 +23,17 @@ import {
 } from './index.ts';
 import { determinize } from './determinize.ts';
 import { ILLEGAL, OK, PartitionSearch, type SearchOptions } from './search.ts';
+import { SequentialSearch } from './sequential.ts';
 import { segmentedHistory, type Workload } from './testing/segmented-history.ts';
 import { sequentialKvHistory } from './testing/sequential-history.ts';
 
 /** Everything but the wall clock. */
 const comparable = (r: CheckResult) => ({ verdict: r.verdict, partitions: r.partitions, steps: r.steps, stopped: r.stopped });
+/**
+ * Everything but the wall clock and step counts: a sequential partition is
+ * checked by a fold (sequential.ts), one step per operation, with cuts on only.
+ */
+const answers = (r: CheckResult) => ({ verdict: r.verdict, partitions: r.partitions.map(({ steps: _, ...p }) => p), stopped: r.stopped });
 
 // ---- workloads ---------------------------------------------------------------------------------
 
@@ -149,7 +155,8 @@ function compareOnRandomHistories<S, I, O>(
     const ops = segmentedHistory(workload, { seed, operations: 8 + (seed % 40), corrupt: seed % 2 === 0, groupMax });
     const withCuts = checkOperations(model, ops, options);
     const without = checkOperations(model, ops, { ...options, cuts: false });
-    if (JSON.stringify(comparable(withCuts)) !== JSON.stringify(comparable(without))) disagreements.push(seed);
+    const same = options.budgetSteps === undefined ? answers : comparable;
+    if (JSON.stringify(same(withCuts)) !== JSON.stringify(same(without))) disagreements.push(seed);
     else if (options.budgetSteps === undefined) {
       const exact = searchPartitions(model, ops, { cuts: true, sameHashes: true });
       if (JSON.stringify(exact) !== JSON.stringify(searchPartitions(model, ops, { cuts: false }))) disagreements.push(-seed);
@@ -167,7 +174,8 @@ function segmentsOf<I, O>(ops: readonly Operation<I, O>[]): number {
 }
 
 describe('quiescent cuts agree with the search without them', () => {
-  // Same traversal, same memo answers: not only the verdicts but the linearizations, failing operations and step counts match.
+  // Same traversal, same memo answers: not only the verdicts but the linearizations and failing operations match, and
+  // partition by partition (searchPartitions) the step counts too.
   it.each([
     ['kv (partitioned, 3 keys)', kvModel, kvWorkload(3)],
     ['kv unpartitioned (2 keys)', kvModelUnpartitioned, kvWorkload(2)],
@@ -310,6 +318,52 @@ describe('a long sequential history (100,000 operations, one key)', () => {
     expect(text).toContain('… (1002 characters)'); // the state: JSON quotes included
     expect(text).toContain('… (1030 characters)'); // the failing get, with its client and times
     expect(text.length).toBeLessThan(1200);
+  });
+});
+
+describe('sequential partitions are checked by a fold', () => {
+  it.each([
+    ['kv (partitioned, 3 keys)', kvModel, kvWorkload(3)],
+    ['kv unpartitioned (2 keys)', kvModelUnpartitioned, kvWorkload(2)],
+    ['register', registerModel(0), registerWorkload],
+    ['etcd', etcdModel, etcdWorkload],
+    ['a nondeterministic model', anySubsetModel, anySubsetWorkload],
+  ] as const)('%s: the same answers as the general search, one model step per operation', (_, anyModel, workload) => {
+    const model = (anyModel.nondeterministic ? determinize(anyModel as NondeterministicModel<unknown, unknown, unknown>) : anyModel) as Model<unknown, unknown, unknown>;
+    const tally = { ok: 0, illegal: 0, pending: 0 };
+    for (let seed = 1; seed <= 200; seed++) {
+      const n = 5 + (seed % 60);
+      const ops = segmentedHistory(workload as Workload<unknown, unknown, unknown>, { seed, operations: n, sequentialPrefix: n, corrupt: seed % 2 === 0 });
+      let calls = 0;
+      const counted: Model<unknown, unknown, unknown> = { ...model, step: (s, i, o) => (calls++, model.step(s, i, o)) };
+      const fast = checkOperations(counted, ops);
+      expect(fast.partitions.every((p) => SequentialSearch.applies(p.operations.map((i) => ops[i]!)))).toBe(true);
+      // Partition by partition against the general search run to the end (after an illegal partition, the check
+      // leaves the others undecided, at points that depend on step counts).
+      const slow = searchPartitions(model, ops, { cuts: false }) as { status: number; linearization: number[]; failing?: number }[];
+      fast.partitions.forEach((p, k) => {
+        if (p.verdict === 'unknown') return expect(fast.verdict).toBe('illegal');
+        const local = slow[k]!;
+        expect(p.verdict).toBe(local.status === OK ? 'ok' : 'illegal');
+        expect(p.linearization).toEqual(local.linearization.map((i) => p.operations[i]));
+        expect(p.failing).toEqual(local.failing === undefined ? undefined : p.operations[local.failing]);
+      });
+      expect(calls).toBeLessThanOrEqual(n);
+      if (fast.verdict === 'ok') expect(fast.steps).toBe(calls);
+      tally[fast.verdict as 'ok' | 'illegal']++;
+      if (ops.at(-1)!.return === Infinity) tally.pending++;
+    }
+    expect(tally.ok).toBeGreaterThan(80);
+    expect(tally.illegal).toBeGreaterThan(40);
+    expect(tally.pending).toBeGreaterThan(30);
+  });
+
+  it('is not used for a history with a pending operation before the last, or with touching intervals', () => {
+    type Op = Operation<RegisterInput, RegisterOutput>;
+    const op = (call: number, ret: number, output: RegisterOutput | undefined = {}): Op => ({ clientId: 0, input: { op: 'put', value: 1 }, call, return: ret, output });
+    expect(SequentialSearch.applies([op(0, 2), op(3, 5), op(6, Infinity, undefined)])).toBe(true);
+    expect(SequentialSearch.applies([op(0, 2), op(3, Infinity, undefined), op(6, 7)])).toBe(false);
+    expect(SequentialSearch.applies([op(0, 2), op(2, 5)])).toBe(false);
   });
 });
 
