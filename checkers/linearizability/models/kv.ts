@@ -19,17 +19,49 @@ export interface KvOutput {
   readonly value: string;
 }
 
+/**
+ * The latest long value an append made, with its two parts. Appends build
+ * values by concatenation, which V8 keeps as a pair of pointers until
+ * somebody reads the characters; comparing the pair with an observed value
+ * would then copy it whole, once per append: 500 MB for the lab's 1000
+ * appends of 1000 bytes. Compared part by part against slices of the
+ * observed value instead, it is never copied. A memo only (it decides
+ * nothing a plain comparison would not), holding one value.
+ */
+let lastAppend: { readonly value: string; readonly head: string; readonly tail: string } | undefined;
+/** Shorter values are compared plainly. */
+const LONG_VALUE = 4096;
+
+/** `value === observed`, without flattening a long value this model built by appending. */
+function sameValue(value: string, observed: string): boolean {
+  if (value.length !== observed.length) return false;
+  const a = lastAppend;
+  // `value === a.value` is a pointer comparison when it holds; otherwise lengths match and it compares contents.
+  if (a === undefined || value.length < LONG_VALUE || value !== a.value) return value === observed;
+  const n = a.head.length;
+  return observed.substring(0, n) === a.head && observed.substring(n) === a.tail;
+}
+
+/** `head + tail`, remembered as the latest append when long. */
+function appended(head: string, tail: string): string {
+  const value = head + tail;
+  if (value.length >= LONG_VALUE) lastAppend = { value, head, tail };
+  return value;
+}
+
 /** The next value of one key, or undefined when the operation is not legal on `value`. */
 function stepKey(value: string, input: KvInput, output: KvOutput | undefined): string | undefined {
   switch (input.op) {
     case 0:
-      return output === undefined || output.value === value ? value : undefined;
+      return output === undefined || sameValue(value, output.value) ? value : undefined;
     case 1:
       return input.value;
     case 2:
-      return value + input.value;
+      return appended(value, input.value);
     case 3:
-      return output === undefined || output.value === value ? value + input.value : undefined;
+      if (output === undefined) return appended(value, input.value);
+      // Equal to `value`: build on the observed string, which the caller has likely read whole already.
+      return sameValue(value, output.value) ? appended(output.value, input.value) : undefined;
   }
 }
 

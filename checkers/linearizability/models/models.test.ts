@@ -18,6 +18,26 @@ describe('kv models', () => {
     expect(kvModel.step('ab', kv(3, 'k', 'c'), { value: 'a' })).toBeUndefined();
   });
 
+  it('compares long appended values exactly (the part-by-part comparison of the latest append)', () => {
+    const chunk = (c: string) => c.repeat(2000);
+    let state = kvModel.init();
+    for (const c of 'abc') state = kvModel.step(state, kv(3, 'k', chunk(c)), { value: state })!;
+    expect(state).toBe(chunk('a') + chunk('b') + chunk('c'));
+    const good = chunk('a') + chunk('b') + chunk('c');
+    expect(kvModel.step(state, kv(0, 'k'), { value: good })).toBe(state);
+    // Same length, one character different: in the head, at the seam, in the tail.
+    for (const at of [10, 4000, 4001, 5999]) {
+      const bad = good.slice(0, at) + 'z' + good.slice(at + 1);
+      expect(kvModel.step(state, kv(0, 'k'), { value: bad })).toBeUndefined();
+      expect(kvModel.step(state, kv(3, 'k', 'x'), { value: bad })).toBeUndefined();
+    }
+    // A state of the same length that the latest append did not make is compared whole.
+    const other = 'q'.repeat(good.length);
+    expect(kvModel.step(other, kv(0, 'k'), { value: other })).toBe(other);
+    expect(kvModel.step(other, kv(0, 'k'), { value: good })).toBeUndefined();
+    expect(kvModel.step(good.slice(), kv(0, 'k'), { value: good })).toBe(good);
+  });
+
   it('lets an unknown outcome read anything and still apply writes', () => {
     expect(kvModel.step('ab', kv(0, 'k'), undefined)).toBe('ab');
     expect(kvModel.step('ab', kv(3, 'k', 'c'), undefined)).toBe('abc');
