@@ -30,6 +30,8 @@ export interface HostWorld {
   readonly queue: { push(atUs: number, event: { fire(tag: number): void }, tag: number): void };
   readonly network: Network;
   readonly trace: Trace;
+  /** An independent random stream named by `label`. */
+  fork(label: string): Prng;
   at(atUs: number, fire: () => void): void;
   wake(task: Task, value: unknown): void;
   wakeWithError(task: Task, error: unknown): void;
@@ -60,13 +62,25 @@ const NO_RESULT: unique symbol = Symbol('no result');
 
 export class HostError extends Error {}
 
-/** The context a host hands its node's steps (one object per host, its clock updated before each step). */
+/**
+ * The context a host hands its node's steps (one object per host, its clock
+ * updated before each step). The random stream is forked on first use: a
+ * fork depends on its label alone, so when it is made changes nothing, and
+ * a node that never draws (100,000 clerks) never pays for one.
+ */
 class HostContext implements StepContext {
+  #rng: Prng | undefined;
+  readonly #host: Host<any, any>;
   constructor(
     public nowUs: number,
-    readonly rng: Prng,
     readonly fs: FileSystem | undefined,
-  ) {}
+    host: Host<any, any>,
+  ) {
+    this.#host = host;
+  }
+  get rng(): Prng {
+    return (this.#rng ??= this.#host.forkRng());
+  }
 }
 
 export class Host<S = unknown, C = unknown> implements NetHost {
@@ -94,15 +108,16 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   private syncResult: Payload | typeof NO_RESULT = NO_RESULT;
   readonly describer: Describer;
 
+  /** `incarnation` counts the starts of this name (1 for the first); it names the node's random stream. */
   constructor(
     private readonly world: HostWorld,
-    rng: Prng,
+    readonly incarnation: number,
     private readonly options: HostOptions<S, C>,
   ) {
     this.name = options.name;
     this.def = options.def;
     this.ends = options.ends ?? [];
-    this.ctx = new HostContext(world.nowUs, rng, options.fs);
+    this.ctx = new HostContext(world.nowUs, options.fs, this);
     this.nameHash = hashString32(this.name); // not cached in the trace: host names can be many and one-off
     const def = options.def;
     this.describer = describerOf(def);
@@ -113,6 +128,11 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     const first = def.init(options.config, persisted, this.ctx);
     this.state = first.state;
     this.applyOutputs(first.outputs);
+  }
+
+  /** @internal This incarnation's random stream, forked from the world's by name and incarnation (its context keeps it). */
+  forkRng(): Prng {
+    return this.world.fork(`node:${this.name}#${this.incarnation}`);
   }
 
   /** The persister this incarnation writes to. */

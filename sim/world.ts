@@ -126,7 +126,7 @@ export class World implements TaskHost {
   startNode<S, C>(options: HostOptions<S, C>): Host<S, C> {
     const n = (this.incarnations.get(options.name) ?? 0) + 1;
     this.incarnations.set(options.name, n);
-    return new Host<S, C>(this, this.rng.fork(`node:${options.name}#${n}`), options);
+    return new Host<S, C>(this, n, options);
   }
 
   // ---- the driver ----
