@@ -98,6 +98,8 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   private timerSerial = 0;
   /** Hash of this host's name in the trace fingerprint. */
   readonly nameHash: number;
+  /** Requests delivered and not yet replied to: the latest in `request`, earlier ones in the map. */
+  private request: RpcCall | undefined;
   private pendingRequests: Map<number, RpcCall> | undefined;
   /** The task waiting on a call (the common case: one at a time, a clerk); more go to the map. */
   private waitCallId = -1;
@@ -151,7 +153,8 @@ export class Host<S = unknown, C = unknown> implements NetHost {
 
   deliverRequest(call: RpcCall): void {
     if (!this.alive) return;
-    (this.pendingRequests ??= new Map()).set(call.id, call);
+    if (this.request !== undefined) (this.pendingRequests ??= new Map()).set(this.request.id, this.request);
+    this.request = call;
     const trace = this.world.trace;
     trace.eventHashed(this.world.nowUs, TraceKind.Deliver, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, call.args, call.id, true, this.describer);
     this.step({ kind: 'request', reqId: call.id, method: call.method, args: call.args });
@@ -241,6 +244,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     this.alive = false;
     this.stopReason = reason;
     this.timers?.clear();
+    this.request = undefined;
     this.pendingRequests?.clear();
     this.world.trace.event(this.world.nowUs, reason === 'crash' ? TraceKind.Crash : TraceKind.Exit, this.name, '', reason, undefined);
     const waiters = this.callWaiters ? [...this.callWaiters.values()] : [];
@@ -270,9 +274,13 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       case 'send':
         return world.network.send(this, this.end(o.to), o.to, o.method, o.args, o.tag);
       case 'reply': {
-        const call = this.pendingRequests?.get(o.reqId);
-        if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${o.reqId}`);
-        this.pendingRequests!.delete(o.reqId);
+        let call = this.request;
+        if (call !== undefined && call.id === o.reqId) this.request = undefined;
+        else {
+          call = this.pendingRequests?.get(o.reqId);
+          if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${o.reqId}`);
+          this.pendingRequests!.delete(o.reqId);
+        }
         const size = sizeAndHash(o.reply, 0);
         world.trace.eventHashed(world.nowUs, TraceKind.Reply, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, o.reply, lastHash, true, this.describer);
         return world.network.reply(call, o.reply, size);

@@ -187,6 +187,23 @@ describe('labrpc', () => {
     expect(w.nowUs).toBe(100 * MS);
   });
 
+  it('a call whose end is disabled during its own handler step (by an apply listener) fails at the 100 ms tick', () => {
+    const w = new World({ seed: 1 });
+    const end = w.network.makeEnd();
+    const server = w.startNode({ name: 'server', def: echoServer, config: null, onApply: () => w.network.enable(end, false) });
+    w.network.addServer('server', server);
+    w.network.connect(end, 'server');
+    w.network.enable(end, true);
+    const c = w.startNode({ name: 'c', def: rpcCaller, config: null, ends: [end] });
+    const stuck = w.go('stuck', c.call('rpc', { end: 0, method: 'Echo.BlockAndApply', args: 1 }));
+    w.runFor(10 * MS);
+    expect(server.state.held.length).toBe(1);
+    expect(stuck.finished).toBe(false);
+    w.run(() => stuck.finished);
+    expect(stuck.result).toEqual({ ok: false, reply: null });
+    expect(w.nowUs).toBe(100 * MS);
+  });
+
   it('calls to a deleted server fail after at most 99 ms without long delays, 6999 ms with', () => {
     for (const [longDelays, max] of [
       [false, 99 * MS],

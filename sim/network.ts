@@ -20,7 +20,7 @@
  */
 import * as codec from './codec.ts';
 import type { EndRef, Payload } from './node.ts';
-import type { Prng } from './prng.ts';
+import { hashString32, type Prng } from './prng.ts';
 import { TraceKind, type Describer, type Trace } from './trace.ts';
 
 /** What the network needs from a node host. */
@@ -48,7 +48,22 @@ export class ClientEnd {
   /** Trace hash of `server` (kept with it, so sends need no lookup). */
   serverHash = 0;
   deleted = false;
-  constructor(readonly name: string) {}
+  /** Trace hash of `name`. */
+  readonly nameHash: number;
+  constructor(readonly name: string) {
+    this.nameHash = hashString32(name);
+  }
+}
+
+/**
+ * A server name's entry: the host it maps to (null once deleted) and its
+ * dispatch count, which belongs to the name (it survives re-adding). A call
+ * keeps the entry it was sent through, so neither dispatch nor the dead
+ * check needs a lookup by name.
+ */
+class ServerSlot {
+  count = 0;
+  constructor(public host: NetHost | null) {}
 }
 
 const enum Phase {
@@ -77,6 +92,8 @@ export class RpcCall {
   /** Trace hashes of the method and of the server the end pointed at. */
   methodHash = 0;
   serverHash = 0;
+  /** Whether the call is in the network's `waiting` table (its handler did not answer within its step). */
+  listed = false;
   constructor(
     readonly id: number,
     readonly net: Network,
@@ -87,6 +104,8 @@ export class RpcCall {
     readonly args: Payload,
     readonly tag: Payload,
     readonly serverName: string | null,
+    /** The server name's entry at send, and the host it mapped to then. */
+    readonly slot: ServerSlot | null,
     readonly server: NetHost | null,
   ) {}
 
@@ -105,9 +124,12 @@ export class Network {
   private endSerial = 0;
   private cleanedUp = false;
   private readonly ends = new Map<string, ClientEnd>();
-  private readonly servers = new Map<string, NetHost | null>();
-  private readonly counts = new Map<string, number>();
-  /** Dispatched calls whose handler has not answered, by call id (insertion-ordered). */
+  private readonly servers = new Map<string, ServerSlot>();
+  /**
+   * Dispatched calls whose handler did not answer within its step, by call
+   * id (in dispatch order). A handler that answers at once (the common case)
+   * never enters it.
+   */
   private readonly waiting = new Map<number, RpcCall>();
 
   constructor(
@@ -144,24 +166,31 @@ export class Network {
   enable(end: ClientEnd, enabled: boolean): void {
     if (end.enabled === enabled) return;
     end.enabled = enabled && !end.deleted;
-    this.trace.event(this.clock.nowUs, TraceKind.Net, end.name, end.server ?? '', enabled ? 'enable' : 'disable', undefined);
+    const label = enabled ? 'enable' : 'disable';
+    const peer = end.server ?? '';
+    const trace = this.trace;
+    trace.eventHashed(this.clock.nowUs, TraceKind.Net, end.nameHash, end.name, peer === '' ? 0 : trace.nameHash(peer), peer, trace.nameHash(label), label, undefined, -1, true, undefined);
     if (!enabled) this.recheck();
   }
 
   addServer(name: string, host: NetHost): void {
-    this.servers.set(name, host);
+    const slot = this.servers.get(name);
+    if (slot === undefined) this.servers.set(name, new ServerSlot(host));
+    else slot.host = host;
     this.trace.event(this.clock.nowUs, TraceKind.Net, name, '', 'add-server', undefined);
     this.recheck();
   }
 
   deleteServer(name: string): void {
-    this.servers.set(name, null);
+    const slot = this.servers.get(name);
+    if (slot === undefined) this.servers.set(name, new ServerSlot(null));
+    else slot.host = null;
     this.trace.event(this.clock.nowUs, TraceKind.Net, name, '', 'delete-server', undefined);
     this.recheck();
   }
 
   server(name: string): NetHost | null {
-    return this.servers.get(name) ?? null;
+    return this.servers.get(name)?.host ?? null;
   }
 
   setReliable(reliable: boolean): void {
@@ -181,7 +210,7 @@ export class Network {
 
   /** RPCs that reached dispatch at `server` (Go's GetCount). */
   getCount(server: string): number {
-    return this.counts.get(server) ?? 0;
+    return this.servers.get(server)?.count ?? 0;
   }
   /** Every call sent (Go's GetTotalCount). */
   getTotalCount(): number {
@@ -201,8 +230,9 @@ export class Network {
     this.totalBytes += codec.sizeAndHash(args, 0);
     const argsHash = codec.lastHash;
     const serverName = end.enabled && !end.deleted && !this.cleanedUp ? end.server : null;
-    const server = serverName === null ? null : (this.servers.get(serverName) ?? null);
-    const call = new RpcCall(this.nextCallId++, this, caller, end, to, method, args, tag, serverName, server);
+    const slot = serverName === null ? null : (this.servers.get(serverName) ?? null);
+    const server = slot === null ? null : slot.host;
+    const call = new RpcCall(this.nextCallId++, this, caller, end, to, method, args, tag, serverName, slot, server);
     call.methodHash = this.trace.nameHash(method);
     call.serverHash = end.server === null ? this.trace.nameHash('?') : end.serverHash;
     this.trace.eventHashed(now, TraceKind.Send, caller.nameHash, caller.name, call.serverHash, end.server ?? '?', call.methodHash, method, args, argsHash, true, caller.describer);
@@ -245,7 +275,7 @@ export class Network {
 
   private dispatch(call: RpcCall): void {
     const server = call.server!;
-    this.counts.set(call.serverName!, (this.counts.get(call.serverName!) ?? 0) + 1);
+    call.slot!.count++;
     if (!server.alive) {
       // A killed instance runs no handler; labrpc's dead check then fails the call at once.
       call.ok = false;
@@ -253,15 +283,19 @@ export class Network {
     }
     call.phase = Phase.Waiting;
     call.dispatchedAtUs = this.clock.nowUs;
-    this.waiting.set(call.id, call);
     server.deliverRequest(call);
-    // If the handler did not answer in its step, the call stays in `waiting`.
+    if (call.phase !== Phase.Waiting) return;
+    // The handler did not answer in its step: the call waits, and is rechecked on topology changes
+    // (one made during the step, by an apply listener, is looked at now).
+    call.listed = true;
+    this.waiting.set(call.id, call);
+    if (call.next !== 2 && this.isDead(call)) this.scheduleCheck(call, this.clock.nowUs);
   }
 
   /** The server node answered request `call` (possibly long after dispatch); `replySize` as measured by the host. */
   reply(call: RpcCall, reply: Payload, replySize: number): void {
     if (call.phase !== Phase.Waiting) return; // the caller already gave up (dead check) — discard
-    this.waiting.delete(call.id);
+    this.unlist(call);
     if (this.isDead(call)) {
       call.ok = false;
       return this.finishNow(call);
@@ -292,14 +326,20 @@ export class Network {
   private respond(call: RpcCall): void {
     if (call.phase === Phase.Done) return;
     call.phase = Phase.Done;
-    this.waiting.delete(call.id);
+    this.unlist(call);
     if (call.ok) this.totalBytes += call.replySize;
     call.caller.deliverResponse(call, call.ok, call.reply);
   }
 
   private isDead(call: RpcCall): boolean {
     const end = call.end;
-    return !end.enabled || end.deleted || this.servers.get(call.serverName!) !== call.server;
+    return !end.enabled || end.deleted || call.slot!.host !== call.server;
+  }
+
+  private unlist(call: RpcCall): void {
+    if (!call.listed) return;
+    call.listed = false;
+    this.waiting.delete(call.id);
   }
 
   /**
@@ -311,17 +351,22 @@ export class Network {
     const now = this.clock.nowUs;
     for (const call of this.waiting.values()) {
       if (call.next === 2 || !this.isDead(call)) continue;
-      const ticks = Math.floor((now - call.dispatchedAtUs) / CHECK_PERIOD_US) + 1;
-      call.next = 2;
-      this.clock.schedule(call.dispatchedAtUs + ticks * CHECK_PERIOD_US, call);
+      this.scheduleCheck(call, now);
     }
+  }
+
+  /** A dead check for a waiting call at its next 100 ms tick since dispatch. */
+  private scheduleCheck(call: RpcCall, now: number): void {
+    const ticks = Math.floor((now - call.dispatchedAtUs) / CHECK_PERIOD_US) + 1;
+    call.next = 2;
+    this.clock.schedule(call.dispatchedAtUs + ticks * CHECK_PERIOD_US, call);
   }
 
   private checkWaiting(call: RpcCall): void {
     if (call.phase !== Phase.Waiting) return;
     call.next = 0;
     if (this.isDead(call)) {
-      this.waiting.delete(call.id);
+      this.unlist(call);
       call.ok = false;
       call.phase = Phase.Responding;
       this.respond(call);

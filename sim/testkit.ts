@@ -15,7 +15,8 @@ export interface EchoState {
 /**
  * Methods: "Echo.Handler" replies with its args; "Echo.Len" with the length of
  * its string argument; "Echo.Int" (an int argument)
- * replies with a 107-character string; "Echo.Block" never replies.
+ * replies with a 107-character string; "Echo.Block" never replies;
+ * "Echo.BlockAndApply" never replies and hands its args to the apply listener.
  */
 export const echoServer: NodeDef<EchoState, null> = {
   name: 'echo',
@@ -38,6 +39,10 @@ export const echoServer: NodeDef<EchoState, null> = {
         break;
       case 'Echo.Block':
         state.held.push(input.reqId);
+        break;
+      case 'Echo.BlockAndApply':
+        state.held.push(input.reqId);
+        out.apply(input.args);
         break;
       default:
         throw new Error(`echo server: unknown method ${input.method}`);
