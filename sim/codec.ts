@@ -332,12 +332,12 @@ function hashString(h: number, v: string): number {
   const n = v.length;
   if (n <= LONG_STRING) {
     for (let i = 0; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-    return h >>> 0;
+    return h | 0;
   }
   const stride = Math.floor(n / 24);
   for (let i = 0; i < n; i += stride) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
   for (let i = n - 8; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }
 
 /** Decodes a concatenation of encodings (pieces saved back to back) into their values. */
@@ -374,7 +374,7 @@ export function hashValue(h: number, v: unknown): number {
       if (v instanceof Uint8Array) {
         h = mix(h, 0x58 ^ (v.length << 8));
         for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v[i]!, 0x01000193);
-        return h >>> 0;
+        return h | 0;
       }
       h = mix(h, 0x59);
       const record = v as Record<string, unknown>;
@@ -433,7 +433,7 @@ function walk(v: unknown): number {
         h = Math.imul(h ^ c, 0x01000193);
         if (c >= 0x80) bytes += utf8Extra(v, i, c);
       }
-      walkHash = h >>> 0;
+      walkHash = h | 0;
       return 1 + varintSize(bytes) + bytes;
     }
     case 'object': {
