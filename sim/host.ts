@@ -32,6 +32,8 @@ export interface HostWorld {
   readonly trace: Trace;
   /** An independent random stream named by `label`. */
   fork(label: string): Prng;
+  /** The incarnation (1, 2, …) of the node started at `position` among all starts. */
+  incarnationOf(position: number): number;
   at(atUs: number, fire: () => void): void;
   wake(task: Task, value: unknown): void;
   wakeWithError(task: Task, error: unknown): void;
@@ -57,6 +59,8 @@ export interface HostOptions<S, C> {
 }
 
 const EMPTY = new Uint8Array(0);
+/** What a node without a persister starts from (shared: empty arrays hold nothing to change). */
+const NOTHING_PERSISTED: Persisted = Object.freeze({ state: EMPTY, snapshot: EMPTY });
 const PERSIST_LABEL_HASH = hashString32('persist');
 const NO_RESULT: unique symbol = Symbol('no result');
 
@@ -110,10 +114,10 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   private syncResult: Payload | typeof NO_RESULT = NO_RESULT;
   readonly describer: Describer;
 
-  /** `incarnation` counts the starts of this name (1 for the first); it names the node's random stream. */
+  /** `startIndex`: the position of this start among all the world's starts (see HostWorld.incarnationOf). */
   constructor(
     private readonly world: HostWorld,
-    readonly incarnation: number,
+    private readonly startIndex: number,
     private readonly options: HostOptions<S, C>,
   ) {
     this.name = options.name;
@@ -125,11 +129,16 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     this.describer = describerOf(def);
     const persisted: Persisted = options.persister
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
-      : { state: EMPTY, snapshot: EMPTY };
+      : NOTHING_PERSISTED;
     world.trace.eventHashed(world.nowUs, TraceKind.Start, this.nameHash, this.name, 0, '', world.trace.nameHash(def.name), def.name, undefined, -1, true, undefined);
     const first = def.init(options.config, persisted, this.ctx);
     this.state = first.state;
     this.applyOutputs(first.outputs);
+  }
+
+  /** Which start of this name this host is: 1 for the first. */
+  get incarnation(): number {
+    return this.world.incarnationOf(this.startIndex);
   }
 
   /** @internal This incarnation's random stream, forked from the world's by name and incarnation (its context keeps it). */
@@ -432,13 +441,18 @@ class CallWait implements Wait {
 
 const describers = new WeakMap<object, Describer>();
 
+/** The latest definition looked up, and its describer (hosts are often started in runs of one kind). */
+let lastDescribed: { readonly def: object; readonly describer: Describer } | undefined;
+
 /** One describe function per node definition, shared by its hosts. */
 function describerOf(def: NodeDef<any, any>): Describer {
+  if (lastDescribed?.def === def) return lastDescribed.describer;
   let d = describers.get(def);
   if (d === undefined) {
     d = def.describe ? (m, p, r) => def.describe!(m, p, r) : (m, p) => `${m} ${shortJson(p)}`;
     describers.set(def, d);
   }
+  lastDescribed = { def, describer: d };
   return d;
 }
 

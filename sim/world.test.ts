@@ -215,6 +215,17 @@ describe('host', () => {
     const [a, a2, b] = draws(5);
     expect(new Set([a, a2, b]).size).toBe(3);
     expect(draws(5)).toEqual([a, a2, b]);
+
+    // A stream depends on the name and incarnation alone: not on other nodes started between, nor on who drew first.
+    const w = new World({ seed: 5 });
+    const node = scripted('r', { x: 0 }, () => {});
+    const others = Array.from({ length: 50 }, (_, i) => w.startNode({ name: `other-${i}`, def: node, config: null }));
+    const b1 = w.startNode({ name: 'b', def: node, config: null });
+    const a1 = w.startNode({ name: 'a', def: node, config: null });
+    const a21 = w.startNode({ name: 'a', def: node, config: null });
+    const rng = (h: typeof a1) => (h as unknown as { ctx: { rng: { u32(): number } } }).ctx.rng.u32();
+    expect([rng(a21), rng(b1), rng(a1)]).toEqual([a2, b, a]);
+    expect([a1.incarnation, a21.incarnation, b1.incarnation, others[7]!.incarnation]).toEqual([1, 2, 1, 1]);
   });
 });
 

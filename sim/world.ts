@@ -60,7 +60,11 @@ export class World implements TaskHost {
   /** Events fired so far. */
   events = 0;
   private readonly tasks: Task[] = [];
-  private readonly incarnations = new Map<string, number>();
+  /** Names of the nodes started, in order; a host knows its position (see incarnationOf). */
+  private readonly started: string[] = [];
+  /** Starts per name among started[0 .. incarnationAt.length), and the incarnation of each of those starts. */
+  private readonly startCounts = new Map<string, number>();
+  private readonly incarnationAt: number[] = [];
   private failure: SimError | null = null;
 
   constructor(options: WorldOptions) {
@@ -124,9 +128,24 @@ export class World implements TaskHost {
 
   /** Starts an incarnation of a node; its random stream is forked by name and incarnation. */
   startNode<S, C>(options: HostOptions<S, C>): Host<S, C> {
-    const n = (this.incarnations.get(options.name) ?? 0) + 1;
-    this.incarnations.set(options.name, n);
-    return new Host<S, C>(this, n, options);
+    return new Host<S, C>(this, this.started.push(options.name) - 1, options);
+  }
+
+  /**
+   * The incarnation (1, 2, …) of the node started at `position`: how many
+   * times its name was started up to then. Counted on demand (a node asks
+   * when it first draws a random number), so a world of 100,000 one-off
+   * clerks that never draw keeps no table of names.
+   */
+  incarnationOf(position: number): number {
+    const at = this.incarnationAt;
+    for (let p = at.length; p <= position; p++) {
+      const name = this.started[p]!;
+      const n = (this.startCounts.get(name) ?? 0) + 1;
+      this.startCounts.set(name, n);
+      at.push(n);
+    }
+    return at[position]!;
   }
 
   // ---- the driver ----
