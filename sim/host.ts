@@ -32,6 +32,8 @@ export interface HostWorld {
   readonly trace: Trace;
   /** An independent random stream named by `label`. */
   fork(label: string): Prng;
+  /** The context every step of this world's nodes is handed. */
+  readonly stepContext: StepScope;
   /** The incarnation (1, 2, …) of the node started at `position` among all starts. */
   incarnationOf(position: number): number;
   at(atUs: number, fire: () => void): void;
@@ -67,23 +69,25 @@ const NO_RESULT: unique symbol = Symbol('no result');
 export class HostError extends Error {}
 
 /**
- * The context a host hands its node's steps (one object per host, its clock
- * updated before each step). The random stream is forked on first use: a
- * fork depends on its label alone, so when it is made changes nothing, and
- * a node that never draws (100,000 clerks) never pays for one.
+ * The context of the step that runs now: one object per world, pointed at
+ * the stepping host before each step (steps never interleave: a nested step,
+ * from an apply listener, starts after the outer step function returned). So
+ * a node must use it during its step only, never keep it. 100,000 clerks
+ * then cost no context object each.
  */
-class HostContext implements StepContext {
-  #rng: Prng | undefined;
-  readonly #host: Host<any, any>;
-  constructor(
-    public nowUs: number,
-    readonly fs: FileSystem | undefined,
-    host: Host<any, any>,
-  ) {
+export class StepScope implements StepContext {
+  nowUs = 0;
+  fs: FileSystem | undefined = undefined;
+  #host: Host<any, any> | undefined;
+  /** @internal Points the context at `host` for a step at `nowUs`. */
+  enter(host: Host<any, any>, nowUs: number, fs: FileSystem | undefined): this {
     this.#host = host;
+    this.nowUs = nowUs;
+    this.fs = fs;
+    return this;
   }
   get rng(): Prng {
-    return (this.#rng ??= this.#host.forkRng());
+    return this.#host!.rng;
   }
 }
 
@@ -94,8 +98,11 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   state: S;
   /** Why the host stopped: 'crash', 'exit N', or '' while alive. */
   stopReason = '';
-  private readonly ctx: HostContext;
   private readonly ends: readonly ClientEnd[];
+  /** The options with what is used after the start (persister, files, listeners, make_end); none for a plain clerk. */
+  private readonly hooks: HostOptions<S, C> | undefined;
+  /** This incarnation's random stream, forked on first use (see rng). */
+  private rngStream: Prng | undefined;
   // Tables made on first use: a host that never needs one (100,000 clerks) pays nothing for it.
   private namedEnds: Map<string, ClientEnd> | undefined;
   private timers: Map<string, TimerSlot> | undefined;
@@ -118,20 +125,21 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   constructor(
     private readonly world: HostWorld,
     private readonly startIndex: number,
-    private readonly options: HostOptions<S, C>,
+    options: HostOptions<S, C>,
   ) {
     this.name = options.name;
     this.def = options.def;
     this.ends = options.ends ?? [];
-    this.ctx = new HostContext(world.nowUs, options.fs, this);
-    this.nameHash = hashString32(this.name); // not cached in the trace: host names can be many and one-off
+    const used = options.persister ?? options.fs ?? options.onApply ?? options.onExit ?? options.makeEnd;
+    this.hooks = used === undefined ? undefined : options;
+    this.nameHash = hashString32(this.name) | 0; // not cached in the trace: host names can be many and one-off
     const def = options.def;
     this.describer = describerOf(def);
     const persisted: Persisted = options.persister
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
       : NOTHING_PERSISTED;
     world.trace.eventHashed(world.nowUs, TraceKind.Start, this.nameHash, this.name, 0, '', world.trace.nameHash(def.name), def.name, undefined, -1, true, undefined);
-    const first = def.init(options.config, persisted, this.ctx);
+    const first = def.init(options.config, persisted, world.stepContext.enter(this, world.nowUs, options.fs));
     this.state = first.state;
     this.applyOutputs(first.outputs);
   }
@@ -141,21 +149,26 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     return this.world.incarnationOf(this.startIndex);
   }
 
-  /** @internal This incarnation's random stream, forked from the world's by name and incarnation (its context keeps it). */
-  forkRng(): Prng {
-    return this.world.fork(`node:${this.name}#${this.incarnation}`);
+  /**
+   * @internal This incarnation's random stream, forked from the world's by
+   * name and incarnation on first use: a fork depends on its label alone, so
+   * when it is made changes nothing, and a node that never draws (100,000
+   * clerks) never pays for one.
+   */
+  get rng(): Prng {
+    return (this.rngStream ??= this.world.fork(`node:${this.name}#${this.incarnation}`));
   }
 
   /** The persister this incarnation writes to. */
   get persister(): Persister | undefined {
-    return this.options.persister;
+    return this.hooks?.persister;
   }
 
   // ---- inputs ----
 
   private step(input: Input): void {
-    this.ctx.nowUs = this.world.nowUs;
-    const r = this.def.step(this.state, input, this.ctx);
+    const world = this.world;
+    const r = this.def.step(this.state, input, world.stepContext.enter(this, world.nowUs, this.hooks?.fs));
     this.state = r.state;
     if (r.outputs.length > 0) this.applyOutputs(r.outputs);
   }
@@ -318,7 +331,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         return this.deliverReturn(o.callId, o.value);
       case 'apply':
         world.trace.event(world.nowUs, TraceKind.Apply, this.name, '', '', o.msg);
-        this.options.onApply?.(o.msg, this);
+        this.hooks?.onApply?.(o.msg, this);
         return;
       case 'note':
         world.trace.event(world.nowUs, TraceKind.Note, this.name, '', o.text, undefined);
@@ -328,7 +341,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
         return;
       case 'exit':
         this.kill(`exit ${o.code}`);
-        this.options.onExit?.(o.code, this);
+        this.hooks?.onExit?.(o.code, this);
         return;
       case 'writeFile':
         this.fs().write(o.name, o.data);
@@ -350,7 +363,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
   }
 
   private persist(state: Bytes, snapshot: Uint8Array): void {
-    const p = this.options.persister;
+    const p = this.hooks?.persister;
     if (p === undefined) throw new HostError(`${this.name} persisted but was started without a persister`);
     const pieces = state instanceof Uint8Array || (Array.isArray(state) && state.every((x) => x instanceof Uint8Array));
     if (!pieces || !(snapshot instanceof Uint8Array)) {
@@ -390,15 +403,16 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     }
     let end = this.namedEnds?.get(to);
     if (end === undefined) {
-      if (!this.options.makeEnd) throw new HostError(`${this.name} sent to server "${to}" but has no make_end`);
-      end = this.options.makeEnd(to);
+      const makeEnd = this.hooks?.makeEnd;
+      if (!makeEnd) throw new HostError(`${this.name} sent to server "${to}" but has no make_end`);
+      end = makeEnd(to);
       (this.namedEnds ??= new Map()).set(to, end);
     }
     return end;
   }
 
   private fs(): FileSystem {
-    const fs = this.options.fs;
+    const fs = this.hooks?.fs;
     if (fs === undefined) throw new HostError(`${this.name} used files but was started without a file system`);
     return fs;
   }

@@ -51,7 +51,7 @@ export class ClientEnd {
   /** Trace hash of `name`. */
   readonly nameHash: number;
   constructor(readonly name: string) {
-    this.nameHash = hashString32(name);
+    this.nameHash = hashString32(name) | 0;
   }
 }
 

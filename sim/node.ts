@@ -72,6 +72,11 @@ export interface FileView {
   list(prefix: string): string[];
 }
 
+/**
+ * What a step may read besides its state and input. Valid during the step it
+ * is handed to only: the host reuses the object for the next step (of any
+ * node), so a node must not keep it.
+ */
 export interface StepContext {
   /** Virtual time in integer microseconds. */
   readonly nowUs: number;

@@ -137,7 +137,7 @@ export class Trace {
   nameHash(name: string): number {
     let h = this.nameHashes.get(name);
     if (h === undefined) {
-      h = hashString32(name);
+      h = hashString32(name) | 0; // int32: held without boxing
       if (this.nameHashes.size < NAME_CACHE_MAX) this.nameHashes.set(name, h);
     }
     return h;

@@ -209,7 +209,7 @@ describe('host', () => {
       const a = w.startNode({ name: 'a', def: node, config: null });
       const a2 = w.startNode({ name: 'a', def: node, config: null });
       const b = w.startNode({ name: 'b', def: node, config: null });
-      const rng = (h: typeof a) => (h as unknown as { ctx: { rng: { u32(): number } } }).ctx.rng.u32();
+      const rng = (h: typeof a) => (h as unknown as { rng: { u32(): number } }).rng.u32();
       return [rng(a), rng(a2), rng(b)];
     };
     const [a, a2, b] = draws(5);
@@ -223,7 +223,7 @@ describe('host', () => {
     const b1 = w.startNode({ name: 'b', def: node, config: null });
     const a1 = w.startNode({ name: 'a', def: node, config: null });
     const a21 = w.startNode({ name: 'a', def: node, config: null });
-    const rng = (h: typeof a1) => (h as unknown as { ctx: { rng: { u32(): number } } }).ctx.rng.u32();
+    const rng = (h: typeof a1) => (h as unknown as { rng: { u32(): number } }).rng.u32();
     expect([rng(a21), rng(b1), rng(a1)]).toEqual([a2, b, a]);
     expect([a1.incarnation, a21.incarnation, b1.incarnation, others[7]!.incarnation]).toEqual([1, 2, 1, 1]);
   });

@@ -7,7 +7,7 @@
  * while tasks still wait is a deadlock and is reported with what each task
  * waits for.
  */
-import { Host, type HostOptions } from './host.ts';
+import { Host, StepScope, type HostOptions } from './host.ts';
 import { Network } from './network.ts';
 import { Prng } from './prng.ts';
 import { EventQueue } from './queue.ts';
@@ -55,6 +55,8 @@ export class World implements TaskHost {
   readonly trace: Trace;
   readonly network: Network;
   readonly fs = new FileSystem();
+  /** The context handed to every node step (see StepScope). */
+  readonly stepContext = new StepScope();
   readonly timeLimitUs: number;
   readonly eventBudget: number;
   /** Events fired so far. */
