@@ -62,7 +62,10 @@ const nativeByteLength: ((s: string) => number) | undefined =
 
 /** UTF-8 byte length of a string (lone surrogates count as 3 bytes, as TextEncoder replaces them). */
 export function utf8Length(s: string): number {
-  if (s.length > LONG_STRING && nativeByteLength) return nativeByteLength(s);
+  if (s.length > LONG_STRING && nativeByteLength) {
+    if (s !== lastLong) measureLong(s);
+    return lastLongBytes;
+  }
   let bytes = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -321,11 +324,12 @@ export function decode(bytes: Uint8Array): Value {
 
 /**
  * A string's contribution to a hash. Strings up to LONG_STRING code units
- * are hashed whole; longer ones by their length, 24 code units at an even
- * stride and their last 8 — the trace fingerprint must stay cheap when a
- * test moves large values (kvsrv's memory tests put 100,000 1000-byte
- * values and append megabytes), and a run that diverges almost always shows
- * it in lengths, ends or later events.
+ * are hashed whole; longer ones by their length and a digest of 24 code
+ * units at an even stride and their last 8 — the trace fingerprint must stay
+ * cheap when a test moves large values (kvsrv's memory tests put 100,000
+ * 1000-byte values and append megabytes), and a run that diverges almost
+ * always shows it in lengths, ends or later events. Object keys count by a
+ * digest of their own (keyInfo), remembered per key.
  */
 function hashString(h: number, v: string): number {
   h = mix(h, 0x56 ^ (v.length << 8));
@@ -334,10 +338,29 @@ function hashString(h: number, v: string): number {
     for (let i = 0; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
     return h | 0;
   }
+  if (v !== lastLong) measureLong(v);
+  return mix(h, lastLongDigest);
+}
+
+/**
+ * The latest long string measured, its sampled digest and (where Node
+ * measures it natively) its UTF-8 length: a test that sends one big value
+ * 100,000 times, or hashes a payload and then measures it, samples it once.
+ * (A string equal in content to the latest counts as it: same answers.)
+ */
+let lastLong = '';
+let lastLongDigest = 0;
+let lastLongBytes = 0;
+
+function measureLong(v: string): void {
+  const n = v.length;
+  let h = 0x811c9dc5 | 0;
   const stride = Math.floor(n / 24);
   for (let i = 0; i < n; i += stride) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
   for (let i = n - 8; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-  return h | 0;
+  lastLongDigest = h | 0;
+  lastLongBytes = nativeByteLength ? nativeByteLength(v) : -1;
+  lastLong = v;
 }
 
 /** Decodes a concatenation of encodings (pieces saved back to back) into their values. */
@@ -381,13 +404,33 @@ export function hashValue(h: number, v: unknown): number {
       for (const key in record) {
         const field = record[key];
         if (field === undefined) continue;
-        h = hashValue(hashValue(h, key), field);
+        h = hashValue(mix(h, keyInfo(key).hash), field);
       }
       return h;
     }
     default:
       return mix(h, 0x5a);
   }
+}
+
+/** An object key's contribution: its hash (folded in as one word) and its encoded size without the tag byte. */
+interface KeyInfo {
+  readonly hash: number;
+  readonly size: number;
+}
+
+/** Keys seen so far (the field names of a protocol's messages: few, and met on every message). */
+const keyInfos = new Map<string, KeyInfo>();
+const KEY_INFOS_MAX = 4096;
+
+function keyInfo(key: string): KeyInfo {
+  let info = keyInfos.get(key);
+  if (info === undefined) {
+    const n = utf8Length(key);
+    info = { hash: hashString(0x4b, key), size: varintSize(n) + n };
+    if (keyInfos.size < KEY_INFOS_MAX) keyInfos.set(key, info);
+  }
+  return info;
 }
 
 /** The hash computed by the last sizeAndHash call. */
@@ -460,7 +503,9 @@ function walk(v: unknown): number {
         const field = record[key];
         if (field === undefined) continue;
         count++;
-        size += walk(key) - 1 + walk(field);
+        const info = keyInfo(key);
+        walkHash = mix(walkHash, info.hash);
+        size += info.size + walk(field);
       }
       return 1 + varintSize(count) + size;
     }
