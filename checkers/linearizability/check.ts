@@ -49,14 +49,20 @@ function callOrder<I, O>(operations: readonly Operation<I, O>[]): number[] {
 /** Groups operation indices by partition key, partitions in order of their first call. */
 function partitionsOf<I, O>(model: Model<unknown, I, O>, operations: readonly Operation<I, O>[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
+  let lastKey: string | undefined;
+  let lastGroup: number[] = [];
   for (const i of callOrder(operations)) {
     const key = model.partition ? model.partition(operations[i]!.input) : '';
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = [];
-      groups.set(key, group);
+    if (key !== lastKey) {
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = [];
+        groups.set(key, group);
+      }
+      lastKey = key;
+      lastGroup = group;
     }
-    group.push(i);
+    lastGroup.push(i);
   }
   return groups;
 }

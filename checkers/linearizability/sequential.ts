@@ -74,7 +74,9 @@ export class SequentialSearch<S, I, O> {
   /** The operations placed (partition-local); once OK, all of them in call order. */
   linearization(): number[] {
     const n = this.status === OK ? this.ops.length : this.depth;
-    return Array.from({ length: n }, (_, i) => i);
+    const order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order;
   }
 
   /** The operation that could not be placed (partition-local), if any. */
