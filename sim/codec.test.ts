@@ -36,6 +36,31 @@ describe('codec', () => {
     }
   });
 
+  it('writes unsigned integers as LEB128 varints, byte for byte, up to 2^53 - 1', () => {
+    const leb128 = (n: number): number[] => {
+      const out: number[] = [];
+      let x = BigInt(n);
+      do {
+        const b = Number(x & 0x7fn);
+        x >>= 7n;
+        out.push(x > 0n ? b | 0x80 : b);
+      } while (x > 0n);
+      return out;
+    };
+    const edges = [0, 127, 128, 2 ** 28 - 1, 2 ** 28, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 35 - 1, 2 ** 35, 2 ** 49 + 3, 2 ** 53 - 1];
+    let x = 0x9e3779b9;
+    for (let i = 0; i < 200; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      edges.push((x % 2 ** 21) * 2 ** 32 + (Math.imul(x, 2654435761) >>> 0));
+    }
+    for (const n of edges) {
+      const bytes = encode(n);
+      expect([...bytes], `${n}`).toEqual([3, ...leb128(n)]);
+      expect(encodedSize(n)).toBe(bytes.length);
+      expect(decode(bytes)).toBe(n);
+    }
+  });
+
   it('tracks payload size closely, as labrpc byte budgets need', () => {
     // labrpc TestBytes: a 284-character string argument costs 284..352 bytes.
     const size = encodedSize('a'.repeat(284));

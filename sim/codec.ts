@@ -45,12 +45,7 @@ function varintSize(n: number): number {
   if (n < 0x4000) return 2;
   if (n < 0x200000) return 3;
   if (n < 0x10000000) return 4;
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    size++;
-  }
-  return size;
+  return 4 + varintSize(Math.floor(n / 0x10000000));
 }
 
 /** Strings longer than this are measured natively and fingerprinted by a sample. */
@@ -154,9 +149,18 @@ class Writer {
       this.buf[this.pos++] = n;
       return;
     }
+    // 2^31 and up (Go's rand.Int() commands): the low 28 bits as four 7-bit groups with integer
+    // operations, then the rest (below 2^25 for a safe integer) as above. One division, not one per byte.
+    const hi = Math.floor(n / 0x10000000);
+    let lo = n - hi * 0x10000000;
+    for (let k = 0; k < 4; k++) {
+      this.buf[this.pos++] = (lo & 0x7f) | 0x80;
+      lo >>>= 7;
+    }
+    n = hi;
     while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
+      this.buf[this.pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
     }
     this.buf[this.pos++] = n;
   }

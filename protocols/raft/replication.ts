@@ -175,7 +175,17 @@ export function nextIndexAfterConflict(log: RaftLog, conflictIndex: number, conf
  * descending, entry ⌊n/2⌋ is held by that entry's peer and every one before it.
  */
 export function majorityMatchIndex(matchIndex: readonly number[]): number {
-  const sorted = matchIndex.slice().sort((a, b) => b - a);
+  // Descending insertion sort: a handful of peers, called on every reply.
+  const sorted = matchIndex.slice();
+  for (let i = 1; i < sorted.length; i++) {
+    const x = sorted[i]!;
+    let j = i - 1;
+    while (j >= 0 && sorted[j]! < x) {
+      sorted[j + 1] = sorted[j]!;
+      j--;
+    }
+    sorted[j + 1] = x;
+  }
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
