@@ -13,7 +13,7 @@
  * compared (target ≥ 1.7×). The machine is shared: each line shows the load
  * average before it, and the best of each is the run least disturbed.
  *
- *     npm run bench -- sweep     (SIMLAB_BENCH_SEEDS=N for seeds 1..N, default 100; SIMLAB_BENCH_ROUNDS, default 2)
+ *     npm run bench -- sweep     (SIMLAB_BENCH_SEEDS=N for seeds 1..N, default 100; SIMLAB_BENCH_ROUNDS, default 3)
  *
  * Enough seeds matter: each worker thread compiles (JIT) the whole simulator
  * anew, a fixed cost of about a second of CPU per thread that a 20-seed sweep
@@ -63,7 +63,7 @@ const load = (): string => loadavg()[0]!.toFixed(2);
 
 export async function run(): Promise<void> {
   const seeds = Number(process.env.SIMLAB_BENCH_SEEDS ?? 100);
-  const rounds = Number(process.env.SIMLAB_BENCH_ROUNDS ?? 2);
+  const rounds = Number(process.env.SIMLAB_BENCH_ROUNDS ?? 3);
   const [one, two] = setups(seeds);
   console.log(`cores: ${availableParallelism()}; ${rounds} rounds, seeds 1..${seeds}`);
   console.log(`1 core : ${one.command}`);

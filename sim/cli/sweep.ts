@@ -208,6 +208,19 @@ async function runParallel(all: WorkItem[], workers: number, impl: string[], det
   const items = dispatchOrder(all);
   // Guided self-scheduling: big batches while much is left, single items at the end, so no worker idles long while another finishes a batch.
   const chunkFor = (left: number) => Math.max(1, Math.min(8, Math.floor(left / (workers * 4))));
+  // At the end, the costliest remaining run goes first (by the mean wall time of its scenario so far; an unseen
+  // one counts as costliest), so the sweep does not end on one worker running a long scenario alone.
+  const cost = new Map<string, { total: number; runs: number }>();
+  const expected = (item: WorkItem) => {
+    const c = cost.get(item.name);
+    return c === undefined ? Infinity : c.total / c.runs;
+  };
+  const costliestFirst = () => {
+    if (items.length - next > workers * 8) return;
+    let best = next;
+    for (let i = next + 1; i < items.length; i++) if (expected(items[i]!) > expected(items[best]!)) best = i;
+    [items[next], items[best]] = [items[best]!, items[next]!];
+  };
   let next = 0;
   await Promise.all(
     Array.from({ length: workers }, () => {
@@ -219,6 +232,7 @@ async function runParallel(all: WorkItem[], workers: number, impl: string[], det
             void w.terminate().then(() => resolve());
             return;
           }
+          costliestFirst();
           const batch = items.slice(next, next + chunkFor(items.length - next));
           next += batch.length;
           w.postMessage({ type: 'run', items: batch } satisfies ToWorker);
@@ -226,7 +240,13 @@ async function runParallel(all: WorkItem[], workers: number, impl: string[], det
         w.on('message', (msg: FromWorker) => {
           if (msg.type === 'ready') feed();
           else if (msg.type === 'results') {
-            for (const r of msg.results) onResult(r);
+            for (const r of msg.results) {
+              const c = cost.get(r.name) ?? { total: 0, runs: 0 };
+              c.total += r.wallMs;
+              c.runs++;
+              cost.set(r.name, c);
+              onResult(r);
+            }
             feed();
           } else {
             void w.terminate();
