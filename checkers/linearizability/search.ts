@@ -144,7 +144,7 @@ export class PartitionSearch<S, I, O> {
     if (model.unknownOutcomeLegal) {
       const lastWithInput = new Map<string, number>();
       ops.forEach((op, i) => {
-        if (op.return !== Infinity || op.output !== undefined) return;
+        if (!isDeferrable(model, op)) return;
         this.deferrable[i] = 1;
         const key = plainDataKey(op.input);
         if (key === undefined) return;
@@ -446,6 +446,15 @@ export class PartitionSearch<S, I, O> {
   get visitedBytes(): number {
     return this.visited.bytes;
   }
+}
+
+/**
+ * Whether an operation is deferrable (see the file comment): it never
+ * returned, its outcome is unknown, and the model promises such operations
+ * are legal in every state.
+ */
+export function isDeferrable<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): boolean {
+  return model.unknownOutcomeLegal === true && op.return === Infinity && op.output === undefined;
 }
 
 /** Sorts `xs` in place unless it is in order already (a sequential history's entries are); returns it. */

@@ -14,7 +14,7 @@
  * Same interface and verdicts as PartitionSearch; a step is one operation.
  */
 import type { Model, Operation } from './types.ts';
-import { ILLEGAL, OK, RUNNING, type SearchStatus } from './search.ts';
+import { ILLEGAL, isDeferrable, OK, RUNNING, type SearchStatus } from './search.ts';
 
 export class SequentialSearch<S, I, O> {
   status: SearchStatus = RUNNING;
@@ -83,8 +83,4 @@ export class SequentialSearch<S, I, O> {
   firstUnplaced(): number | undefined {
     return this.depth < this.ops.length ? this.depth : undefined;
   }
-}
-
-function isDeferrable<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): boolean {
-  return model.unknownOutcomeLegal === true && op.return === Infinity && op.output === undefined;
 }
