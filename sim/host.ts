@@ -455,18 +455,13 @@ class CallWait implements Wait {
 
 const describers = new WeakMap<object, Describer>();
 
-/** The latest definition looked up, and its describer (hosts are often started in runs of one kind). */
-let lastDescribed: { readonly def: object; readonly describer: Describer } | undefined;
-
 /** One describe function per node definition, shared by its hosts. */
 function describerOf(def: NodeDef<any, any>): Describer {
-  if (lastDescribed?.def === def) return lastDescribed.describer;
   let d = describers.get(def);
   if (d === undefined) {
     d = def.describe ? (m, p, r) => def.describe!(m, p, r) : (m, p) => `${m} ${shortJson(p)}`;
     describers.set(def, d);
   }
-  lastDescribed = { def, describer: d };
   return d;
 }
 
