@@ -10,6 +10,7 @@
  *     if (checker.violation) throw new Error(checker.violation.message);
  */
 export { RaftInvariantChecker, checkRaftTrace } from './checker.ts';
+export { FactGate, isRaftFact } from './gate.ts';
 export { commandKey, describeCommand, type CommandKey } from './command-key.ts';
 export type {
   RaftApply,

@@ -20,7 +20,7 @@
  * through end j, synchronous calls start/getState/snapshot, and apply
  * messages shaped like protocols/raft's ApplyMsg.
  */
-import { RaftInvariantChecker } from '../../checkers/raft/index.ts';
+import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
 import { decode, encode } from '../../sim/codec.ts';
 import type { Host } from '../../sim/host.ts';
 import type { ClientEnd, Network } from '../../sim/network.ts';
@@ -108,6 +108,13 @@ export class RaftTester {
   private readonly startUs: number;
   private finished = false;
   private readonly checker: RaftInvariantChecker;
+  /** Switches the invariant checker on per server, for servers that emit Raft facts (opt-in). */
+  private readonly gate: FactGate;
+  /** Terms in which a server told the tester it leads (Start or GetState answered isLeader). */
+  private readonly leaderTermsSeen = new Set<number>();
+  /** Snapshots the servers handed the tester's applier. */
+  private snapshotApplies = 0;
+  private factsNoted = false;
 
   // begin()'s marks
   private t0Us = 0;
@@ -138,7 +145,9 @@ export class RaftTester {
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
-    t.world.trace.addListener((r) => checker.observe(r), [TraceKind.Fact, TraceKind.Apply]);
+    const gate = new FactGate(checker);
+    this.gate = gate;
+    t.world.trace.addListener((r) => gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
 
     this.setUnreliable(unreliable);
     this.net.setLongDelays(true);
@@ -157,12 +166,31 @@ export class RaftTester {
   /** Fails the test (Go's t.Fatalf); a safety violation found earlier is reported instead, being the cause. */
   fail(message: string): never {
     this.checkSafety();
+    this.noteFacts();
     return this.t.fail(message);
   }
 
-  /** What the invariant checker saw so far (leader terms, commits, snapshots, restarts). */
-  summary(): ReturnType<RaftInvariantChecker['summary']> {
-    return this.checker.summary();
+  /**
+   * What the run exercised, as the tester sees it (never from facts, so a
+   * Raft without them is measured the same): terms in which a server answered
+   * Start or GetState as leader, the highest index applied, servers whose
+   * persister holds a snapshot (Go's SnapshotSize() > 0), snapshots handed to
+   * the applier, and restarts (start1 of a server that had run before).
+   */
+  summary(): { leaderTerms: number; highestCommit: number; compactions: number; snapshotApplies: number; restarts: number } {
+    let compactions = 0;
+    for (const p of this.saved) if (p && p.snapshotSize() > 0) compactions++;
+    let restarts = 0;
+    for (const k of this.incarnations) if (k > 1) restarts += k - 1;
+    return { leaderTerms: this.leaderTermsSeen.size, highestCommit: this.maxIndex, compactions, snapshotApplies: this.snapshotApplies, restarts };
+  }
+
+  /** Logs, once, which servers the invariant checker is off for (they emit no Raft facts). */
+  private noteFacts(): void {
+    if (this.factsNoted) return;
+    this.factsNoted = true;
+    const line = this.gate.offLine(Array.from({ length: this.n }, (_, i) => String(i)));
+    if (line !== null) this.t.log(line);
   }
 
   // ── the network (spec §2.4's clique) ──────────────────────────────────────
@@ -312,6 +340,7 @@ export class RaftTester {
   private applierSnap(i: number, m: ApplyMsg, host: RaftHost): void {
     this.checkSafety();
     if (m.snapshotValid === true) {
+      this.snapshotApplies++;
       const err = this.ingestSnap(i, m.snapshot, m.snapshotIndex);
       if (err !== '') this.applyError(i, err);
       return;
@@ -348,12 +377,16 @@ export class RaftTester {
 
   /** Start(command) on server i (which must be running). */
   start(i: number, command: Payload): StartResult {
-    return this.live(i).callSync('start', { command }) as StartResult;
+    const r = this.live(i).callSync('start', { command }) as StartResult;
+    if (r !== null && typeof r === 'object' && r.isLeader === true) this.leaderTermsSeen.add(r.term);
+    return r;
   }
 
   /** GetState() of server i (which must be running). */
   getState(i: number): GetStateResult {
-    return this.live(i).callSync('getState') as GetStateResult;
+    const r = this.live(i).callSync('getState') as GetStateResult;
+    if (r !== null && typeof r === 'object' && r.isLeader === true) this.leaderTermsSeen.add(r.term);
+    return r;
   }
 
   // ── the checks ────────────────────────────────────────────────────────────
@@ -522,6 +555,7 @@ export class RaftTester {
   end(): void {
     this.checkTimeout();
     this.checkSafety();
+    this.noteFacts();
     const seconds = (this.t.world.nowUs - this.t0Us) / 1e6;
     this.t.log(
       `  ... Passed -- ${this.description}: ${seconds.toFixed(1)}s ${this.n} peers, ${this.rpcTotal() - this.rpcs0} RPCs, ` +
@@ -536,6 +570,7 @@ export class RaftTester {
     this.net.cleanup();
     this.checkTimeout();
     this.checkSafety();
+    this.noteFacts();
   }
 }
 
