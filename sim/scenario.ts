@@ -7,7 +7,7 @@
  *       name: 'raft/3A/initial-election',
  *       description: 'one leader is elected, terms stay stable',
  *       *run(t) {
- *         const c = yield* makeRaftConfig(t, 3, false);
+ *         const c = makeConfig(t, 3, false, false); // scenarios/raft/config.ts
  *         yield* c.checkOneLeader();
  *       },
  *     });
