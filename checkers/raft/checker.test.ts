@@ -240,6 +240,23 @@ describe('RaftInvariantChecker: leader completeness', () => {
     expect(v?.message).toBe('leader 2 of term 2 lacks committed index 2 (term 1 "b", committed by node 0): its log ends at index 1');
   });
 
+  it('does not bind a leader of an earlier term elected late, after a later term committed (Figure 3: higher-numbered terms only)', () => {
+    const b = new TraceBuilder();
+    b.vote('1', 1, 1); // node 1 campaigns in term 1; its vote replies are slow
+    b.elect('2', 2, ['2', '0'], 0);
+    b.log('2', 1, [[2, 'a']]);
+    b.log('0', 1, [[2, 'a']]);
+    b.commit('2', 1);
+    b.vote('0', 1, 1); // a term-1 vote granted before node 0 heard of term 2, delivered late
+    b.leader('1', 1, 0);
+    expect(check(b)).toBeNull();
+    b.vote('1', 3, 1);
+    b.vote('0', 3, 1);
+    const bad = b.leader('1', 3, 0); // term 3 is higher than the commit's: bound
+    expect(check(b)?.invariant).toBe('leader-completeness');
+    expect(check(b)?.record).toBe(bad);
+  });
+
   it('reports a leader holding another entry at a committed index, naming the first one it lacks', () => {
     const b = committedThrough3();
     b.log('2', 2, [[2, 'x'], [2, 'y']]);

@@ -124,10 +124,23 @@ export class RaftInvariantChecker {
   private readonly committedTerms: number[] = [0];
   private readonly committedKeys: (CommandKey | undefined)[] = [undefined];
   private readonly committedBy: string[] = [''];
+  /**
+   * committedIn[j]: an upper bound on the term in which index j was first
+   * committed — the highest term any fact had named when it was (see
+   * termBound). Nondecreasing in j, since indexes are committed in order.
+   */
+  private readonly committedIn: number[] = [0];
+  /** knownAt[j]: the highest committed index ≤ j whose term is known (0 if none). */
+  private readonly knownAt: number[] = [0];
   /** The highest index any node committed. */
   private commitHigh = 0;
-  /** The highest committed index whose term is known. */
-  private knownHigh = 0;
+  /**
+   * The highest term any fact has named so far. Every term starts with a
+   * candidate's vote for itself (a vote fact, in the step that sends its
+   * RequestVotes), and a node only ever takes on a term it made or was sent,
+   * so no node is in a higher term at this point of the trace.
+   */
+  private termBound = 0;
   /** The first command applied (or installed by a snapshot) at each index, and where. */
   private readonly appliedKeys: (CommandKey | undefined)[] = [];
   private readonly appliedBy: string[] = [];
@@ -183,6 +196,7 @@ export class RaftInvariantChecker {
   private observeFact(r: TraceRecord): void {
     const f = r.payload as RaftFact | null | undefined;
     if (typeof f !== 'object' || f === null) return;
+    this.raiseTermBound(f);
     switch (f.type) {
       case 'boot':
         return this.onBoot(this.node(r.node), f, r);
@@ -201,6 +215,24 @@ export class RaftInvariantChecker {
     }
   }
 
+  private raiseTermBound(f: RaftFact): void {
+    let t = 0;
+    switch (f.type) {
+      case 'boot':
+      case 'vote':
+      case 'leader':
+      case 'compact':
+        t = f.term;
+        break;
+      case 'log':
+        for (const e of f.entries) if (e.term > t) t = e.term;
+        break;
+      default:
+        return;
+    }
+    if (typeof t === 'number' && t > this.termBound) this.termBound = t;
+  }
+
   // ── Votes and leaders ──────────────────────────────────────────────────────
 
   /** A new incarnation: its persisted vote counts as a vote; its log must be the one its facts built. */
@@ -211,6 +243,11 @@ export class RaftInvariantChecker {
     if (f.snapshotIndex !== n.base || f.lastIndex !== n.last) n.forget(f.snapshotIndex, f.lastIndex);
   }
 
+  /**
+   * Vote once per term: "each server will vote for at most one candidate in
+   * a given term, on a first-come-first-served basis" (§5.2), across crashes
+   * ("votedFor … updated on stable storage before responding", Figure 2).
+   */
   private recordVote(n: NodeView, term: number, candidate: number, how: string, r: TraceRecord): void {
     const prior = n.votes.get(term);
     if (prior === undefined) {
@@ -226,6 +263,7 @@ export class RaftInvariantChecker {
     );
   }
 
+  /** Election Safety: "at most one leader can be elected in a given term" (Figure 3). */
   private onLeader(n: NodeView, term: number, r: TraceRecord): void {
     const other = this.leaders.get(term);
     if (other !== undefined && other !== n.name) {
@@ -237,17 +275,37 @@ export class RaftInvariantChecker {
   }
 
   /**
-   * The new leader must hold the committed log through its highest known
-   * index g: covered by its snapshot, or the same term at g (log matching
-   * then vouches for everything before it).
+   * Leader Completeness: "if a log entry is committed in a given term, then
+   * that entry will be present in the logs of the leaders for all
+   * higher-numbered terms" (Figure 3). Only entries committed in a term
+   * below `term` bind this leader: an entry committed in its own term or a
+   * later one does not (a term-1 leader may be elected late, after a term-2
+   * leader committed). committedIn[j] is an upper bound on that term, so an
+   * index with committedIn[j] < term surely binds; those form a prefix. The
+   * leader must hold that prefix through its highest known index g: covered
+   * by its snapshot, or the same term at g (log matching then vouches for
+   * everything before it). A leader is checked as it is elected, when its
+   * log is the one its votes judged.
    */
   private checkLeaderCompleteness(n: NodeView, term: number, r: TraceRecord): void {
-    const g = this.knownHigh;
+    const g = this.knownAt[this.lastCommittedBefore(term)]!;
     if (g <= n.base) return;
     if (g <= n.last && this.matchesCommitted(g, n.termAt(g), n.keyAt(g))) return;
     const j = this.firstDifference(n, g);
     const held = j > n.last ? `its log ends at index ${n.last}` : `it holds term ${n.termAt(j)} ${describeKey(n.keyAt(j))} there`;
     this.fail('leader-completeness', `leader ${n.name} of term ${term} lacks committed index ${j} (${this.describeCommitted(j)}): ${held}`, r);
+  }
+
+  /** The highest committed index whose commit term is surely below `term` (binary search: committedIn is nondecreasing). */
+  private lastCommittedBefore(term: number): number {
+    let lo = 0;
+    let hi = this.commitHigh;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.committedIn[mid]! < term) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   // ── Logs ───────────────────────────────────────────────────────────────────
@@ -282,7 +340,13 @@ export class RaftInvariantChecker {
     n.setLast(Math.max(n.base, from + entries.length - 1));
   }
 
-  /** Log matching, one entry: (j, term) must carry the command and predecessor term it was first seen with. */
+  /**
+   * Log Matching: "if two logs contain an entry with the same index and term,
+   * then the logs are identical in all entries up through the given index"
+   * (Figure 3). Checked one entry at a time: (j, term) must carry the command
+   * and predecessor term it was first seen with; by induction that is the
+   * whole prefix.
+   */
   private sight(n: NodeView, j: number, term: number, key: CommandKey, prevTerm: number, r: TraceRecord): boolean {
     let s = this.sightings[j];
     while (s !== undefined && s.term !== term) s = s.next;
@@ -335,7 +399,8 @@ export class RaftInvariantChecker {
       this.committedTerms.push(t);
       this.committedKeys.push(n.keyAt(j));
       this.committedBy.push(n.name);
-      if (t !== UNKNOWN) this.knownHigh = j;
+      this.committedIn.push(this.termBound);
+      this.knownAt.push(t !== UNKNOWN ? j : this.knownAt[j - 1]!);
     }
     if (index > this.commitHigh) this.commitHigh = index;
     n.commit = index;
@@ -391,7 +456,12 @@ export class RaftInvariantChecker {
     else if ('snapshotValid' in m && m.snapshotValid === true) this.onApplySnapshot(r.node, m, r);
   }
 
-  /** State machine safety: one command per index, everywhere, and it is the committed one. */
+  /**
+   * State Machine Safety: "if a server has applied a log entry at a given
+   * index to its state machine, no other server will ever apply a different
+   * log entry for the same index" (Figure 3). One command per index,
+   * everywhere, and it is the committed one.
+   */
   private onApplyCommand(node: string, j: number, key: CommandKey, r: TraceRecord): void {
     const prior = this.appliedKeys[j];
     if (prior !== undefined && prior !== key) {
