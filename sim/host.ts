@@ -465,7 +465,8 @@ function describerOf(def: NodeDef<any, any>): Describer {
   return d;
 }
 
-function shortJson(p: unknown): string {
+/** A payload as one short line (the default describer; stacks use it too). */
+export function shortJson(p: unknown): string {
   try {
     const s = JSON.stringify(p, (_k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)) ?? '';
     return s.length > 100 ? s.slice(0, 99) + '…' : s;

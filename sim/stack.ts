@@ -26,6 +26,7 @@
  */
 import { bytesLength, type Input, type NodeDef, type Output, type Payload, type Persisted, type Step, type StepContext } from './node.ts';
 import type { Prng } from './prng.ts';
+import { shortJson } from './host.ts';
 
 /** What a stacked service gets besides the ordinary inputs. */
 export type StackInput =
@@ -257,16 +258,7 @@ export function stack<U, UC>(spec: StackSpec<U, UC>): NodeDef<StackState<U>, any
         if (method.startsWith(cs.service) && cs.def.describe) return cs.def.describe(method, payload, isReply);
       }
       if (spec.upper.describe) return spec.upper.describe(method, payload, isReply);
-      return `${method} ${safeJson(payload)}`;
+      return `${method} ${shortJson(payload)}`;
     },
   };
-}
-
-function safeJson(p: unknown): string {
-  try {
-    const s = JSON.stringify(p, (_k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)) ?? '';
-    return s.length > 100 ? s.slice(0, 99) + '…' : s;
-  } catch {
-    return String(p);
-  }
 }
