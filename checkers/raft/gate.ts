@@ -26,7 +26,6 @@ export function isRaftFact(payload: unknown): payload is RaftFact {
 
 export class FactGate {
   private readonly speaking = new Set<string>();
-  private readonly seen = new Set<string>();
 
   constructor(readonly checker: RaftInvariantChecker) {}
 
@@ -37,19 +36,8 @@ export class FactGate {
       this.speaking.add(r.node);
       this.checker.observe(r);
     } else if (r.kind === TraceKind.Apply) {
-      this.seen.add(r.node);
       if (this.speaking.has(r.node)) this.checker.observe(r);
     }
-  }
-
-  /** Whether node `name` has emitted Raft facts (its invariant checks are on). */
-  speaks(name: string): boolean {
-    return this.speaking.has(name);
-  }
-
-  /** Whether any node has emitted Raft facts. */
-  get anySpeaks(): boolean {
-    return this.speaking.size > 0;
   }
 
   /**
