@@ -75,6 +75,8 @@ export interface RunOptions {
   readonly onRecord?: (r: TraceRecord) => void;
   /** Receives log lines as they are written. */
   readonly onLog?: (line: string) => void;
+  /** Receives the run's operation history in simlab's format (checkers/history/simlab.ts), from scenarios that record one, before it is checked. */
+  readonly onHistory?: (history: string) => void;
 }
 
 export interface ScenarioResult {

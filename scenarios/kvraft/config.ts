@@ -272,6 +272,7 @@ export class KvraftTester {
 
   /** The whole history through the KV model; 'illegal' and 'unknown' both fail. */
   checkHistory(): void {
+    this.t.options.onHistory?.(this.historyText());
     const result = checkOperations(kvModel, this.ops, { budgetSteps: this.checkBudgetSteps });
     this.t.log(`history: ${this.ops.length} operations, ${result.partitions.length} keys, ${result.steps} search steps, ${result.verdict}`);
     if (result.verdict === 'ok') return;

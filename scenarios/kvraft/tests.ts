@@ -244,7 +244,7 @@ export function* onePartitionTest(t: ScenarioContext): Co<KvraftTester> {
     yield* sleep(10_000);
   }
   // Go's check of the pending Get is a select with a default branch: it never fails (spec §9.9).
-  yield* cfg.check(cfg.makeClient(), '1', '15');
+  yield* cfg.check(ck, '1', '15');
   cfg.end();
   cfg.cleanup();
   return cfg;

@@ -111,9 +111,10 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run one scenario for one seed',
   usage: [
-    'simlab run SCENARIO [--seed N] [--trace FILE|-] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
+    'simlab run SCENARIO [--seed N] [--trace FILE|-] [--history FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
     '  --seed N              the seed (default 1); the same seed gives the same run, bit for bit',
     '  --trace FILE|-        write the trace, one line per event (virtual time, node, what happened)',
+    '  --history FILE        write the operations the scenario checked for linearizability (simlab check FILE --html shows them)',
     '  --check-determinism   run twice and report the first trace event that differs',
     '  --verbose             print the scenario log',
     '  --impl ROLE=FILE      use your own node for ROLE (e.g. raft=./my-raft.ts); see the README',
@@ -122,6 +123,7 @@ export const runCommand: Command = {
     const p = parseArgs(args, {
       seed: { kind: 'seed' },
       trace: { kind: 'string' },
+      history: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       verbose: { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
@@ -137,8 +139,11 @@ export const runCommand: Command = {
     const tracePath = flag<string>(p, 'trace');
     const records: TraceRecord[] = [];
     const verbose = flag<boolean>(p, 'verbose') === true;
+    const historyPath = flag<string>(p, 'history');
+    let history: string | undefined;
     const r = runTimed(s, {
       ...base,
+      ...(historyPath !== undefined ? { onHistory: (h: string) => (history = h) } : {}),
       ...(tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
       ...(verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
     });
@@ -153,6 +158,14 @@ export const runCommand: Command = {
     }
     io.out(resultLine(r, flagAll<string>(p, 'impl')));
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
+    if (historyPath !== undefined) {
+      if (history === undefined) {
+        io.err(`${name} records no history (GenericTest scenarios of kvraft do)`);
+        return 2;
+      }
+      writeFileSync(historyPath, history);
+      io.out(`history: ${history.split('\n').length - 2} operations written to ${historyPath} (simlab check ${historyPath} --html)`);
+    }
     return r.passed ? 0 : 1;
   },
 };
