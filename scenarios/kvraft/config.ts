@@ -18,6 +18,7 @@
  */
 import { checkOperations, explain, kvModel, type KvInput, type KvOutput, type Operation } from '../../checkers/index.ts';
 import { formatHistory } from '../../checkers/history/simlab.ts';
+import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
 import type { Host } from '../../sim/host.ts';
 import type { ClientEnd, Network } from '../../sim/network.ts';
 import { ms, type NodeDef } from '../../sim/node.ts';
@@ -25,6 +26,7 @@ import type { ScenarioContext } from '../../sim/scenario.ts';
 import type { UpperDef } from '../../sim/stack.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
+import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft } from '../../protocols/raft/index.ts';
 import type { GetStateResult, RaftConfig } from '../../protocols/raft/api.ts';
 import { AppendCall, GetCall, PutCall, kvraftClerk, kvraftServer, kvraftService, type KvClerkConfig, type KvServerConfig } from '../../protocols/kvraft/index.ts';
@@ -79,6 +81,8 @@ export class KvraftTester {
   private rpcs0 = 0;
   private ops0 = 0;
   private description = '';
+  /** Folds the Raft facts of every server (for a Raft that emits them) into the invariant checker. */
+  private readonly checker = new RaftInvariantChecker();
 
   constructor(
     readonly t: ScenarioContext,
@@ -96,6 +100,8 @@ export class KvraftTester {
     this.ends = Array.from({ length: n }, () => []);
     this.incarnations = new Array<number>(n).fill(0);
     this.startUs = t.world.nowUs;
+    const gate = new FactGate(this.checker);
+    t.world.trace.addListener((r) => gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
     this.net.setLongDelays(false);
     for (let i = 0; i < n; i++) this.startServer(i);
     this.connectAll();
@@ -272,6 +278,7 @@ export class KvraftTester {
 
   /** The whole history through the KV model; 'illegal' and 'unknown' both fail. */
   checkHistory(): void {
+    this.checkSafety();
     this.t.options.onHistory?.(this.historyText());
     const result = checkOperations(kvModel, this.ops, { budgetSteps: this.checkBudgetSteps });
     this.t.log(`history: ${this.ops.length} operations, ${result.partitions.length} keys, ${result.steps} search steps, ${result.verdict}`);
@@ -319,8 +326,15 @@ export class KvraftTester {
     if (this.t.world.nowUs - this.startUs > TEST_LIMIT_US) this.t.fail('test took longer than 120 seconds');
   }
 
+  /** Fails as a safety failure if the Raft invariant checker has found a violation. */
+  checkSafety(): void {
+    const v = this.checker.violation;
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+  }
+
   end(): void {
     this.checkTimeout();
+    this.checkSafety();
     const seconds = (this.t.world.nowUs - this.t0Us) / 1e6;
     this.t.log(
       `  ... Passed -- ${this.description}: ${seconds.toFixed(1)}s ${this.n} peers, ${this.rpcTotal() - this.rpcs0} RPCs, ${this.opCount - this.ops0} ops`,
@@ -331,6 +345,7 @@ export class KvraftTester {
     for (let i = 0; i < this.n; i++) this.hosts[i]?.kill();
     this.net.cleanup();
     this.checkTimeout();
+    this.checkSafety();
   }
 }
 
