@@ -126,6 +126,12 @@ export class KvraftTester {
     }
   }
 
+  /** Enables or disables server i's end to server j (one way: i's calls to j). */
+  setLink(i: number, j: number, up: boolean): void {
+    const end = this.ends[i]![j];
+    if (end) this.net.enable(end, up);
+  }
+
   all(): number[] {
     return Array.from({ length: this.n }, (_, i) => i);
   }
@@ -199,6 +205,15 @@ export class KvraftTester {
 
   server(i: number): Host | null {
     return this.hosts[i]!;
+  }
+
+  alive(i: number): boolean {
+    return this.hosts[i] !== null;
+  }
+
+  /** Raft's GetState on live server i. */
+  getState(i: number): GetStateResult {
+    return this.hosts[i]!.callSync('raft/getState') as GetStateResult;
   }
 
   // ── clerks ────────────────────────────────────────────────────────────────
