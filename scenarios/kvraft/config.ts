@@ -83,6 +83,7 @@ export class KvraftTester {
   private description = '';
   /** Folds the Raft facts of every server (for a Raft that emits them) into the invariant checker. */
   private readonly checker = new RaftInvariantChecker();
+  private readonly gate = new FactGate(this.checker);
 
   constructor(
     readonly t: ScenarioContext,
@@ -100,8 +101,7 @@ export class KvraftTester {
     this.ends = Array.from({ length: n }, () => []);
     this.incarnations = new Array<number>(n).fill(0);
     this.startUs = t.world.nowUs;
-    const gate = new FactGate(this.checker);
-    t.world.trace.addListener((r) => gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
+    t.world.trace.addListener((r) => this.gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
     this.net.setLongDelays(false);
     for (let i = 0; i < n; i++) this.startServer(i);
     this.connectAll();
@@ -361,6 +361,8 @@ export class KvraftTester {
     this.net.cleanup();
     this.checkTimeout();
     this.checkSafety();
+    const off = this.gate.offLine(this.all().map(String));
+    if (off !== null) this.t.log(off);
   }
 }
 
