@@ -4,8 +4,11 @@
  * model on top of its ends (any grouping, one-way cuts, disconnects that
  * leave clerks alone, crashes that keep what was persisted), and a few
  * clerks doing random Gets, Puts and Appends over a few keys until the
- * schedule heals. Then every pending operation must complete within the
- * schedule's liveness bound, the whole history must be linearizable, and
+ * schedule heals. Healing is GenericTest's restart step: the clerks are told
+ * to stop (each finishes the operation it is in), every server is shut down,
+ * one election timeout later all start again from what they persisted, and
+ * the network is healed. Then every pending operation must complete within
+ * the schedule's liveness bound, the whole history must be linearizable, and
  * Raft's persisted state must be trimmed (≤ 8 × maxraftstate).
  *
  * Schedules' `load` actions and background-load fields mean nothing here
@@ -16,12 +19,12 @@ import type { Prng } from '../../sim/prng.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { sleep, type Co, type Task } from '../../sim/task.ts';
 import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from '../faults/schedule.ts';
-import { LOG_SIZE_FACTOR, makeConfig, type Clerk, type KvraftTester } from './config.ts';
+import { ELECTION_TIMEOUT_US, LOG_SIZE_FACTOR, makeConfig, type Clerk, type KvraftTester } from './config.ts';
 
 /** The property's workload. */
-export const FAULT_CLERKS = 3;
+export const FAULT_CLERKS = 5;
 export const FAULT_KEYS = 3;
-export const FAULT_MAXRAFTSTATE = 1000;
+export const FAULT_MAXRAFTSTATE = 300;
 const CLERK_PAUSE_US_MAX = ms(30);
 
 /** Links between kvraft servers, for schedules: up when both ends are connected and the direction is not cut. */
@@ -122,9 +125,11 @@ class KvLinks {
     return describeAction(a, false);
   }
 
-  /** Every server running and connected, no cuts, a reliable network without reordering. */
-  healAll(): void {
-    for (let i = 0; i < this.cfg.n; i++) if (!this.cfg.alive(i)) this.cfg.startServer(i);
+  /** Every server restarted from what it persisted and connected, no cuts, a reliable network without reordering. */
+  *healAll(): Co<void> {
+    for (let i = 0; i < this.cfg.n; i++) this.crash(i);
+    yield* sleep(ELECTION_TIMEOUT_US);
+    for (let i = 0; i < this.cfg.n; i++) this.cfg.startServer(i);
     this.connected.fill(true);
     for (const row of this.cut) row.fill(false);
     this.cfg.net.setReliable(true);
@@ -180,9 +185,9 @@ export function* runKvraftSchedule(t: ScenarioContext, s: FaultSchedule): Co<voi
   }
   const healAtUs = ms(s.healAtMs);
   if (healAtUs > t.world.nowUs) yield* sleep(healAtUs - t.world.nowUs);
-  t.log('heal all; clerks finish what they are doing');
-  links.healAll();
+  t.log('heal all: clerks finish what they are doing; every server restarts');
   stop.done = true;
+  yield* links.healAll();
   yield* awaitClerks(t, runs, tasks, ms(s.livenessMs));
   const size = cfg.logSize();
   if (size > LOG_SIZE_FACTOR * FAULT_MAXRAFTSTATE) t.fail(`logs were not trimmed (${size} > ${LOG_SIZE_FACTOR}*${FAULT_MAXRAFTSTATE})`);

@@ -2,7 +2,7 @@
  * kvraft under generated fault schedules: "under any schedule (partitions
  * including leader-minority ones, one-way cuts, crash and restart of any or
  * all servers, unreliable network, reordering) against 3–7 servers with
- * three clerks over three keys, the whole history is linearizable, every
+ * five clerks over three keys, the whole history is linearizable, every
  * operation pending at healing completes within 10 s, and Raft's state
  * stays trimmed". Inputs are the fault schedules of scenarios/faults
  * without their Raft-only load fields.
