@@ -19,7 +19,6 @@
  * die with the incarnation that owned them.
  */
 import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
-import { encode } from '../../sim/codec.ts';
 import type { Host } from '../../sim/host.ts';
 import type { Network } from '../../sim/network.ts';
 import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
@@ -29,11 +28,9 @@ import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from './schedule.ts';
-import { snapshotCommands } from '../raft/config.ts';
+import { AppliedLogs, snapshotCommands } from '../raft/applied.ts';
 import { ServerGroup, serverNames } from '../cluster/group.ts';
 
-/** The 3D service snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0, as the lab tester does. */
-export const SNAPSHOT_INTERVAL = 10;
 /** How often the liveness phase looks at the cluster. */
 const POLL_US = ms(50);
 
@@ -47,8 +44,7 @@ export class RaftFaultCluster {
   /** The tester's connect/disconnect. */
   readonly connected: readonly boolean[];
   /** What each server applied, by index; survives its crashes. */
-  private readonly applied: Payload[][];
-  private readonly lastApplied: number[];
+  private readonly applied: AppliedLogs;
   private readonly checker: RaftInvariantChecker;
   private nextCommand = 1;
   /** Commands Started so far (background load, bursts, the liveness probe). */
@@ -69,8 +65,7 @@ export class RaftFaultCluster {
       leadership: (_, h) => h.callSync('getState') as GetStateResult,
     });
     this.connected = this.group.connected;
-    this.applied = Array.from({ length: n }, () => []);
-    this.lastApplied = new Array<number>(n).fill(0);
+    this.applied = new AppliedLogs(n);
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
@@ -104,7 +99,7 @@ export class RaftFaultCluster {
 
   /** Before server i starts: the service restores its applied state from the persisted snapshot. */
   private restore(i: number, persister: Persister): void {
-    this.lastApplied[i] = 0;
+    this.applied.setLastApplied(i, 0);
     const snap = persister.readSnapshot();
     if (snap.length > 0) this.ingestSnapshot(i, snap, -1);
   }
@@ -192,23 +187,14 @@ export class RaftFaultCluster {
     }
     if (m.commandValid !== true) return;
     const index = m.commandIndex;
-    if (index !== this.lastApplied[i]! + 1) {
-      this.applyError(`server ${i} applied index ${index} out of order (expected ${this.lastApplied[i]! + 1})`);
-    }
-    for (let j = 0; j < this.n; j++) {
-      const old = this.applied[j]![index];
-      if (old !== undefined && old !== m.command) {
-        this.applyError(`server ${i} applied ${show(m.command)} at index ${index}, server ${j} applied ${show(old)}`);
-      }
-    }
-    this.applied[i]![index] = m.command;
-    this.lastApplied[i] = index;
-    if ((index + 1) % SNAPSHOT_INTERVAL === 0) {
-      const log = this.applied[i]!;
-      const xlog = new Array<Payload>(index + 1);
-      for (let j = 0; j <= index; j++) xlog[j] = log[j] ?? null;
-      host.callSync('snapshot', { index, snapshot: encode([index, xlog]) });
-    }
+    const expected = this.applied.lastApplied(i) + 1;
+    if (index !== expected) this.applyError(`server ${i} applied index ${index} out of order (expected ${expected})`);
+    const j = this.applied.conflict(index, m.command);
+    if (j !== -1) this.applyError(`server ${i} applied ${show(m.command)} at index ${index}, server ${j} applied ${show(this.applied.at(j, index))}`);
+    this.applied.record(i, index, m.command);
+    this.applied.setLastApplied(i, index);
+    const snapshot = this.applied.snapshotAt(i, index);
+    if (snapshot !== null) host.callSync('snapshot', { index, snapshot });
   }
 
   /** The service installs a snapshot (from InstallSnapshot, or its own on restart; index −1 skips the index check). */
@@ -217,19 +203,16 @@ export class RaftFaultCluster {
     if (xlog === undefined) this.applyError(`server ${i} got a snapshot that does not decode`);
     const last = xlog.length - 1;
     if (index !== -1 && index !== last) this.applyError(`server ${i} got a snapshot through ${last} announced as through ${index}`);
-    const log: Payload[] = [];
-    for (let j = 1; j <= last; j++) log[j] = xlog[j];
-    this.applied[i] = log;
-    this.lastApplied[i] = last;
+    this.applied.install(i, xlog, last);
   }
 
   /** Whether server i has applied `command` at `index`. */
   hasApplied(i: number, index: number, command: Payload): boolean {
-    return this.applied[i]![index] === command;
+    return this.applied.at(i, index) === command;
   }
 
   appliedThrough(i: number): number {
-    return this.lastApplied[i]!;
+    return this.applied.lastApplied(i);
   }
 
   // ── faults ────────────────────────────────────────────────────────────────

@@ -21,7 +21,7 @@
  * messages shaped like protocols/raft's ApplyMsg.
  */
 import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
-import { decode, encode } from '../../sim/codec.ts';
+import { decode } from '../../sim/codec.ts';
 import type { Host } from '../../sim/host.ts';
 import type { Network } from '../../sim/network.ts';
 import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
@@ -31,12 +31,11 @@ import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { ServerGroup, serverNames } from '../cluster/group.ts';
+import { AppliedLogs, snapshotCommands } from './applied.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 
 /** The tester's election timeout (Go's RaftElectionTimeout): tests sleep multiples of it. */
 export const ELECTION_TIMEOUT_US = 1_000_000;
-/** 3D: the applier snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0. */
-export const SNAPSHOT_INTERVAL = 10;
 /** 3D: the Raft state (not the snapshot) must stay under this many bytes. */
 export const MAX_LOG_SIZE = 2000;
 /** Every Go Raft test fails past two minutes from make_config. */
@@ -60,18 +59,6 @@ export function randString(rng: Prng, n: number): string {
   return chars.join('');
 }
 
-/** The commands a tester snapshot holds, index-aligned (entry 0 is null), or undefined if the bytes are not one. */
-export function snapshotCommands(bytes: Uint8Array): Payload[] | undefined {
-  let v: unknown;
-  try {
-    v = decode(bytes);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[0]) || !Array.isArray(v[1])) return undefined;
-  return v[1] as Payload[];
-}
-
 /** Builds the cluster (Go's make_config): every server started with start1, then all connected. */
 export function makeConfig(t: ScenarioContext, n: number, unreliable: boolean, snapshot: boolean): RaftTester {
   return new RaftTester(t, n, unreliable, snapshot);
@@ -84,11 +71,9 @@ export class RaftTester {
   private readonly group: ServerGroup<unknown, RaftConfig>;
   /** Go's connected[i]: the connected servers form one clique. */
   readonly connected: readonly boolean[];
-  /** What each server has applied, by index (undefined = not applied); survives crashes (spec §9.1). */
-  private readonly logs: Payload[][];
-  private readonly lastApplied: number[];
+  /** What each server has applied, by index; survives crashes (spec §9.1). */
+  private readonly applied: AppliedLogs;
   private readonly applyErr: string[];
-  private maxIndex = 0;
   private readonly startUs: number;
   private finished = false;
   private readonly checker: RaftInvariantChecker;
@@ -123,8 +108,7 @@ export class RaftTester {
       beforeStart: (i, persister) => this.restore(i, persister),
     });
     this.connected = this.group.connected;
-    this.logs = Array.from({ length: n }, () => []);
-    this.lastApplied = new Array<number>(n).fill(0);
+    this.applied = new AppliedLogs(n);
     this.applyErr = new Array<string>(n).fill('');
     this.startUs = t.world.nowUs;
 
@@ -169,7 +153,7 @@ export class RaftTester {
       if ((this.group.persister(i)?.snapshotSize() ?? 0) > 0) compactions++;
       restarts += Math.max(0, this.group.incarnation(i) - 1);
     }
-    return { leaderTerms: this.leaderTermsSeen.size, highestCommit: this.maxIndex, compactions, snapshotApplies: this.snapshotApplies, restarts };
+    return { leaderTerms: this.leaderTermsSeen.size, highestCommit: this.applied.maxIndex, compactions, snapshotApplies: this.snapshotApplies, restarts };
   }
 
   /** Logs, once, which servers the invariant checker is off for (they emit no Raft facts). */
@@ -216,7 +200,7 @@ export class RaftTester {
 
   /** Before server i starts: the tester's record of it restarts from the persisted snapshot, as a KV service would restore itself. */
   private restore(i: number, persister: Persister): void {
-    this.lastApplied[i] = 0;
+    this.applied.setLastApplied(i, 0);
     const snap = persister.readSnapshot();
     if (snap.length === 0) return;
     const err = this.ingestSnap(i, snap, -1);
@@ -227,17 +211,11 @@ export class RaftTester {
 
   /** Records server i's apply at index; returns an error if another server applied something else there, and whether index − 1 was applied. */
   private checkLogs(i: number, index: number, command: Payload): { err: string; prevOk: boolean } {
-    let err = '';
-    for (let j = 0; j < this.n; j++) {
-      const old = this.logs[j]![index];
-      if (old !== undefined && old !== command) {
-        err = `commit index=${index} server=${i} ${show(command)} != server=${j} ${show(old)}`;
-      }
-    }
-    const log = this.logs[i]!;
-    const prevOk = log[index - 1] !== undefined;
-    log[index] = command;
-    if (index > this.maxIndex) this.maxIndex = index;
+    const applied = this.applied;
+    const j = applied.conflict(index, command);
+    const err = j === -1 ? '' : `commit index=${index} server=${i} ${show(command)} != server=${j} ${show(applied.at(j, index))}`;
+    const prevOk = applied.at(i, index - 1) !== undefined;
+    applied.record(i, index, command);
     return { err, prevOk };
   }
 
@@ -270,12 +248,8 @@ export class RaftTester {
       return 'snapshot Decode() error';
     }
     const lastIncludedIndex = v[0] as number;
-    const xlog = v[1] as Payload[];
     if (index !== -1 && index !== lastIncludedIndex) return `server ${i} snapshot doesn't match m.SnapshotIndex`;
-    const log: Payload[] = [];
-    for (let j = 0; j < xlog.length; j++) log[j] = xlog[j];
-    this.logs[i] = log;
-    this.lastApplied[i] = lastIncludedIndex;
+    this.applied.install(i, v[1] as Payload[], lastIncludedIndex);
     return '';
   }
 
@@ -290,19 +264,14 @@ export class RaftTester {
     }
     if (m.commandValid !== true) return;
     const index = m.commandIndex;
-    if (index !== this.lastApplied[i]! + 1) {
-      this.applyError(i, `server ${i} apply out of order, expected index ${this.lastApplied[i]! + 1}, got ${index}`);
-    }
+    const expected = this.applied.lastApplied(i) + 1;
+    if (index !== expected) this.applyError(i, `server ${i} apply out of order, expected index ${expected}, got ${index}`);
     const { err, prevOk } = this.checkLogs(i, index, m.command);
     if (index > 1 && !prevOk) this.applyError(i, `server ${i} apply out of order ${index}`);
     if (err !== '') this.applyError(i, err);
-    this.lastApplied[i] = index;
-    if ((index + 1) % SNAPSHOT_INTERVAL === 0) {
-      const log = this.logs[i]!;
-      const xlog = new Array<Payload>(index + 1);
-      for (let j = 0; j <= index; j++) xlog[j] = log[j] ?? null;
-      host.callSync('snapshot', { index, snapshot: encode([index, xlog]) });
-    }
+    this.applied.setLastApplied(i, index);
+    const snapshot = this.applied.snapshotAt(i, index);
+    if (snapshot !== null) host.callSync('snapshot', { index, snapshot });
   }
 
   // ── calls into the servers ────────────────────────────────────────────────
@@ -386,7 +355,7 @@ export class RaftTester {
     let command: Payload = null;
     for (let i = 0; i < this.n; i++) {
       if (this.applyErr[i] !== '') this.fail(this.applyErr[i]!);
-      const cmd1 = this.logs[i]![index];
+      const cmd1 = this.applied.at(i, index);
       if (cmd1 === undefined) continue;
       if (count > 0 && command !== cmd1) {
         this.fail(`committed values do not match: index ${index}, ${show(command)}, ${show(cmd1)}`);
@@ -487,7 +456,7 @@ export class RaftTester {
     this.t0Us = this.t.world.nowUs;
     this.rpcs0 = this.rpcTotal();
     this.bytes0 = this.bytesTotal();
-    this.maxIndex0 = this.maxIndex;
+    this.maxIndex0 = this.applied.maxIndex;
   }
 
   private checkTimeout(): void {
@@ -502,7 +471,7 @@ export class RaftTester {
     const seconds = (this.t.world.nowUs - this.t0Us) / 1e6;
     this.t.log(
       `  ... Passed -- ${this.description}: ${seconds.toFixed(1)}s ${this.n} peers, ${this.rpcTotal() - this.rpcs0} RPCs, ` +
-        `${this.bytesTotal() - this.bytes0} bytes, ${this.maxIndex - this.maxIndex0} agreements`,
+        `${this.bytesTotal() - this.bytes0} bytes, ${this.applied.maxIndex - this.maxIndex0} agreements`,
     );
   }
 
