@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../sim/prng.ts';
-import { Out } from '../../sim/node.ts';
+import { Prng, Out } from '../../sim/contract.ts';
 import { defineRaft, raft, raftParts } from './index.ts';
 import * as Log from './log.ts';
 import { RaftCluster } from './testkit.ts';

@@ -9,7 +9,7 @@
  * committed and, if durable fields changed, put one persist first in the
  * outputs.
  */
-import { Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/node.ts';
+import { Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/contract.ts';
 import { describeRaft } from './describe.ts';
 import {
   handleElectionTimeout,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../sim/codec.ts';
+import { encode } from '../../sim/contract.ts';
 import * as Log from './log.ts';
 import { RaftPersistError, decodeState, encodeState, restore } from './persist.ts';
 import { RaftCluster, RaftProbe } from './testkit.ts';

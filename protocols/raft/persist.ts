@@ -19,8 +19,7 @@
  * encodings to the persister as pieces (sim/node.ts Bytes) without copying:
  * a save encodes fewer than RUN_ENTRIES entries.
  */
-import { decodeSequence, encode, type CodecError } from '../../sim/codec.ts';
-import { bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/node.ts';
+import { decodeSequence, encode, type CodecError, bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
 import * as Log from './log.ts';
 import type { Entry, RaftConfig, RaftLog, RaftState } from './types.ts';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodedSize } from '../../sim/codec.ts';
-import { Prng } from '../../sim/prng.ts';
+import { encodedSize, Prng } from '../../sim/contract.ts';
 import { nextIndexAfterConflict } from './replication.ts';
 import { RaftCluster, RaftProbe, setUpFigure8, type ApplyRecord } from './testkit.ts';
 import { RPC, appendEntriesMax, type AppendEntriesArgs, type AppendEntriesReply, type Entry, type RaftLog } from './types.ts';

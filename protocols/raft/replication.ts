@@ -3,7 +3,7 @@
  * nextIndex backup, commitment by counting current-term entries (Figure 8)
  * and applying what is committed.
  */
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import { becomeFollower, resetElectionTimer } from './election.ts';
 import * as Log from './log.ts';
 import { sendInstallSnapshot } from './snapshot.ts';

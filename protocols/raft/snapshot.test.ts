@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../sim/codec.ts';
-import { Prng } from '../../sim/prng.ts';
+import { decode, encode, Prng } from '../../sim/contract.ts';
 import { decodeState } from './persist.ts';
 import { RaftCluster, RaftProbe, type ApplyRecord } from './testkit.ts';
 import { RPC, type AppendEntriesArgs, type ApplyMsg, type Entry, type InstallSnapshotArgs } from './types.ts';

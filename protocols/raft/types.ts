@@ -3,7 +3,7 @@
  * tester calls, apply messages and trace facts, plus the parts a node is
  * assembled from (see index.ts) so that a bug variant can replace one piece.
  */
-import type { Bytes, Out, Payload, Persisted, StepContext } from '../../sim/node.ts';
+import type { Bytes, Out, Payload, Persisted, StepContext } from '../../sim/contract.ts';
 
 /** Peer `me` of a cluster of `peers` nodes; peer i is reached through end i. */
 export interface RaftConfig {
