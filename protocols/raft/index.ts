@@ -82,7 +82,7 @@ export function defineRaft(parts: RaftParts, name = 'raft'): NodeDef<RaftState, 
       const sc = openScope(parts.restore(config, persisted), ctx, parts);
       const { st } = sc;
       sc.out.fact({
-        type: 'boot',
+        type: 'raft/boot',
         term: st.currentTerm,
         votedFor: st.votedFor,
         snapshotIndex: st.log.base,

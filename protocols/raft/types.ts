@@ -163,7 +163,10 @@ export type ApplyMsg = CommandApply | SnapshotApply;
  * The fact vocabulary (outputs of kind 'fact'). A checker that folds a node's
  * facts in trace order knows its log, votes, commit point and leaderships,
  * which is enough for election safety, log matching, leader completeness,
- * state machine safety and "one vote per term, across crashes".
+ * state machine safety and "one vote per term, across crashes". Every
+ * type is namespaced `raft/…`, so Raft's facts stay apart from those of a
+ * service sharing its host. checkers/raft declares the same vocabulary as
+ * data; scenarios/raft-vocabulary.test.ts ties the two.
  *
  * - boot: an incarnation started from its persisted state (the log a checker
  *   tracks for this node is, from now on, what that state holds: the facts of
@@ -180,12 +183,12 @@ export type ApplyMsg = CommandApply | SnapshotApply;
  *   had `term`); entries after it are kept unless a `log` fact says otherwise.
  */
 export type RaftFact =
-  | { readonly type: 'boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
-  | { readonly type: 'vote'; readonly term: number; readonly for: number }
-  | { readonly type: 'leader'; readonly term: number; readonly lastIndex: number }
-  | { readonly type: 'log'; readonly from: number; readonly entries: readonly Entry[] }
-  | { readonly type: 'commit'; readonly index: number }
-  | { readonly type: 'compact'; readonly index: number; readonly term: number };
+  | { readonly type: 'raft/boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
+  | { readonly type: 'raft/vote'; readonly term: number; readonly for: number }
+  | { readonly type: 'raft/leader'; readonly term: number; readonly lastIndex: number }
+  | { readonly type: 'raft/log'; readonly from: number; readonly entries: readonly Entry[] }
+  | { readonly type: 'raft/commit'; readonly index: number }
+  | { readonly type: 'raft/compact'; readonly index: number; readonly term: number };
 
 // ── Timing ───────────────────────────────────────────────────────────────────
 
