@@ -14,7 +14,7 @@
  * its requests get no handler, responses to its calls are dropped, and its
  * outputs after the kill are ignored.
  */
-import { hashValue, lastHash, mix, sizeAndHash } from './codec.ts';
+import { mix, type CodecScratch } from './codec.ts';
 import { hashString32 } from './prng.ts';
 import type { Bytes, EndRef, Input, NodeDef, Payload, Persisted, StepContext } from './node.ts';
 import { applyOutputs, type OutputSink } from './outputs.ts';
@@ -30,6 +30,8 @@ export interface HostWorld {
   readonly queue: { push(atUs: number, event: { fire(tag: number): void }, tag: number): void };
   readonly network: Network;
   readonly trace: Trace;
+  /** The world's scratch for measuring and hashing payloads. */
+  readonly codec: CodecScratch;
   /** An independent random stream named by `label`. */
   fork(label: string): Prng;
   /** The context every step of this world's nodes is handed. */
@@ -257,7 +259,7 @@ export class Host<S = unknown, C = unknown> implements NetHost, OutputSink {
 
   private traceCall(method: string, args: Payload): void {
     const trace = this.world.trace;
-    trace.eventHashed(this.world.nowUs, TraceKind.Call, this.nameHash, this.name, 0, '', trace.nameHash(method), method, args, hashValue(0, args), true, undefined);
+    trace.eventHashed(this.world.nowUs, TraceKind.Call, this.nameHash, this.name, 0, '', trace.nameHash(method), method, args, this.world.codec.hashValue(0, args), true, undefined);
   }
 
   /** Stops this incarnation (crash, Kill). Its persister keeps what was saved. */
@@ -294,8 +296,9 @@ export class Host<S = unknown, C = unknown> implements NetHost, OutputSink {
       if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${reqId}`);
       this.pendingRequests!.delete(reqId);
     }
-    const size = sizeAndHash(reply, 0);
-    world.trace.eventHashed(world.nowUs, TraceKind.Reply, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, reply, lastHash, true, this.describer);
+    const codec = world.codec;
+    const size = codec.sizeAndHash(reply, 0);
+    world.trace.eventHashed(world.nowUs, TraceKind.Reply, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, reply, codec.hash, true, this.describer);
     world.network.reply(call, reply, size);
   }
 
@@ -380,7 +383,7 @@ export class Host<S = unknown, C = unknown> implements NetHost, OutputSink {
 
   /** @internal */
   returnValue(callId: number, value: Payload): void {
-    this.world.trace.eventHashed(this.world.nowUs, TraceKind.Return, this.nameHash, this.name, 0, '', 0, '', value, hashValue(0, value), true, undefined);
+    this.world.trace.eventHashed(this.world.nowUs, TraceKind.Return, this.nameHash, this.name, 0, '', 0, '', value, this.world.codec.hashValue(0, value), true, undefined);
     if (callId === this.syncCallId) {
       this.syncResult = value;
       return;

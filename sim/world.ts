@@ -7,6 +7,7 @@
  * while tasks still wait is a deadlock and is reported with what each task
  * waits for.
  */
+import { CodecScratch } from './codec.ts';
 import { Host, StepScope, type HostOptions } from './host.ts';
 import { Network } from './network.ts';
 import { Prng } from './prng.ts';
@@ -52,6 +53,8 @@ export class World implements TaskHost {
   readonly seed: number;
   readonly queue = new EventQueue<Event>();
   readonly rng: Prng;
+  /** Measuring and hashing payloads, with what it remembers between calls (the codec keeps no state of its own). */
+  readonly codec = new CodecScratch();
   readonly trace: Trace;
   readonly network: Network;
   readonly fs = new FileSystem();
@@ -72,7 +75,7 @@ export class World implements TaskHost {
   constructor(options: WorldOptions) {
     this.seed = options.seed;
     this.rng = new Prng(options.seed);
-    this.trace = new Trace(options.trace);
+    this.trace = new Trace(options.trace, this.codec);
     this.timeLimitUs = options.timeLimitUs ?? 3_600_000_000;
     this.eventBudget = options.eventBudget ?? 200_000_000;
     const queue = this.queue;
@@ -85,6 +88,7 @@ export class World implements TaskHost {
       },
       this.rng.fork('net'),
       this.trace,
+      this.codec,
     );
   }
 
