@@ -36,6 +36,8 @@ export interface HostWorld {
   fork(label: string): Prng;
   /** The context every step of this world's nodes is handed. */
   readonly stepContext: StepScope;
+  /** The one describe function of a node definition, shared by its hosts. */
+  describerOf(def: NodeDef<any, any>): Describer;
   /** The incarnation (1, 2, …) of the node started at `position` among all starts. */
   incarnationOf(position: number): number;
   at(atUs: number, fire: () => void): void;
@@ -136,7 +138,7 @@ export class Host<S = unknown, C = unknown> implements NetHost, OutputSink {
     this.hooks = used === undefined ? undefined : options;
     this.nameHash = hashString32(this.name) | 0; // not cached in the trace: host names can be many and one-off
     const def = options.def;
-    this.describer = describerOf(def);
+    this.describer = world.describerOf(def);
     const persisted: Persisted = options.persister
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
       : NOTHING_PERSISTED;
@@ -459,16 +461,9 @@ class CallWait implements Wait {
   }
 }
 
-const describers = new WeakMap<object, Describer>();
-
-/** One describe function per node definition, shared by its hosts. */
-function describerOf(def: NodeDef<any, any>): Describer {
-  let d = describers.get(def);
-  if (d === undefined) {
-    d = def.describe ? (m, p, r) => def.describe!(m, p, r) : (m, p) => `${m} ${shortJson(p)}`;
-    describers.set(def, d);
-  }
-  return d;
+/** The trace's describe function for a node definition (the world keeps one per definition, shared by its hosts). */
+export function makeDescriber(def: NodeDef<any, any>): Describer {
+  return def.describe ? (m, p, r) => def.describe!(m, p, r) : (m, p) => `${m} ${shortJson(p)}`;
 }
 
 /** A payload as one short line (the default describer; stacks use it too). */

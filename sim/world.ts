@@ -8,13 +8,14 @@
  * waits for.
  */
 import { CodecScratch } from './codec.ts';
-import { Host, StepScope, type HostOptions } from './host.ts';
+import { Host, makeDescriber, StepScope, type HostOptions } from './host.ts';
+import type { NodeDef } from './node.ts';
 import { Network } from './network.ts';
 import { Prng } from './prng.ts';
 import { EventQueue } from './queue.ts';
 import { FileSystem } from './storage.ts';
 import { Task, type Co, type TaskHost } from './task.ts';
-import { Trace, TraceKind, type TraceOptions } from './trace.ts';
+import { Trace, TraceKind, type Describer, type TraceOptions } from './trace.ts';
 
 type Event = { fire(tag: number): void } | (() => void);
 
@@ -70,6 +71,8 @@ export class World implements TaskHost {
   /** Starts per name among started[0 .. incarnationAt.length), and the incarnation of each of those starts. */
   private readonly startCounts = new Map<string, number>();
   private readonly incarnationAt: number[] = [];
+  /** One describe function per node definition (see describerOf). */
+  private readonly describers = new Map<NodeDef<any, any>, Describer>();
   private failure: SimError | null = null;
 
   constructor(options: WorldOptions) {
@@ -135,6 +138,15 @@ export class World implements TaskHost {
   /** Starts an incarnation of a node; its random stream is forked by name and incarnation. */
   startNode<S, C>(options: HostOptions<S, C>): Host<S, C> {
     return new Host<S, C>(this, this.started.push(options.name) - 1, options);
+  }
+
+  describerOf(def: NodeDef<any, any>): Describer {
+    let d = this.describers.get(def);
+    if (d === undefined) {
+      d = makeDescriber(def);
+      this.describers.set(def, d);
+    }
+    return d;
   }
 
   /**

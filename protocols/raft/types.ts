@@ -28,6 +28,30 @@ export interface RaftLog {
   baseTerm: number;
   /** entries[k] holds index base + 1 + k. Invariant: terms never decrease along it and are ≥ baseTerm. */
   entries: Entry[];
+  /**
+   * The lowest index whose entry was replaced or removed in place since the
+   * last save (absent: none; appends past the end change no index). log.ts
+   * marks it, the save reads and clears it to reuse the encodings of runs
+   * nothing touched (persist.ts).
+   */
+  changedFrom?: number;
+}
+
+/**
+ * A cache, not protocol state: the encodings of the log's full runs as the
+ * last save made them (persist.ts explains the runs). It belongs to the
+ * state that owns the log; handlers never read it, a restore starts it
+ * empty, and dropping it changes no byte saved, only the time to save.
+ */
+export interface RunCache {
+  /** The snapshot position the runs were cut from: runs start at base + 1. */
+  base: number;
+  /** The entries array the runs were last checked against. */
+  entries: readonly Entry[];
+  /** Encodings of the full runs, in order; runs[k] holds positions [k·RUN_ENTRIES, (k+1)·RUN_ENTRIES). */
+  readonly runs: Uint8Array[];
+  /** runFirst[k]: the entry object at the start of run k, checked when the entries array was replaced. */
+  readonly runFirst: Entry[];
 }
 
 /** The role, with the data only that role has. A plain tagged value: it changes on every election. */
@@ -59,6 +83,8 @@ export interface RaftState {
   commitIndex: number;
   /** Invariant: equals commitIndex at the end of every step (a step applies what it committed). */
   lastApplied: number;
+  /** The save's cache of the log's encoded runs (see RunCache). */
+  readonly runCache: RunCache;
 }
 
 // ── RPCs (labrpc service "Raft") ─────────────────────────────────────────────
