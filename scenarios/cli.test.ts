@@ -88,3 +88,23 @@ describe('simlab CLI', () => {
     expect(b.out.join('\n')).toMatch(/^2 runs/m);
   });
 });
+
+describe('sometimes labels are coverage over runs', () => {
+  it('a run that misses a label passes, with a note naming it', async () => {
+    const r = await cli('run', 'raft/3C/unreliable-churn', '--seed', '5006');
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(/^PASS raft\/3C\/unreliable-churn {2}seed=5006 /);
+    expect(r.out[1]).toBe('note: not reached in this run: "a client saw its value committed"');
+  });
+
+  it('a sweep counts the runs reaching each label, and fails only when none did', async () => {
+    const some = await cli('sweep', 'raft/3C/unreliable-churn', '--seeds', '5005..5007', '--workers', '1');
+    expect(some.code).toBe(0);
+    expect(some.out).toContain('               2/3  a client saw its value committed');
+    const none = await cli('sweep', 'raft/3C/unreliable-churn', '--seeds', '5006', '--workers', '1');
+    expect(none.code).toBe(1);
+    expect(none.out).toContain('    NEVER      0/1  a client saw its value committed');
+    expect(none.out).toContain('  never reached: raft/3C/unreliable-churn: "a client saw its value committed"');
+    expect(none.out.find((l) => / runs, /.test(l))).toMatch(/^1 runs, 0 failures, 1 sometimes label\(s\) never reached, /);
+  });
+});

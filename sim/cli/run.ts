@@ -13,6 +13,7 @@ import {
   type RunOptions,
   type Scenario,
   type ScenarioResult,
+  unreached,
 } from '../scenario.ts';
 import { allProperties, matchProperties } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
@@ -33,6 +34,16 @@ export function runTimed(s: Scenario, options: RunOptions): TimedResult {
 
 export function formatVirtual(us: number): string {
   return `${(us / 1e6).toFixed(3)}s`;
+}
+
+/** The note a run prints for the sometimes labels it did not reach (they are not failures). */
+export function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>>): string[] {
+  const missed = unreached(sometimes);
+  if (missed.length === 0) return [];
+  return [
+    `note: not reached in this run: ${missed.map((l) => `"${l}"`).join(', ')}`,
+    `  (a sometimes label is a coverage claim over many runs, not a failure; \`npx simlab sweep ${name} --seeds 1..100\` counts the runs that reach it)`,
+  ];
 }
 
 function resultLine(r: TimedResult, impl: readonly string[] = []): string {
@@ -84,6 +95,7 @@ export const allCommand: Command = {
     const seed = flag<number>(p, 'seed') ?? 1;
     const impl = await loadImpl(p);
     const rows: string[][] = [];
+    const notes: string[] = [];
     let failed = 0;
     const t0 = wallNowMs();
     let virtual = 0;
@@ -95,6 +107,8 @@ export const allCommand: Command = {
       if (!r.passed) failed++;
       rows.push([s.name, r.passed ? 'pass' : 'FAIL', formatVirtual(r.virtualUs), String(r.events), `${r.wallMs.toFixed(0)}ms`]);
       if (!r.passed) rows.push(['', `  ${r.failure!.kind}: ${r.failure!.message}`.slice(0, 160), '', '', '']);
+      const missed = unreached(r.sometimes);
+      if (missed.length > 0) notes.push(`  ${s.name}: ${missed.map((l) => `"${l}"`).join(', ')}`);
     }
     const wall = wallNowMs() - t0;
     for (const line of table(['scenario', 'result', 'virtual', 'events', 'wall'], rows, [2, 3, 4])) io.out(line);
@@ -102,6 +116,10 @@ export const allCommand: Command = {
     io.out(
       `${allScenarios().length} scenarios, ${failed} failed, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
+    if (notes.length > 0) {
+      io.out(`note: sometimes labels not reached with seed ${seed} (coverage claims over many runs, not failures; simlab sweep counts them):`);
+      for (const line of notes) io.out(line);
+    }
     if (failed > 0) io.out(`replay a failure with: ${replayCommand('<scenario>', seed, flagAll<string>(p, 'impl'))}`);
     return failed > 0 ? 1 : 0;
   },
@@ -152,6 +170,7 @@ export const runCommand: Command = {
       for (const l of r.log.slice(-10)) io.out(`  | ${l}`);
     }
     io.out(resultLine(r, flagAll<string>(p, 'impl')));
+    for (const line of unreachedNote(s.name, r.sometimes)) io.out(line);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
     return r.passed ? 0 : 1;
   },
