@@ -2,6 +2,7 @@
  * The CLI's run-side commands through the dispatcher, in process: exit codes,
  * one-line usage errors, the summary table, traces and sweeps.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,11 +83,81 @@ describe('simlab CLI', () => {
   });
 
   it('--shard splits the work list without overlap', async () => {
-    const a = await cli('sweep', 'demo/ping', '--seeds', '1..5', '--workers', '1', '--shard', '1/2');
-    const b = await cli('sweep', 'demo/ping', '--seeds', '1..5', '--workers', '1', '--shard', '2/2');
+    const dir = mkdtempSync(join(tmpdir(), 'simlab-shard-'));
+    const a = await cli('sweep', 'demo/ping', '--seeds', '1..5', '--workers', '1', '--shard', '1/2', '--output', join(dir, 'a.json'));
+    const b = await cli('sweep', 'demo/ping', '--seeds', '1..5', '--workers', '1', '--shard', '2/2', '--output', join(dir, 'b.json'));
     expect(a.out.join('\n')).toMatch(/^3 runs/m);
     expect(b.out.join('\n')).toMatch(/^2 runs/m);
   });
+});
+
+/** The summary from its table on, without wall times and column padding (the only parts that differ between runs). */
+function summaryOf(out: readonly string[]): string[] {
+  return out
+    .slice(out.findIndex((l) => l.startsWith('scenario / property')))
+    .filter((l) => !/^(json|junit) report: /.test(l))
+    .map((l) => l.replace(/\b\d+\.\d{2}s\b/g, 'W').replace(/\(\d+\.\d runs\/s\)/, '(R)').replace(/\s+/g, ' '));
+}
+
+describe('sweep results: streamed, interruptible, sharded and merged, as reports', () => {
+  const BUG = 'raft=scenarios/properties/testdata/no-election-restriction.ts';
+
+  it('prints each failure with its replay command as it is found, before the summary', async () => {
+    const r = await cli('sweep', 'prop/raft/safety', '--seeds', '1..12', '--workers', '1', '--impl', BUG);
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/^FAIL prop\/raft\/safety seed=\d+: safety: /);
+    const table = r.out.findIndex((l) => l.startsWith('scenario / property'));
+    expect(r.out.slice(0, table).filter((l) => l.includes('replay: npx simlab replay --seed ')).length).toBeGreaterThan(0);
+  });
+
+  it('--bail N stops after N failures, with a summary that says so', async () => {
+    const r = await cli('sweep', 'prop/raft/safety', '--seeds', '1..40', '--workers', '1', '--impl', BUG, '--bail', '2');
+    expect(r.code).toBe(1);
+    expect(r.out.filter((l) => l.startsWith('FAIL ')).length).toBe(2);
+    expect(r.out.find((l) => / runs, /.test(l))).toMatch(/^\d+ runs, 2 failures, .*\(stopped by --bail after \d+ of 40 runs\)$/);
+  });
+
+  it('sharded then merged gives the unsharded summary, failures and coverage included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simlab-merge-'));
+    const args = ['sweep', 'demo/*', 'raft/3C/unreliable-churn', 'prop/raft/safety', '--seeds', '5004..5009', '--workers', '1', '--impl', BUG];
+    const whole = await cli(...args);
+    const files = [1, 2, 3].map((i) => join(dir, `shard-${i}.json`));
+    for (const [i, file] of files.entries()) {
+      const shard = await cli(...args, '--shard', `${i + 1}/3`, '--output', file);
+      expect(shard.out.at(-1)).toBe(`json report: ${file} (combine the shards with: npx simlab merge FILE…)`);
+    }
+    const merged = await cli('merge', files[2]!, files[0]!, files[1]!, '--reporter', 'junit', '--output', join(dir, 'junit.xml'));
+    expect(merged.code).toBe(whole.code);
+    expect(whole.code).toBe(1);
+    expect(summaryOf(merged.out)).toEqual(summaryOf(whole.out));
+    expect(summaryOf(whole.out).some((l) => l.includes('a client saw its value committed'))).toBe(true);
+    const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="simlab sweep" tests="\d+" failures="[1-9]\d*"/);
+    expect(xml).toContain('<testcase classname="demo/ping" name="seed 5004" time="');
+    expect(xml).toMatch(/<testcase classname="prop\/raft\/safety" name="seed \d+" time="[\d.]+">\n {6}<failure type="safety" message="/);
+    expect(xml).toContain('<testcase classname="raft/3C/unreliable-churn" name="sometimes: a client saw its value committed" time="0"/>');
+    const missing = await cli('merge', files[0]!, files[1]!);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toEqual(['simlab: shard(s) 3/3 missing: merge needs every shard of the sweep']);
+  });
+
+  it('on SIGINT a sweep stops, prints every failure found so far with its replay line, and exits 130', async () => {
+    const child = spawn(process.execPath, ['bin/simlab.mjs', 'sweep', 'prop/raft/safety', '--seeds', '1..100000', '--workers', '1', '--impl', BUG], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!sent && out.includes('replay: ')) sent = child.kill('SIGINT'); // once: a second Ctrl-C kills at once
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    const lines = out.split('\n');
+    expect(lines.find((l) => / runs, /.test(l))).toMatch(/^\d+ runs, [1-9]\d* failures, .*\(interrupted after \d+ of 100000 runs\)$/);
+    const listed = lines.slice(lines.indexOf('failures (replay each with the command shown):'));
+    const streamed = lines.filter((l) => l.startsWith('FAIL ')).length;
+    expect(listed.filter((l) => l.startsWith('  FAIL ')).length).toBe(streamed);
+    expect(listed.filter((l) => l.includes('replay: npx simlab replay --seed ')).length).toBe(streamed);
+  }, 60_000);
 });
 
 describe('sometimes labels are coverage over runs', () => {

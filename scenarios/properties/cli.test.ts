@@ -140,9 +140,9 @@ describe('simlab sweep over a property', () => {
     const all = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1');
     expect(all.code).toBe(0);
     const runs = (r: { out: string[] }) => Number(/^(\d+) runs, /.exec(r.out.find((l) => / runs, \d+ failures/.test(l))!)![1]);
-    const a = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '1/3');
-    const b = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '2/3');
-    const c = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '3/3');
+    const a = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '1/3', '--output', join(dir, 'shard-1.json'));
+    const b = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '2/3', '--output', join(dir, 'shard-2.json'));
+    const c = await cli('sweep', 'prop/raft/safety', '--seeds', '1..10', '--workers', '1', '--shard', '3/3', '--output', join(dir, 'shard-3.json'));
     expect([runs(a), runs(b), runs(c)]).toEqual([4, 3, 3]);
     expect(runs(all)).toBe(10);
   });
