@@ -35,7 +35,8 @@ describe('simlab prop and simlab replay', () => {
     const r = await cli('prop', 'prop/raft/safety', '--runs', '200', '--seed', '3', '--impl', BUG, '--artifact-dir', dir);
     expect(r.code).toBe(1);
     const text = r.out.join('\n');
-    expect(text).toMatch(/^FAIL prop\/raft\/safety: run \d+ of 200 failed \(fast-check seed 3\); shrunk from \d+ to 1 fault action/);
+    expect(r.out[0]).toBe('prop/raft/safety: fast-check seed 3, 200 run(s), each one generated schedule');
+    expect(text).toMatch(/^FAIL prop\/raft\/safety: run \d+ of 200 failed \(fast-check seed 3\); shrunk from \d+ to 1 fault action/m);
     expect(text).toContain('swarm: ');
     const line = r.out.find((l) => l.startsWith('replay: npx simlab replay '))!;
     artifactFile = line.slice('replay: npx simlab replay '.length);
@@ -89,6 +90,52 @@ describe('simlab prop and simlab replay', () => {
     );
     expect(details.failed).toBe(true);
     expect(inputAt(raftSafety, 77, details.counterexamplePath!)).toEqual(details.counterexample![0]);
+  });
+});
+
+describe('simlab prop seeds, environment and statistics', () => {
+  const withEnv = async <T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> => {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      return await body();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+
+  it('draws a fresh seed by default (or for --seed random) and prints it first, so the run can be repeated', async () => {
+    const seeds = new Set<string>();
+    for (const args of [[], [], ['--seed', 'random']]) {
+      const r = await cli('prop', 'prop/raft/safety', '--runs', '2', ...args);
+      expect(r.code).toBe(0);
+      const m = /^prop\/raft\/safety: fast-check seed (\d+) \(drawn at random: --seed \1 runs these schedules again\), 2 run\(s\)/.exec(r.out[0]!);
+      expect(m).not.toBeNull();
+      seeds.add(m![1]!);
+    }
+    expect(seeds.size).toBe(3);
+  });
+
+  it('takes the seed and runs from SIMLAB_SEED and SIMLAB_RUNS; a flag wins', async () => {
+    const r = await withEnv({ SIMLAB_SEED: '77', SIMLAB_RUNS: '3' }, () => cli('prop', 'prop/raft/safety'));
+    expect(r.out[0]).toBe('prop/raft/safety: fast-check seed 77, 3 run(s), each one generated schedule');
+    expect(r.out.at(-1)).toMatch(/^PASS prop\/raft\/safety: 3 runs passed \(fast-check seed 77\)/);
+    const flagged = await withEnv({ SIMLAB_SEED: '77' }, () => cli('prop', 'prop/raft/safety', '--seed', '8', '--runs', '1'));
+    expect(flagged.out[0]).toBe('prop/raft/safety: fast-check seed 8, 1 run(s), each one generated schedule');
+    const bad = await withEnv({ SIMLAB_SEED: 'x' }, () => cli('prop', 'prop/raft/safety'));
+    expect([bad.code, bad.err]).toEqual([2, ['simlab: SIMLAB_SEED must be an integer or "random", got "x"']]);
+  });
+
+  it('prints what the runs exercised: outcomes, schedule lengths, the fault kinds that fired', async () => {
+    const r = await cli('prop', 'prop/raft/safety', '--runs', '40', '--seed', '9');
+    expect(r.code).toBe(0);
+    const at = r.out.indexOf('statistics of 40 run(s):');
+    expect(r.out[at + 1]).toBe('  outcomes: 40 pass');
+    expect(r.out[at + 2]).toMatch(/^ {2}fault actions per schedule: min \d+, median \d+, p90 \d+, max \d+ \(mean \d+\.\d\)$/);
+    expect(r.out[at + 3]).toMatch(/^ {2}fired +runs +of all +times +passed +failed$/);
+    const kinds = r.out.filter((l) => /^ {2}fault [a-z]+ +\d+ +\d+% +\d+ +\d+ +0$/.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+    expect(kinds.length).toBeGreaterThanOrEqual(8); // the swarm turns kinds on and off: most fire in 40 runs
   });
 });
 
