@@ -3,10 +3,10 @@
  * one-line usage errors, the summary table, traces and sweeps.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import './index.ts';
 import { main } from '../sim/cli/main.ts';
 
@@ -16,6 +16,16 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
   const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
 }
+
+// These tests pin what they depend on; the SIMLAB_* variables a user sets for the catalog tests must not reach them.
+const ENV_VARS = ['SIMLAB_SEED', 'SIMLAB_RUNS', 'SIMLAB_WORKERS', 'SIMLAB_CHECK_DETERMINISM'];
+const savedEnv = Object.fromEntries(ENV_VARS.map((k) => [k, process.env[k]]));
+beforeAll(() => {
+  for (const k of ENV_VARS) delete process.env[k];
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(savedEnv)) if (v !== undefined) process.env[k] = v;
+});
 
 describe('simlab CLI', () => {
   it('usage errors are one line on standard error with exit 2', async () => {
@@ -177,5 +187,57 @@ describe('sometimes labels are coverage over runs', () => {
     expect(none.out).toContain('    NEVER      0/1  a client saw its value committed');
     expect(none.out).toContain('  never reached: raft/3C/unreliable-churn: "a client saw its value committed"');
     expect(none.out.find((l) => / runs, /.test(l))).toMatch(/^1 runs, 0 failures, 1 sometimes label\(s\) never reached, /);
+  });
+});
+
+describe('environment variables and determinism failures', () => {
+  /** A Raft that draws one more random number in every world after the first: the same seed runs differently. */
+  function flakyRaft(): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'simlab-flaky-')), 'flaky.ts');
+    writeFileSync(
+      file,
+      `import { raft } from ${JSON.stringify(join(process.cwd(), 'protocols/raft/index.ts'))};\n` +
+        `let inits = 0;\n` +
+        `export default { ...raft, init(config, persisted, ctx) { if (++inits > 3) ctx.rng.below(2); return raft.init(config, persisted, ctx); } };\n`,
+    );
+    return file;
+  }
+
+  async function withEnv<T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      return await body();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+
+  it('a nondeterminism failure names the command that checks it again', async () => {
+    const file = flakyRaft();
+    const r = await cli('run', 'raft/3A/initial-election', '--seed', '4', '--check-determinism', '--impl', `raft=${file}`);
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/^NOT deterministic: raft\/3A\/initial-election seed=4: the runs first differ at trace event \d+$/);
+    expect(r.out.at(-1)).toBe(`  replay: npx simlab run raft/3A/initial-election --seed 4 --impl raft=${file} --check-determinism`);
+  });
+
+  it('SIMLAB_CHECK_DETERMINISM=1 turns the check on in a sweep, and its failure line replays with --check-determinism', async () => {
+    const file = flakyRaft();
+    const r = await withEnv({ SIMLAB_CHECK_DETERMINISM: '1' }, () => cli('sweep', 'raft/3A/initial-election', '--seeds', '4', '--workers', '1', '--impl', `raft=${file}`));
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/^FAIL raft\/3A\/initial-election seed=4: nondeterminism: NOT deterministic/);
+    expect(r.out[1]).toBe(`    replay: npx simlab run raft/3A/initial-election --seed 4 --check-determinism --impl raft=${file}`);
+  });
+
+  it('SIMLAB_SEED and SIMLAB_RUNS set run\'s seed and a sweep\'s seeds; SIMLAB_WORKERS its workers; flags win', async () => {
+    const run = await withEnv({ SIMLAB_SEED: '7' }, () => cli('run', 'demo/ping'));
+    expect(run.out[0]).toMatch(/^PASS demo\/ping {2}seed=7 /);
+    const pinned = await withEnv({ SIMLAB_SEED: '7' }, () => cli('run', 'demo/ping', '--seed', '2'));
+    expect(pinned.out[0]).toMatch(/^PASS demo\/ping {2}seed=2 /);
+    const sweep = await withEnv({ SIMLAB_SEED: '20', SIMLAB_RUNS: '3', SIMLAB_WORKERS: '1' }, () => cli('sweep', 'demo/ping'));
+    expect(sweep.err[0]).toBe('sweep: 1 scenario(s)/propert(ies) × 3 seed(s) (20..22) = 3 runs on 1 worker(s)');
+    const bad = await withEnv({ SIMLAB_WORKERS: 'many' }, () => cli('sweep', 'demo/ping'));
+    expect([bad.code, bad.err]).toEqual([2, ['simlab: SIMLAB_WORKERS must be an integer from 1 to 1024, got "many"']]);
   });
 });

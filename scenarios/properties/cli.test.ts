@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../sim/cli/main.ts';
 import { simlabVersion } from '../../sim/cli/replay.ts';
 import { inputAt, runInput } from '../../sim/property.ts';
@@ -24,6 +24,16 @@ async function cli(...args: string[]): Promise<{ code: number; out: string[]; er
   const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
 }
+
+// These tests pin what they depend on; the SIMLAB_* variables a user sets for the catalog tests must not reach them.
+const ENV_VARS = ['SIMLAB_SEED', 'SIMLAB_RUNS', 'SIMLAB_WORKERS', 'SIMLAB_CHECK_DETERMINISM'];
+const savedEnv = Object.fromEntries(ENV_VARS.map((k) => [k, process.env[k]]));
+beforeAll(() => {
+  for (const k of ENV_VARS) delete process.env[k];
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(savedEnv)) if (v !== undefined) process.env[k] = v;
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'simlab-artifacts-'));
 

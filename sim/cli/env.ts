@@ -3,7 +3,7 @@
  * vitest runs (madsim's MADSIM_TEST_SEED / NUM / JOBS). A flag wins over its
  * variable; a bad value is a one-line usage error naming the variable.
  *
- *   SIMLAB_SEED               run/all: the seed; sweep: the first seed; prop: fast-check's seed ("random": a fresh one)
+ *   SIMLAB_SEED               run/all: the seed; sweep: the first seed; prop: fast-check's seed ("random": a fresh one each time)
  *   SIMLAB_RUNS               prop: --runs; sweep: how many seeds, from SIMLAB_SEED (default 1)
  *   SIMLAB_WORKERS            sweep: --workers
  *   SIMLAB_CHECK_DETERMINISM  1: --check-determinism for run, sweep and replay (0 or unset: off)
@@ -32,9 +32,9 @@ function int(env: Env, name: string, min: number, max: number): number | undefin
   return Number(v);
 }
 
-/** SIMLAB_SEED as a world seed (run, all, sweep). */
+/** SIMLAB_SEED as a world seed (run, all, sweep, testSeeds); "random" draws one (the output names the seed). */
 export function envSeed(env: Env = process.env): number | undefined {
-  return int(env, 'SIMLAB_SEED', 0, SEED_MAX);
+  return value(env, 'SIMLAB_SEED') === 'random' ? randomFcSeed() : int(env, 'SIMLAB_SEED', 0, SEED_MAX);
 }
 
 /** SIMLAB_SEED as given (prop reads it as fast-check's seed, "random" included). */

@@ -19,6 +19,7 @@ import { allProperties, matchProperties } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
+import { envDeterminism, envSeed } from './env.ts';
 import { loadImpl } from './impl.ts';
 import { wallNowMs } from './wallclock.ts';
 
@@ -88,11 +89,11 @@ export const listCommand: Command = {
 export const allCommand: Command = {
   name: 'all',
   summary: 'run every scenario for one seed and print a summary (the default)',
-  usage: 'simlab [all] [--seed N] [--impl ROLE=FILE]   run every registered scenario once',
+  usage: 'simlab [all] [--seed N] [--impl ROLE=FILE]   run every registered scenario once (seed: --seed, else SIMLAB_SEED, else 1)',
   async run(args, io) {
     const p = parseArgs(args, { seed: { kind: 'seed' }, impl: { kind: 'string', repeat: true } });
     if (p.positional.length > 0) throw new UsageError(`unexpected argument "${p.positional[0]}"`);
-    const seed = flag<number>(p, 'seed') ?? 1;
+    const seed = flag<number>(p, 'seed') ?? envSeed() ?? 1;
     const impl = await loadImpl(p);
     const rows: string[][] = [];
     const notes: string[] = [];
@@ -130,9 +131,9 @@ export const runCommand: Command = {
   summary: 'run one scenario for one seed',
   usage: [
     'simlab run SCENARIO [--seed N] [--trace FILE|-] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
-    '  --seed N              the seed (default 1); the same seed gives the same run, bit for bit',
+    '  --seed N              the seed (default: SIMLAB_SEED, else 1); the same seed gives the same run, bit for bit',
     '  --trace FILE|-        write the trace, one line per event (virtual time, node, what happened)',
-    '  --check-determinism   run twice and report the first trace event that differs',
+    '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
     '  --verbose             print the scenario log',
     '  --impl ROLE=FILE      use your own node for ROLE (e.g. raft=./my-raft.ts); see the README',
   ].join('\n'),
@@ -148,10 +149,12 @@ export const runCommand: Command = {
     const name = p.positional[0]!;
     const s = findScenario(name);
     if (!s) throw new UsageError(`unknown scenario "${name}" (see simlab list)`);
-    const seed = flag<number>(p, 'seed') ?? 1;
+    const seed = flag<number>(p, 'seed') ?? envSeed() ?? 1;
     const impl = await loadImpl(p);
     const base: RunOptions = { seed, ...(impl ? { impl } : {}) };
-    if (flag<boolean>(p, 'check-determinism')) return checkDeterminism(s, base, io);
+    if (flag<boolean>(p, 'check-determinism') === true || envDeterminism()) {
+      return checkDeterminism(s, base, io, `${replayCommand(s.name, seed, flagAll<string>(p, 'impl'))} --check-determinism`);
+    }
     const tracePath = flag<string>(p, 'trace');
     const records: TraceRecord[] = [];
     const verbose = flag<boolean>(p, 'verbose') === true;
@@ -180,7 +183,7 @@ export const runCommand: Command = {
  * Runs a scenario twice and compares per-event hashes; when they differ,
  * runs both again keeping records and prints the first differing event.
  */
-export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO): number {
+export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO, replay?: string): number {
   const a = runScenario(s, { ...base, trace: { eventHashes: true } });
   const b = runScenario(s, { ...base, trace: { eventHashes: true } });
   const n = Math.min(a.world.trace.count, b.world.trace.count);
@@ -203,5 +206,6 @@ export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO): numb
   io.out(`NOT deterministic: ${s.name} seed=${base.seed}: the runs first differ at trace event ${first}`);
   io.out(`  run 1: ${ra[first] ? formatRecord(ra[first]!) : '(no event: the run ended)'}`);
   io.out(`  run 2: ${rb[first] ? formatRecord(rb[first]!) : '(no event: the run ended)'}`);
+  if (replay !== undefined) io.out(`  replay: ${replay}`);
   return 1;
 }

@@ -17,7 +17,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
 import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
-import { findScenario, matchScenarios, replayCommand, type RunOptions, type Scenario } from '../scenario.ts';
+import { findScenario, matchScenarios, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
@@ -111,13 +111,14 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
     r = summarize(item.name, item.seed, runTimed(s, options));
   }
   if (!determinism) return r;
+  // The same run again: any difference from the first is a failure; checkDeterminism then names the first differing event.
+  const again = runScenario(s, options);
+  if (again.traceHash === r.traceHash) return r;
   const lines: string[] = [];
-  const code = checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-  if (code !== 0 && lines[0]?.startsWith('NOT deterministic')) {
-    const replay = item.property ? seedPathCommand(item.name, item.seed, '0') : replayCommand(item.name, item.seed);
-    return { ...r, passed: false, kind: 'nondeterminism', message: lines.join(' | '), replay: `${replay} --check-determinism` };
-  }
-  return r;
+  checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  const detail = lines[0]?.startsWith('NOT deterministic') ? lines.slice(0, 3).join(' | ') : `NOT deterministic: ${item.name} seed=${item.seed}`;
+  const replay = item.property ? seedPathCommand(item.name, item.seed, '0') : replayCommand(item.name, item.seed);
+  return { ...r, passed: false, kind: 'nondeterminism', message: `${detail} (trace ${r.traceHash}, then ${again.traceHash})`, replay: `${replay} --check-determinism` };
 }
 
 /** The worker-thread side: started by bin/main.ts when it is not the main thread. */
@@ -367,7 +368,7 @@ export const sweepCommand: Command = {
     const impl = await loadImplSpecs(implSpecs); // validates the files before any worker starts
 
     io.err(
-      `sweep: ${targets.length} scenario(s)/propert(ies) × ${seeds.length} seed(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
+      `sweep: ${targets.length} scenario(s)/propert(ies) × ${seeds.length} seed(s) (${seedsText})${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
     );
     const progress: Progress = { done: 0, failed: 0, total: items.length, startMs: wallNowMs(), lastDrawMs: 0 };
     const results: RunSummary[] = [];
