@@ -47,11 +47,15 @@ export interface ScenarioContext {
   /** Fails unless `condition` holds. */
   check(condition: boolean, message: string | (() => string)): void;
   /**
-   * A "sometimes" property: declares `label`, and marks it reached when
-   * `happened`. A scenario that ends with a declared label never reached fails,
-   * so a run that exercised nothing cannot pass.
+   * A "sometimes" label (Antithesis, Stateright): declares `label`, and marks
+   * it reached when `happened`. It is a coverage claim over many runs, not a
+   * check: a run never fails for an unreached label (`run` notes it); a sweep
+   * or property run counts the runs that reached each label and fails only
+   * when none did. What the mirrored Go test asserts is a `check`.
    */
   sometimes(label: string, happened: boolean): void;
+  /** Adds `n` to the run's counter `label` (statistics: fault kinds fired, …). */
+  count(label: string, n?: number): void;
   /** The node definition to use for `role` (the user's via --impl, else `fallback`). */
   impl<T>(role: string, fallback: T): T;
 }
@@ -86,6 +90,10 @@ export interface ScenarioResult {
   readonly events: number;
   readonly traceHash: string;
   readonly log: readonly string[];
+  /** Every sometimes label the run declared, and whether it reached it (in declaration order). */
+  readonly sometimes: Readonly<Record<string, boolean>>;
+  /** The run's counters (t.count). */
+  readonly counts: Readonly<Record<string, number>>;
   /** The world, for callers that inspect it after the run (traces, counters). */
   readonly world: World;
 }
@@ -159,7 +167,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   });
   if (options.onRecord) world.trace.addListener(options.onRecord);
   const log: string[] = [];
-  const declared = new Map<string, boolean>();
+  const declared: Record<string, boolean> = {};
+  const counts: Record<string, number> = {};
   const t: ScenarioContext = {
     world,
     seed: options.seed,
@@ -177,8 +186,10 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       if (!condition) throw new ScenarioFailure(typeof message === 'function' ? message() : message);
     },
     sometimes(label, happened) {
-      if (happened) declared.set(label, true);
-      else if (!declared.has(label)) declared.set(label, false);
+      declared[label] = declared[label] === true || happened;
+    },
+    count(label, n = 1) {
+      counts[label] = (counts[label] ?? 0) + n;
     },
     impl<T>(role: string, fallback: T): T {
       const chosen = options.impl?.[role];
@@ -188,8 +199,6 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   let failure: ScenarioResult['failure'];
   try {
     world.runTask('main', s.run(t));
-    const missed = [...declared].filter(([, reached]) => !reached).map(([label]) => label);
-    if (missed.length > 0) failure = { kind: 'liveness', message: `never happened: ${missed.join(', ')}` };
   } catch (e) {
     failure = classify(e);
   }
@@ -202,6 +211,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     events: world.events,
     traceHash: world.trace.hash,
     log,
+    sometimes: declared,
+    counts,
     world,
   };
 }
@@ -216,6 +227,11 @@ function classify(e: unknown): { kind: FailureKind; message: string } {
   const err = inner instanceof Error ? inner : new Error(String(inner));
   const where = err.stack?.split('\n').slice(1, 3).map((l) => l.trim()).join(' ') ?? '';
   return { kind: 'crash', message: `${err.constructor.name}: ${err.message}${where ? ` (${where})` : ''}` };
+}
+
+/** The labels a run declared but did not reach. */
+export function unreached(sometimes: Readonly<Record<string, boolean>>): string[] {
+  return Object.keys(sometimes).filter((label) => !sometimes[label]);
 }
 
 /** The command that replays a run (with the --impl choices it ran with). */

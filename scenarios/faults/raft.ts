@@ -223,7 +223,7 @@ export class RaftFaultCluster {
     return this.group.select(kind === 'restart' ? 'longest-crashed' : 'longest-disconnected');
   }
 
-  /** Runs one action; returns a line saying what it did. */
+  /** Runs one action; counts it (t.count "fault KIND") when it did something; returns a log line. */
   perform(a: FaultAction): string {
     this.checkSafety();
     switch (a.do) {
@@ -244,12 +244,14 @@ export class RaftFaultCluster {
         break;
       case 'load': {
         const leaders = this.claimants();
+        if (leaders.length > 0) this.t.count(`fault ${a.do}`);
         for (const i of leaders) for (let k = 0; k < a.count; k++) this.start(i, this.command());
         return `${describeAction(a, false)} on ${leaders.length > 0 ? leaders.join(',') : 'no leader'}`;
       }
       default: {
         const i = this.resolve(a.node, a.do);
         if (i === null) return `${describeAction(a, false)}: no such server, nothing done`;
+        this.t.count(`fault ${a.do}`);
         if (a.do === 'isolate') this.partition([[i]]);
         else if (a.do === 'crash') this.crash(i);
         else if (a.do === 'restart') this.restart(i);
@@ -258,6 +260,7 @@ export class RaftFaultCluster {
         return typeof a.node === 'string' ? `${describeAction(a, false)} (server ${i})` : describeAction(a, false);
       }
     }
+    this.t.count(`fault ${a.do}`);
     return describeAction(a, false);
   }
 
