@@ -1,8 +1,9 @@
 /**
  * `simlab sweep PATTERN… --seeds A..B`: every matching scenario or property
- * over a seed range, in parallel on worker threads, with a progress line and
- * a summary table (name, runs, failures, first failing seed, wall, virtual,
- * events) and the command that replays each failure.
+ * over a seed range, in parallel on worker threads, with a progress line,
+ * each failure with the command that replays it as it is found, and a
+ * summary (report.ts): per name runs, failures, first failing seed, wall,
+ * virtual, events; the sometimes coverage; the failures again.
  *
  * For a property (prop/…), seed S is one generated input: the schedule
  * fast-check draws first from seed S (fc.check with seed S, run 0, so a
@@ -11,8 +12,13 @@
  *
  * The work list is (name, seed) in a fixed order; `--shard i/n` keeps every
  * n-th item starting at i, so a CI matrix or several machines split one
- * range deterministically. Results do not depend on the number of workers:
- * each run is a pure function of (scenario or property, seed, implementation).
+ * range deterministically, and writes the shard's result file for `simlab
+ * merge` (report.ts). Results do not depend on the number of workers: each
+ * run is a pure function of (scenario or property, seed, implementation).
+ *
+ * Workers send each result as its run ends, so a failure is printed the
+ * moment it is found; Ctrl-C (SIGINT) and --bail abort the sweep: workers are
+ * terminated, and the summary covers the runs that ended.
  */
 import { availableParallelism } from 'node:os';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
