@@ -24,7 +24,7 @@ import { availableParallelism } from 'node:os';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
 import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
 import { findScenario, matchScenarios, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
-import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { seedPathCommand } from './replay.ts';
@@ -306,12 +306,8 @@ function resolveTargets(patterns: readonly string[]): Target[] {
 }
 
 /** --seeds, else SIMLAB_RUNS seeds from SIMLAB_SEED, else 1..10; with the text the report keeps. */
-function sweepSeeds(p: ReturnType<typeof parseArgs>, args: readonly string[]): { seeds: number[]; text: string } {
-  const given = flag<number[]>(p, 'seeds');
-  if (given) {
-    const i = args.findIndex((a) => a === '--seeds' || a.startsWith('--seeds='));
-    return { seeds: given, text: args[i]!.startsWith('--seeds=') ? args[i]!.slice('--seeds='.length) : args[i + 1]! };
-  }
+function sweepSeeds(raw: string | undefined): { seeds: number[]; text: string } {
+  if (raw !== undefined) return { seeds: parseSeeds(raw), text: raw };
   const first = envSeed() ?? 1;
   const count = envRuns() ?? 10;
   return { seeds: Array.from({ length: count }, (_, i) => first + i), text: `${first}..${first + count - 1}` };
@@ -348,7 +344,7 @@ export const sweepCommand: Command = {
   usage: sweepUsage,
   async run(args, io) {
     const p = parseArgs(args, {
-      seeds: { kind: 'seeds' },
+      seeds: { kind: 'string' },
       workers: { kind: 'int' },
       shard: { kind: 'string' },
       bail: { kind: 'optional-int' },
@@ -359,7 +355,7 @@ export const sweepCommand: Command = {
     });
     if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
     const targets = resolveTargets(p.positional);
-    const { seeds, text: seedsText } = sweepSeeds(p, args);
+    const { seeds, text: seedsText } = sweepSeeds(flag<string>(p, 'seeds'));
     const shardRaw = flag<string>(p, 'shard');
     const shard = shardRaw === undefined ? undefined : parseShard(shardRaw);
     const output = outputChoice(p, shard);
