@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'simlab.mjs');
-const SOURCES = ['sim', 'protocols', 'scenarios', 'checkers', 'bin'];
+const SOURCES = ['sim', 'protocols', 'scenarios', 'checkers', 'lib', 'bin'];
 
 function newestSource(dir, newest = 0) {
   let entries;

@@ -95,6 +95,24 @@ const registry = new Map<string, Scenario>();
 export const DEFAULT_TIME_LIMIT_US = 600_000_000;
 export const DEFAULT_EVENT_BUDGET = 50_000_000;
 
+const roles = new Map<string, string>();
+const rolesAsked = new Map<string, number>();
+
+/** Declares a role scenarios take a node for (`t.impl(role, …)`), so `--impl ROLE=FILE` can check ROLE. */
+export function defineRole(name: string, description: string): void {
+  roles.set(name, description);
+}
+
+/** The declared roles, by name, with what they are. */
+export function knownRoles(): ReadonlyMap<string, string> {
+  return roles;
+}
+
+/** How many times runs in this process have asked for `role` (t.impl): compare two readings to see whether some runs did. */
+export function roleAsks(role: string): number {
+  return rolesAsked.get(role) ?? 0;
+}
+
 /** Registers a scenario; names are unique. */
 export function defineScenario(s: Scenario): Scenario {
   if (registry.has(s.name)) throw new Error(`a scenario named ${s.name} is already registered`);
@@ -181,6 +199,7 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       else if (!declared.has(label)) declared.set(label, false);
     },
     impl<T>(role: string, fallback: T): T {
+      rolesAsked.set(role, (rolesAsked.get(role) ?? 0) + 1);
       const chosen = options.impl?.[role];
       return chosen === undefined ? fallback : (chosen as T);
     },

@@ -6,8 +6,9 @@
  */
 import { allProperties, checkProperty, type CheckReport, type InputRun, type Property } from '../property.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
-import { loadImplSpecs } from './impl.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
+import { loadUserFiles } from './user-files.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
 import { formatVirtual } from './run.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -17,8 +18,9 @@ export const DEFAULT_MAX_SHRINK_RUNS = 2000;
 
 export const propUsage = [
   'simlab prop                    list the properties',
-  'simlab prop NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
+  'simlab prop [FILE.ts…] NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
   '  NAME                 a property, e.g. prop/raft/safety',
+  '  FILE.ts              your own property file(s) (defineProperty from simlab); NAME may be left out if they define one',
   `  --runs N             generated inputs (fault schedules) to try (default ${DEFAULT_RUNS})`,
   "  --seed S             fast-check's seed (default 1); run k tests the k-th schedule drawn from it",
   `  --max-shrinks N      runs allowed for shrinking a failure (default ${DEFAULT_MAX_SHRINK_RUNS}); then the smallest failure so far is kept`,
@@ -66,14 +68,16 @@ export const propCommand: Command = {
       impl: { kind: 'string', repeat: true },
       verbose: { kind: 'boolean' },
     });
-    if (parsed.positional.length === 0) {
-      const props = allProperties();
+    const user = await loadUserFiles(parsed.positional);
+    const mine = user.defined.filter((n) => n.startsWith('prop/'));
+    if (user.rest.length === 0 && mine.length !== 1) {
+      const props = allProperties().filter((x) => user.files.length === 0 || mine.includes(x.name));
       const width = Math.max(...props.map((p) => p.name.length));
       for (const p of props) io.out(`${p.name.padEnd(width)}  ${p.description}`);
       return 0;
     }
-    if (parsed.positional.length > 1) throw new UsageError('prop takes one property name');
-    const p = findPropertyOrFail(parsed.positional[0]!);
+    if (user.rest.length > 1) throw new UsageError('prop takes one property name');
+    const p = findPropertyOrFail(user.rest[0] ?? mine[0]!);
     const runs = flag<number>(parsed, 'runs') ?? DEFAULT_RUNS;
     if (runs < 1) throw new UsageError('--runs must be at least 1');
     const seedRaw = flag<string>(parsed, 'seed');
@@ -85,6 +89,7 @@ export const propCommand: Command = {
     const verbose = flag<boolean>(parsed, 'verbose') === true;
 
     io.err(`${p.name}: fast-check seed ${seed}, ${runs} run(s), each one generated schedule (its swarm options are printed with a failure)`);
+    const marks = roleMarks(implSpecs);
     const state: ProgressState = { runs: 0, shrinkRuns: 0, lastDrawMs: 0, startMs: wallNowMs() };
     let virtualUs = 0;
     const report = checkProperty(p, { seed, numRuns: runs, maxShrinkRuns }, impl ? { impl } : {}, {
@@ -97,19 +102,20 @@ export const propCommand: Command = {
       },
     });
     if (!verbose) drawProgress(state, runs, io, true);
+    reportUnusedRoles(implSpecs, marks, io);
     const wallS = (wallNowMs() - state.startMs) / 1000;
     if (!report.failed) {
       io.out(`PASS ${p.name}: ${report.runsToFailure} runs passed (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
       return 0;
     }
-    return reportFailure(p, report, { seed, runs, dir, implSpecs, wallS }, io);
+    return reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
   },
 };
 
 function reportFailure<T>(
   p: Property<T>,
   report: CheckReport<T>,
-  o: { seed: number; runs: number; dir: string; implSpecs: readonly string[]; wallS: number },
+  o: { seed: number; runs: number; dir: string; implSpecs: readonly string[]; files: readonly string[]; wallS: number },
   io: CliIO,
 ): number {
   const first = report.original!;
@@ -125,9 +131,9 @@ function reportFailure<T>(
   for (const line of p.describe(shrunk.input)) io.out(`    ${line}`);
   io.out(`  ${shrunk.failure!.kind}: ${shrunk.failure!.message}`);
   io.out(`  virtual ${formatVirtual(shrunk.virtualUs)}, events ${shrunk.events}, trace ${shrunk.traceHash}`);
-  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk);
+  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk, o.files);
   io.out(`artifact: ${file}`);
   io.out(`replay: ${artifact.replay}`);
-  io.out(`    or: ${seedPathCommand(p.name, o.seed, path)}${o.implSpecs.length > 0 ? o.implSpecs.map((s) => ` --impl ${s}`).join('') : ''}`);
+  io.out(`    or: ${seedPathCommand(p.name, o.seed, path, o.files)}${o.implSpecs.length > 0 ? o.implSpecs.map((s) => ` --impl ${s}`).join('') : ''}`);
   return 1;
 }

@@ -15,14 +15,17 @@
  * each run is a pure function of (scenario or property, seed, implementation).
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
-import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
-import { findScenario, matchScenarios, replayCommand, type RunOptions, type Scenario } from '../scenario.ts';
+import { findProperty, inputAt, propertyScenario, type Property } from '../property.ts';
+import { findScenario, replayCommand, type RunOptions, type Scenario } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { seedPathCommand } from './replay.ts';
-import { checkDeterminism, formatVirtual, runTimed, table } from './run.ts';
+import { checkDeterminism, formatVirtual, runTimed, table, withFiles } from './run.ts';
+import { noMatch, resolveTargets } from './names.ts';
+import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
 
 interface WorkItem {
@@ -58,7 +61,7 @@ export interface RunSummary {
 }
 
 /** What the sweep command sends a worker thread. */
-type ToWorker = { type: 'init'; impl: string[]; determinism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
+type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
 type FromWorker = { type: 'ready' } | { type: 'results'; results: RunSummary[] } | { type: 'error'; message: string };
 
 /** Parses "i/n" with 1 ≤ i ≤ n. */
@@ -98,6 +101,9 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
   };
 }
 
+/** The user's files the sweep loaded (scenario and property files), named in replay commands. */
+let userFiles: readonly string[] = [];
+
 /** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
 function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
   let s: Scenario;
@@ -113,8 +119,8 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
     if (!r.passed) {
       r = {
         ...r,
-        replay: seedPathCommand(item.name, item.seed, '0'),
-        shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
+        replay: seedPathCommand(item.name, item.seed, '0', userFiles),
+        shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
         detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
       };
     }
@@ -143,6 +149,7 @@ export function sweepWorkerMain(port: MessagePort = parentPort!): void {
       try {
         if (msg.type === 'init') {
           impl = await loadImplSpecs(msg.impl);
+          userFiles = (await loadUserFiles(msg.files)).files;
           determinism = msg.determinism;
           port.postMessage({ type: 'ready' } satisfies FromWorker);
         } else if (msg.type === 'run') {
@@ -203,7 +210,7 @@ export function dispatchOrder(items: readonly WorkItem[]): WorkItem[] {
   return items.map((item, i) => ({ item, k: nth[i]!, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.item);
 }
 
-async function runParallel(all: WorkItem[], workers: number, impl: string[], determinism: boolean, onResult: (r: RunSummary) => void): Promise<void> {
+async function runParallel(all: WorkItem[], workers: number, impl: string[], files: string[], determinism: boolean, onResult: (r: RunSummary) => void): Promise<void> {
   if (!workerEntry) throw new Error('sweep: no worker entry (run through bin/simlab.mjs)');
   const items = dispatchOrder(all);
   // Guided self-scheduling: big batches while much is left, single items at the end, so no worker idles long while another finishes a batch.
@@ -254,7 +261,7 @@ async function runParallel(all: WorkItem[], workers: number, impl: string[], det
           }
         });
         w.on('error', reject);
-        w.postMessage({ type: 'init', impl, determinism } satisfies ToWorker);
+        w.postMessage({ type: 'init', impl, files, determinism } satisfies ToWorker);
       });
     }),
   );
@@ -264,8 +271,9 @@ export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run scenarios or properties over a seed range in parallel, with a summary and replay commands',
   usage: [
-    "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE]",
-    "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
+    "simlab sweep [FILE.ts…] PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE]",
+    "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety, TestBackup3B",
+    '  FILE.ts             your own scenario or property file(s): without a PATTERN, everything they define',
     '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
     '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10',
     '  --workers N         worker threads (default: one per core; 1 runs in this thread)',
@@ -281,11 +289,13 @@ export const sweepCommand: Command = {
       'check-determinism': { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
     });
-    if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
+    const user = await loadUserFiles(p.positional);
+    userFiles = user.files;
+    if (user.rest.length === 0 && user.files.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
     const scenarios: Target[] = [];
-    for (const pattern of p.positional) {
-      const found: Target[] = [...matchScenarios(pattern), ...matchProperties(pattern)];
-      if (found.length === 0) throw new UsageError(`no scenario or property matches "${pattern}" (see simlab list, simlab prop)`);
+    for (const pattern of user.rest.length > 0 ? user.rest : user.defined) {
+      const found = resolveTargets(pattern);
+      if (found.length === 0) throw noMatch(pattern);
       for (const s of found) if (!scenarios.includes(s)) scenarios.push(s);
     }
     const seeds = flag<number[]>(p, 'seeds') ?? Array.from({ length: 10 }, (_, i) => i + 1);
@@ -313,7 +323,7 @@ export const sweepCommand: Command = {
     if (workers === 1) {
       for (const item of items) onResult(runItem(item, impl, determinism));
     } else {
-      await runParallel(items, workers, [...implSpecs], determinism, onResult);
+      await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult);
     }
     drawProgress(progress, io, true);
     const wallMs = wallNowMs() - progress.startMs;
@@ -361,7 +371,7 @@ function printSummary(scenarios: readonly Target[], results: readonly RunSummary
       if (n > 5) continue;
       io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`);
       if (r.detail) io.out(`    ${r.detail}`);
-      io.out(`    ${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
+      io.out(`    ${r.replay ?? replayCommand(withFiles(userFiles, r.name), r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
     }
     for (const [name, n] of perScenario) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
   }
