@@ -4,7 +4,7 @@
  * property files loaded with their 'simlab' imports bound to this process's
  * registries, artifacts that name such files relative to themselves.
  */
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -99,7 +99,6 @@ describe('files of your own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'simlab-user-'));
     const broken = join(dir, 'broken.ts');
     const empty = join(dir, 'empty.ts');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(broken, "import { defineScenario } from 'simlab';\nconst x = ;\n");
     writeFileSync(empty, 'export const nothing = 1;\n');
     const b = await cli('run', broken);
@@ -108,6 +107,29 @@ describe('files of your own', () => {
     const e = await cli('run', empty);
     expect(e.code).toBe(2);
     expect(e.err[0]).toMatch(/defines no scenario or property/);
+  });
+
+  it('a crash in an --impl file names its file:line:column, the node, the input and the time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simlab-user-'));
+    const file = join(dir, 'my-raft.ts');
+    writeFileSync(
+      file,
+      [
+        "import { raft, type NodeDef } from 'simlab';",
+        'const mine: NodeDef<any, any> = {',
+        '  ...raft,',
+        '  step(state, input, ctx) {',
+        "    if (input.kind === 'request' && input.method === 'Raft.AppendEntries' && ctx.nowUs > 1_000_000) throw new Error('index out of range');",
+        '    return raft.step(state, input, ctx);',
+        '  },',
+        '};',
+        'export default mine;',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli('run', 'raft/3A/initial-election', '--impl', `raft=${file}`);
+    expect(r.code).toBe(1);
+    expect(r.out.join('\n')).toMatch(/crash: node \d handling request Raft\.AppendEntries at 1\.\d{6}s: Error: index out of range \(at .*my-raft\.ts:5:\d+\)/);
   });
 
   it('a failing property file writes an artifact that names the file relative to itself, and replays elsewhere', async () => {

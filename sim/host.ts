@@ -17,7 +17,8 @@
  */
 import { hashValue, lastHash, mix, sizeAndHash } from './codec.ts';
 import { hashString32 } from './prng.ts';
-import type { Bytes, Input, NodeDef, Output, Payload, Persisted, StepContext } from './node.ts';
+import type { Bytes, Input, NodeDef, Output, Payload, Persisted, Step, StepContext } from './node.ts';
+import { enterStep, leaveStep, stepFailed } from './step-guard.ts';
 import type { ClientEnd, NetHost, Network, RpcCall } from './network.ts';
 import type { Prng } from './prng.ts';
 import type { FileSystem, Persister } from './storage.ts';
@@ -139,7 +140,15 @@ export class Host<S = unknown, C = unknown> implements NetHost {
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
       : NOTHING_PERSISTED;
     world.trace.eventHashed(world.nowUs, TraceKind.Start, this.nameHash, this.name, 0, '', world.trace.nameHash(def.name), def.name, undefined, -1, true, undefined);
-    const first = def.init(options.config, persisted, world.stepContext.enter(this, world.nowUs, options.fs));
+    let first: Step<S>;
+    enterStep(); // the step guard (sim/step-guard.ts): no host nondeterminism in node code; its exceptions name node and input
+    try {
+      first = def.init(options.config, persisted, world.stepContext.enter(this, world.nowUs, options.fs));
+    } catch (e) {
+      throw stepFailed(e, this.name, undefined, world.nowUs);
+    } finally {
+      leaveStep();
+    }
     this.state = first.state;
     this.applyOutputs(first.outputs);
   }
@@ -168,7 +177,15 @@ export class Host<S = unknown, C = unknown> implements NetHost {
 
   private step(input: Input): void {
     const world = this.world;
-    const r = this.def.step(this.state, input, world.stepContext.enter(this, world.nowUs, this.hooks?.fs));
+    let r: Step<S>;
+    enterStep();
+    try {
+      r = this.def.step(this.state, input, world.stepContext.enter(this, world.nowUs, this.hooks?.fs));
+    } catch (e) {
+      throw stepFailed(e, this.name, input, world.nowUs);
+    } finally {
+      leaveStep();
+    }
     this.state = r.state;
     if (r.outputs.length > 0) this.applyOutputs(r.outputs);
   }

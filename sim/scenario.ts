@@ -19,6 +19,7 @@ import type { Prng } from './prng.ts';
 import type { Co } from './task.ts';
 import type { TraceOptions, TraceRecord } from './trace.ts';
 import { SimError, World } from './world.ts';
+import { allowNondeterminism, installDeterminismTrap, NodeStepError } from './step-guard.ts';
 
 /** How a run failed: an assertion of the test, a checker's safety verdict, missing progress, an exception in node code, or a kernel stop. */
 export type FailureKind = 'assertion' | 'safety' | 'liveness' | 'crash' | 'deadlock' | 'time-limit' | 'event-budget';
@@ -75,6 +76,8 @@ export interface RunOptions {
   readonly onRecord?: (r: TraceRecord) => void;
   /** Receives log lines as they are written. */
   readonly onLog?: (line: string) => void;
+  /** Lets node code call Math.random, Date.now, performance.now and host timers (they throw during a step otherwise); default: the process's setting (allowNondeterminism). */
+  readonly allowNondeterminism?: boolean;
 }
 
 export interface ScenarioResult {
@@ -205,12 +208,16 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     },
   };
   let failure: ScenarioResult['failure'];
+  installDeterminismTrap();
+  const allowedBefore = options.allowNondeterminism === undefined ? undefined : allowNondeterminism(options.allowNondeterminism);
   try {
     world.runTask('main', s.run(t));
     const missed = [...declared].filter(([, reached]) => !reached).map(([label]) => label);
     if (missed.length > 0) failure = { kind: 'liveness', message: `never happened: ${missed.join(', ')}` };
   } catch (e) {
     failure = classify(e);
+  } finally {
+    if (allowedBefore !== undefined) allowNondeterminism(allowedBefore);
   }
   return {
     name: s.name,
@@ -233,8 +240,14 @@ function classify(e: unknown): { kind: FailureKind; message: string } {
   }
   if (inner instanceof SimError) return { kind: inner.reason === 'task-failed' ? 'crash' : inner.reason, message: inner.message };
   const err = inner instanceof Error ? inner : new Error(String(inner));
-  const where = err.stack?.split('\n').slice(1, 3).map((l) => l.trim()).join(' ') ?? '';
-  return { kind: 'crash', message: `${err.constructor.name}: ${err.message}${where ? ` (${where})` : ''}` };
+  // Node code's own error: its message names the node, input and time; its place is the node code's first frame.
+  const own = err instanceof NodeStepError ? err.error : err;
+  const stack = own instanceof Error ? (own.stack ?? '') : '';
+  const frames = stack.split('\n').slice(1).map((l) => l.trim()).filter((l) => l.startsWith('at '));
+  const users = frames.filter((l) => !/dist\/simlab\.mjs|sim\/step-guard\.ts/.test(l));
+  const where = (users.length > 0 ? users : frames).slice(0, 2).join(' ');
+  const head = err instanceof NodeStepError ? err.message : `${err.constructor.name}: ${err.message}`;
+  return { kind: 'crash', message: `${head}${where ? ` (${where})` : ''}` };
 }
 
 /** The command that replays a run (with the --impl choices it ran with). */

@@ -12,6 +12,7 @@ import { propCommand } from './properties.ts';
 import { replayCliCommand, simlabVersion } from './replay.ts';
 import { nameSuggestion, resolveTargets } from './names.ts';
 import { isUserFile } from './user-files.ts';
+import { allowNondeterminism } from '../step-guard.ts';
 
 const commands = new Map<string, Command>();
 
@@ -33,6 +34,7 @@ function help(io: CliIO): void {
   io.out('');
   io.out('simlab PATTERN runs the matching scenarios once: simlab raft/3A, simlab \'raft/3B/*\', simlab TestBackup3B.');
   io.out('simlab help COMMAND shows a command\'s options; simlab --version prints the version.');
+  io.out(`Node code that calls Math.random, Date.now, performance.now or host timers fails; ${ALLOW_FLAG} (any command) allows them.`);
 }
 
 /** `simlab help …`: the command list, one command's usage, or this. */
@@ -54,8 +56,12 @@ function unknownCommand(name: string): UsageError {
   return new UsageError(`unknown command or scenario "${name}"${hint} (commands: ${[...commands.keys()].join(', ')}; scenarios: simlab list)`);
 }
 
+/** `--allow-nondeterminism`, accepted by every command: node code may use the host's clocks, randomness and timers. */
+const ALLOW_FLAG = '--allow-nondeterminism';
+
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  const [first, ...rest] = argv;
+  allowNondeterminism(argv.includes(ALLOW_FLAG));
+  const [first, ...rest] = argv.filter((a) => a !== ALLOW_FLAG);
   try {
     if (first === '--version' || first === '-v') {
       io.out(`simlab ${simlabVersion()}`);
@@ -65,11 +71,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       help(io);
       return 0;
     }
-    if (first === undefined || first.startsWith('--')) return await allCommand.run([...argv], io);
+    if (first === undefined || first.startsWith('--')) return await allCommand.run(first === undefined ? rest : [first, ...rest], io);
     if (first === 'help') return helpCommand(rest, io);
     const c = commands.get(first);
     // Not a command: a scenario pattern (or Go test name) runs once, as `simlab all PATTERN`.
-    if (!c && (resolveTargets(first).length > 0 || isUserFile(first))) return await allCommand.run([...argv], io);
+    if (!c && (resolveTargets(first).length > 0 || isUserFile(first))) return await allCommand.run([first, ...rest], io);
     if (!c) throw unknownCommand(first);
     if (rest.includes('--help')) {
       io.out(c.usage);

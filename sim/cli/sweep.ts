@@ -26,6 +26,7 @@ import { seedPathCommand } from './replay.ts';
 import { checkDeterminism, formatVirtual, runTimed, table, withFiles } from './run.ts';
 import { noMatch, resolveTargets } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
+import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
 import { wallNowMs } from './wallclock.ts';
 
 interface WorkItem {
@@ -61,7 +62,7 @@ export interface RunSummary {
 }
 
 /** What the sweep command sends a worker thread. */
-type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
+type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean; allowNondeterminism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
 type FromWorker = { type: 'ready' } | { type: 'results'; results: RunSummary[] } | { type: 'error'; message: string };
 
 /** Parses "i/n" with 1 ≤ i ≤ n. */
@@ -151,6 +152,7 @@ export function sweepWorkerMain(port: MessagePort = parentPort!): void {
           impl = await loadImplSpecs(msg.impl);
           userFiles = (await loadUserFiles(msg.files)).files;
           determinism = msg.determinism;
+          allowNondeterminism(msg.allowNondeterminism);
           port.postMessage({ type: 'ready' } satisfies FromWorker);
         } else if (msg.type === 'run') {
           const results = msg.items.map((item) => runItem(item, impl, determinism));
@@ -261,7 +263,7 @@ async function runParallel(all: WorkItem[], workers: number, impl: string[], fil
           }
         });
         w.on('error', reject);
-        w.postMessage({ type: 'init', impl, files, determinism } satisfies ToWorker);
+        w.postMessage({ type: 'init', impl, files, determinism, allowNondeterminism: nondeterminismAllowed() } satisfies ToWorker);
       });
     }),
   );
