@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import type { Property } from './property.ts';
 import { seedPathCommand } from './cli/replay.ts';
 
-export function replayReporter(p: Pick<Property, 'name'>, file?: string): (details: fc.RunDetails<unknown>) => void {
+/** The reporter for a property's arbitrary checked alone (`test.prop([p.arbitrary])`); `file` is the file defining a property of your own. */
+export function replayReporter<T>(p: Property<T>, file?: string): (details: fc.RunDetails<[T]>) => void {
   return (details) => {
     if (!details.failed) return;
     const report = fc.defaultReportMessage(details) ?? `Property failed after ${details.numRuns} tests`;
