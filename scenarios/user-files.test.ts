@@ -45,9 +45,9 @@ describe('names', () => {
   it('a pattern as the first argument runs the matching scenarios once', async () => {
     const r = await cli('raft/3A', '--seed', '2');
     expect(r.code).toBe(0);
-    expect(r.out.at(-1)).toMatch(/^3 scenarios, 0 failed, seed 2:/);
+    expect(r.out.at(-1)).toMatch(/^3 scenarios, 0 failed, 0 warnings, seed 2:/);
     const go = await cli('TestInitialElection3A');
-    expect(go.out.at(-1)).toMatch(/^1 scenarios, 0 failed, seed 1:/);
+    expect(go.out.at(-1)).toMatch(/^1 scenarios, 0 failed, 0 warnings, seed 1:/);
   });
 
   it('unknown names, commands, flags and roles get a did-you-mean', async () => {
@@ -130,6 +130,47 @@ describe('files of your own', () => {
     const r = await cli('run', 'raft/3A/initial-election', '--impl', `raft=${file}`);
     expect(r.code).toBe(1);
     expect(r.out.join('\n')).toMatch(/crash: node \d handling request Raft\.AppendEntries at 1\.\d{6}s: Error: index out of range \(at .*my-raft\.ts:5:\d+\)/);
+  });
+
+  it('a failing lab scenario prints every server as the tester sees it; warnings show in the summary and its last line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simlab-user-'));
+    const lazy = join(dir, 'lazy-raft.ts');
+    writeFileSync(
+      lazy,
+      [
+        "import { raft, type NodeDef } from 'simlab';",
+        '// Ignores every AppendEntries reply after 2 s: the leader can no longer commit.',
+        'const lazy: NodeDef<any, any> = {',
+        '  ...raft,',
+        '  step(state, input, ctx) {',
+        "    if (input.kind === 'response' && input.method === 'Raft.AppendEntries' && ctx.nowUs > 2_000_000) return { state, outputs: [] };",
+        '    return raft.step(state, input, ctx);',
+        '  },',
+        '};',
+        'export default lazy;',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli('run', 'raft/3B/fail-agree', '--impl', `raft=${lazy}`);
+    expect(r.code).toBe(1);
+    const at = r.out.indexOf('  servers at the failure (as the tester sees them):');
+    expect(at).toBeGreaterThan(0);
+    expect(r.out[at + 1]).toMatch(/^ {2}server {2}term {2}role +applied {2}persisted bytes {2}network +RPCs in$/);
+    const rows = r.out.slice(at + 3, at + 6);
+    expect(rows.filter((l) => / leader /.test(l))).toHaveLength(1);
+    expect(rows.filter((l) => / disconnected /.test(l))).toHaveLength(1);
+
+    const warns = join(dir, 'warns.ts');
+    writeFileSync(
+      warns,
+      "import { defineScenario } from 'simlab';\ndefineScenario({ name: 'mine/warns', description: 'warns once', *run(t) { t.warn('something odd'); } });\n",
+    );
+    const all = await cli(warns);
+    expect(all.code).toBe(0);
+    expect(all.out.some((l) => /^mine\/warns +pass \(1 warning\) /.test(l))).toBe(true);
+    expect(all.out.at(-1)).toMatch(/^1 scenarios, 0 failed, 1 warning, seed 1:/);
+    const run = await cli('run', warns);
+    expect(run.out).toContain('  warning: something odd');
   });
 
   it('a failing property file writes an artifact that names the file relative to itself, and replays elsewhere', async () => {

@@ -55,6 +55,10 @@ export interface ScenarioContext {
   sometimes(label: string, happened: boolean): void;
   /** The node definition to use for `role` (the user's via --impl, else `fallback`). */
   impl<T>(role: string, fallback: T): T;
+  /** A warning: logged as "warning: …" and counted in the result (a pass with warnings says so). */
+  warn(line: string): void;
+  /** Adds lines to a failure's report, made when the run fails, at the moment it fails (a tester's table of its servers). */
+  onFailure(report: () => readonly string[]): void;
 }
 
 export interface Scenario {
@@ -89,6 +93,10 @@ export interface ScenarioResult {
   readonly events: number;
   readonly traceHash: string;
   readonly log: readonly string[];
+  /** The warnings the run logged (t.warn). */
+  readonly warnings: readonly string[];
+  /** A failed run's report lines (t.onFailure), made after its trace hash was taken. */
+  readonly failureReport?: readonly string[];
   /** The world, for callers that inspect it after the run (traces, counters). */
   readonly world: World;
 }
@@ -180,6 +188,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   });
   if (options.onRecord) world.trace.addListener(options.onRecord);
   const log: string[] = [];
+  const warnings: string[] = [];
+  const reporters: (() => readonly string[])[] = [];
   const declared = new Map<string, boolean>();
   const t: ScenarioContext = {
     world,
@@ -206,6 +216,13 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       const chosen = options.impl?.[role];
       return chosen === undefined ? fallback : (chosen as T);
     },
+    warn(line) {
+      warnings.push(line);
+      t.log(`warning: ${line}`);
+    },
+    onFailure(report) {
+      reporters.push(report);
+    },
   };
   let failure: ScenarioResult['failure'];
   installDeterminismTrap();
@@ -219,17 +236,33 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   } finally {
     if (allowedBefore !== undefined) allowNondeterminism(allowedBefore);
   }
+  const traceHash = world.trace.hash;
+  const events = world.events;
   return {
     name: s.name,
     seed: options.seed,
     passed: failure === undefined,
-    ...(failure ? { failure } : {}),
+    ...(failure ? { failure, failureReport: failureReport(reporters) } : {}),
     virtualUs: world.nowUs,
-    events: world.events,
-    traceHash: world.trace.hash,
+    events,
+    traceHash,
     log,
+    warnings,
     world,
   };
+}
+
+/** The report lines of a failed run; a reporter that throws is named instead of hiding the failure. */
+function failureReport(reporters: readonly (() => readonly string[])[]): string[] {
+  const lines: string[] = [];
+  for (const r of reporters) {
+    try {
+      lines.push(...r());
+    } catch (e) {
+      lines.push(`(the failure report could not be made: ${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  return lines;
 }
 
 function classify(e: unknown): { kind: FailureKind; message: string } {

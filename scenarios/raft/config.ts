@@ -30,6 +30,7 @@ import type { ScenarioContext } from '../../sim/scenario.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
+import { raftStateTable } from './state-table.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 
 /** The tester's election timeout (Go's RaftElectionTimeout): tests sleep multiples of it. */
@@ -142,6 +143,7 @@ export class RaftTester {
     this.applyErr = new Array<string>(n).fill('');
     this.incarnations = new Array<number>(n).fill(0);
     this.startUs = t.world.nowUs;
+    t.onFailure(() => raftStateTable(this));
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
@@ -525,6 +527,16 @@ export class RaftTester {
   /** RPCs sent in total (labrpc's GetTotalCount). */
   rpcTotal(): number {
     return this.net.getTotalCount();
+  }
+
+  /** The highest index server i's applies reached (0: none). */
+  lastAppliedIndex(i: number): number {
+    return Math.max(0, this.logs[i]!.length - 1);
+  }
+
+  /** Bytes of Raft state server i persisted (Go's RaftStateSize). */
+  persistedBytes(i: number): number {
+    return this.saved[i]?.raftStateSize() ?? 0;
   }
 
   /** RPCs that reached dispatch at server i (labrpc's GetCount). */

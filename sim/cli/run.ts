@@ -21,6 +21,9 @@ import { loadImpl, reportUnusedRoles, roleMarks } from './impl.ts';
 import { noMatch, resolveTargets } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
+import { table } from '../table.ts';
+
+export { table };
 
 export interface TimedResult extends ScenarioResult {
   readonly wallMs: number;
@@ -36,6 +39,17 @@ export function formatVirtual(us: number): string {
   return `${(us / 1e6).toFixed(3)}s`;
 }
 
+/** "1 warning", "3 warnings", "0 warnings". */
+function countOf(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** A summary row's result: "pass", "pass (1 warning)", "FAIL". */
+function verdict(r: TimedResult): string {
+  if (!r.passed) return 'FAIL';
+  return r.warnings.length > 0 ? `pass (${countOf(r.warnings.length, 'warning')})` : 'pass';
+}
+
 /** The scenario argument of a replay command: the user's files (when it is theirs) before the name. */
 export function withFiles(files: readonly string[], name: string): string {
   return [...files, name].join(' ');
@@ -45,17 +59,6 @@ function resultLine(r: TimedResult, impl: readonly string[] = [], files: readonl
   const head = `${r.passed ? 'PASS' : 'FAIL'} ${r.name}  seed=${r.seed}  virtual ${formatVirtual(r.virtualUs)}  events ${r.events}  wall ${r.wallMs.toFixed(0)}ms  trace ${r.traceHash}`;
   if (r.passed) return head;
   return `${head}\n  ${r.failure!.kind}: ${r.failure!.message}\n  replay: ${replayCommand(withFiles(files, r.name), r.seed, impl)}`;
-}
-
-/** A table with columns padded to their widest cell. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], rightAlign: readonly number[] = []): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (rightAlign.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
 }
 
 export const listCommand: Command = {
@@ -133,19 +136,21 @@ export const allCommand: Command = {
     const t0 = wallNowMs();
     let virtual = 0;
     let events = 0;
+    let warnings = 0;
     for (const s of chosen) {
       const r = runTimed(s, { seed, ...(impl ? { impl } : {}) });
       virtual += r.virtualUs;
       events += r.events;
+      warnings += r.warnings.length;
       if (!r.passed) failed++;
-      rows.push([s.name, r.passed ? 'pass' : 'FAIL', formatVirtual(r.virtualUs), String(r.events), `${r.wallMs.toFixed(0)}ms`]);
+      rows.push([s.name, verdict(r), formatVirtual(r.virtualUs), String(r.events), `${r.wallMs.toFixed(0)}ms`]);
       if (!r.passed) rows.push(['', `  ${r.failure!.kind}: ${r.failure!.message}`.slice(0, 160), '', '', '']);
     }
     const wall = wallNowMs() - t0;
     for (const line of table(['scenario', 'result', 'virtual', 'events', 'wall'], rows, [2, 3, 4])) io.out(line);
     io.out('');
     io.out(
-      `${chosen.length} scenarios, ${failed} failed, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
+      `${chosen.length} scenarios, ${failed} failed, ${countOf(warnings, 'warning')}, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
     reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
     if (failed > 0) io.out(`replay a failure with: ${replayCommand(withFiles(user.files, '<scenario>'), seed, flagAll<string>(p, 'impl'))}`);
@@ -198,6 +203,8 @@ export const runCommand: Command = {
       io.out('  last log lines:');
       for (const l of r.log.slice(-10)) io.out(`  | ${l}`);
     }
+    for (const line of r.failureReport ?? []) io.out(`  ${line}`);
+    if (!verbose) for (const w of r.warnings) io.out(`  warning: ${w}`);
     io.out(resultLine(r, flagAll<string>(p, 'impl'), user.files));
     reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
