@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds what the package ships (npm pack runs this as prepack): the CLI bundle
-// dist/simlab.mjs, the library bundle dist/lib.mjs (`import … from 'simlab'`) and
+// dist/simlab.mjs (as the launcher bin/simlab.mjs builds it), the library bundle dist/lib.mjs (`import … from 'simlab'`) and
 // its type declarations in dist/types, whose relative imports are rewritten from
 // .ts to .js so that a user project's TypeScript resolves them to the .d.ts files.
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import * as esbuild from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' };
 
-await esbuild.build({ ...common, entryPoints: [join(root, 'bin', 'main.ts')], outfile: join(root, 'dist', 'simlab.mjs') });
+execFileSync(process.execPath, [join(root, 'bin', 'simlab.mjs'), '--version'], { stdio: 'ignore' }); // brings dist/simlab.mjs up to date
 await esbuild.build({ ...common, entryPoints: [join(root, 'lib', 'index.ts')], outfile: join(root, 'dist', 'lib.mjs') });
 
 const types = join(root, 'dist', 'types');

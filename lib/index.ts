@@ -38,7 +38,8 @@ export { defineJsonProperty, type JsonPropertySpec } from '../sim/json-property.
 export { bytesLength, bytesOf, ms, Out, seconds, US_PER_MS, type Bytes, type Input, type NodeDef, type Output, type Payload, type Persisted, type Step, type StepContext } from '../sim/node.ts';
 export { Channel, joinAll, Signal, sleep, type Co } from '../sim/task.ts';
 export { World } from '../sim/world.ts';
-export { makeConfig, RaftTester, ELECTION_TIMEOUT_US, MAX_LOG_SIZE, SNAPSHOT_INTERVAL, randInt, randString, type RaftNodeDef } from '../scenarios/raft/config.ts';
+export { makeConfig, RaftTester, ELECTION_TIMEOUT_US, MAX_LOG_SIZE, randInt, randString, type RaftNodeDef } from '../scenarios/raft/config.ts';
+export { SNAPSHOT_INTERVAL } from '../scenarios/raft/applied.ts';
 export { KvsrvTester, KVSRV_CLERK_ROLE, KVSRV_SERVER_ROLE } from '../scenarios/kvsrv/tester.ts';
 export { MrTester, MR_COORDINATOR_ROLE, MR_WORKER_ROLE } from '../scenarios/mr/tester.ts';
 export { raftSafety, raftSafety5 } from '../scenarios/properties/raft.ts';

@@ -93,6 +93,8 @@ export interface InputRun<T> {
   readonly events: number;
   readonly traceHash: string;
   readonly log: readonly string[];
+  readonly sometimes: Readonly<Record<string, boolean>>;
+  readonly counts: Readonly<Record<string, number>>;
 }
 
 function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
@@ -104,6 +106,8 @@ function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
     events: r.events,
     traceHash: r.traceHash,
     log: r.log,
+    sometimes: r.sometimes,
+    counts: r.counts,
   };
 }
 

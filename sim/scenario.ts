@@ -48,11 +48,15 @@ export interface ScenarioContext {
   /** Fails unless `condition` holds. */
   check(condition: boolean, message: string | (() => string)): void;
   /**
-   * A "sometimes" property: declares `label`, and marks it reached when
-   * `happened`. A scenario that ends with a declared label never reached fails,
-   * so a run that exercised nothing cannot pass.
+   * A "sometimes" label (Antithesis, Stateright): declares `label`, and marks
+   * it reached when `happened`. It is a coverage claim over many runs, not a
+   * check: a run never fails for an unreached label (`run` notes it); a sweep
+   * or property run counts the runs that reached each label and fails only
+   * when none did. What the mirrored Go test asserts is a `check`.
    */
   sometimes(label: string, happened: boolean): void;
+  /** Adds `n` to the run's counter `label` (statistics: fault kinds fired, …). */
+  count(label: string, n?: number): void;
   /** The node definition to use for `role` (the user's via --impl, else `fallback`). */
   impl<T>(role: string, fallback: T): T;
   /** A warning: logged as "warning: …" and counted in the result (a pass with warnings says so). */
@@ -97,6 +101,10 @@ export interface ScenarioResult {
   readonly warnings: readonly string[];
   /** A failed run's report lines (t.onFailure), made after its trace hash was taken. */
   readonly failureReport?: readonly string[];
+  /** Every sometimes label the run declared, and whether it reached it (in declaration order). */
+  readonly sometimes: Readonly<Record<string, boolean>>;
+  /** The run's counters (t.count). */
+  readonly counts: Readonly<Record<string, number>>;
   /** The world, for callers that inspect it after the run (traces, counters). */
   readonly world: World;
 }
@@ -190,7 +198,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   const log: string[] = [];
   const warnings: string[] = [];
   const reporters: (() => readonly string[])[] = [];
-  const declared = new Map<string, boolean>();
+  const declared: Record<string, boolean> = {};
+  const counts: Record<string, number> = {};
   const t: ScenarioContext = {
     world,
     seed: options.seed,
@@ -208,8 +217,10 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       if (!condition) throw new ScenarioFailure(typeof message === 'function' ? message() : message);
     },
     sometimes(label, happened) {
-      if (happened) declared.set(label, true);
-      else if (!declared.has(label)) declared.set(label, false);
+      declared[label] = declared[label] === true || happened;
+    },
+    count(label, n = 1) {
+      counts[label] = (counts[label] ?? 0) + n;
     },
     impl<T>(role: string, fallback: T): T {
       rolesAsked.set(role, (rolesAsked.get(role) ?? 0) + 1);
@@ -229,8 +240,6 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   const allowedBefore = options.allowNondeterminism === undefined ? undefined : allowNondeterminism(options.allowNondeterminism);
   try {
     world.runTask('main', s.run(t));
-    const missed = [...declared].filter(([, reached]) => !reached).map(([label]) => label);
-    if (missed.length > 0) failure = { kind: 'liveness', message: `never happened: ${missed.join(', ')}` };
   } catch (e) {
     failure = classify(e);
   } finally {
@@ -248,6 +257,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     traceHash,
     log,
     warnings,
+    sometimes: declared,
+    counts,
     world,
   };
 }
@@ -281,6 +292,11 @@ function classify(e: unknown): { kind: FailureKind; message: string } {
   const where = (users.length > 0 ? users : frames).slice(0, 2).join(' ');
   const head = err instanceof NodeStepError ? err.message : `${err.constructor.name}: ${err.message}`;
   return { kind: 'crash', message: `${head}${where ? ` (${where})` : ''}` };
+}
+
+/** The labels a run declared but did not reach. */
+export function unreached(sometimes: Readonly<Record<string, boolean>>): string[] {
+  return Object.keys(sometimes).filter((label) => !sometimes[label]);
 }
 
 /** The command that replays a run (with the --impl choices it ran with). */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeDef, Output } from '../../sim/node.ts';
-import { findScenario, runScenario, type RunOptions, type ScenarioContext } from '../../sim/scenario.ts';
+import { findScenario, runScenario, unreached, type RunOptions, type ScenarioContext } from '../../sim/scenario.ts';
 import { kvServer, type KvServerState } from '../../protocols/kvsrv/server.ts';
 import { KvAppend, type KvServerConfig } from '../../protocols/kvsrv/types.ts';
+import { testSweep } from '../../sim/cli/env.ts';
 import './index.ts';
 import { KVSRV_SERVER_ROLE, KvsrvTester, serverStateBytes } from './tester.ts';
 
@@ -39,13 +40,14 @@ function appendReplyServer(name: string, rewrite: (old: string) => string): Node
 const dropLastToken = (old: string) => (old.lastIndexOf('x ') > 0 ? old.slice(0, old.lastIndexOf('x ')) : old);
 
 describe('kvsrv scenarios', () => {
-  it.each(LIGHT)('%s passes seeds 1 and 2', (name) => {
-    for (const seed of [1, 2]) expect(run(name, { seed }).failure, `${name} seed ${seed}`).toBeUndefined();
+  it.each(LIGHT)('%s passes seeds 1 and 2, reaching each sometimes label', (name) => {
+    expect(testSweep(findScenario(name)!, [1, 2])).toEqual({ failures: [], neverReached: [] });
   });
 
   it.each(HEAVY)('%s passes seed 1', (name) => {
     const r = run(name, { seed: 1 });
     expect(r.failure).toBeUndefined();
+    expect(unreached(r.sometimes)).toEqual([]);
     // The checker cuts the sequential history where nothing is pending: about one search step per operation.
     const line = r.log.find((l) => /history: 10{3,5}1? operations, 1 keys, \d+ search steps, ok$/.test(l));
     expect(line).toBeDefined();

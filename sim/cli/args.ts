@@ -7,7 +7,8 @@ import { SEED_MAX } from '../prng.ts';
 
 export class UsageError extends Error {}
 
-export type FlagKind = 'boolean' | 'string' | 'int' | 'seed' | 'seeds';
+/** 'optional-int': `--name` alone (value 1), or `--name N` / `--name=N`. */
+export type FlagKind = 'boolean' | 'string' | 'int' | 'optional-int' | 'seed' | 'seeds';
 
 export interface FlagSpec {
   readonly kind: FlagKind;
@@ -42,6 +43,8 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     let raw: string | undefined;
     if (s.kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+    } else if (s.kind === 'optional-int') {
+      raw = eq >= 0 ? arg.slice(eq + 1) : /^\d+$/.test(argv[i + 1] ?? '') ? argv[++i] : '1';
     } else {
       raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (raw === undefined) throw new UsageError(`--${name} needs a value`);
@@ -110,6 +113,7 @@ function parseValue(name: string, kind: FlagKind, raw: string): unknown {
     case 'string':
       return raw;
     case 'int':
+    case 'optional-int':
       if (!/^\d{1,15}$/.test(raw)) throw new UsageError(`--${name} must be a non-negative integer, got "${raw}"`);
       return Number(raw);
     case 'seed':

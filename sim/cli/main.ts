@@ -10,6 +10,7 @@ import { allCommand, listCommand, runCommand } from './run.ts';
 import { sweepCommand } from './sweep.ts';
 import { propCommand } from './properties.ts';
 import { replayCliCommand, simlabVersion } from './replay.ts';
+import { mergeCommand } from './merge.ts';
 import { nameSuggestion, resolveTargets } from './names.ts';
 import { isUserFile } from './user-files.ts';
 import { allowNondeterminism } from '../step-guard.ts';
@@ -21,7 +22,7 @@ export function registerCommand(c: Command): void {
   commands.set(c.name, c);
 }
 
-for (const c of [allCommand, listCommand, runCommand, sweepCommand, propCommand, replayCliCommand]) registerCommand(c);
+for (const c of [allCommand, listCommand, runCommand, sweepCommand, mergeCommand, propCommand, replayCliCommand]) registerCommand(c);
 
 function help(io: CliIO): void {
   io.out('simlab — a deterministic simulator for the MIT 6.5840 labs');

@@ -4,13 +4,15 @@
  * failure shrunk — and then writes the failure's artifact and prints the one
  * command that replays it (see replay.ts).
  */
+import { Coverage } from '../coverage.ts';
 import { allProperties, checkProperty, type CheckReport, type InputRun, type Property } from '../property.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
 import { loadImplSpecs, reportUnusedRoles, roleMarks } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { loadUserFiles } from './user-files.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
-import { formatVirtual } from './run.ts';
+import { formatVirtual, table } from './run.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export const DEFAULT_RUNS = 100;
@@ -21,12 +23,15 @@ export const propUsage = [
   'simlab prop [FILE.ts…] NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
   '  NAME                 a property, e.g. prop/raft/safety',
   '  FILE.ts              your own property file(s) (defineProperty from simlab); NAME may be left out if they define one',
-  `  --runs N             generated inputs (fault schedules) to try (default ${DEFAULT_RUNS})`,
-  "  --seed S             fast-check's seed (default 1); run k tests the k-th schedule drawn from it",
+  `  --runs N             generated inputs (fault schedules) to try (default: SIMLAB_RUNS, else ${DEFAULT_RUNS})`,
+  "  --seed S|random      fast-check's seed; run k tests the k-th schedule drawn from it (default: SIMLAB_SEED,",
+  '                       else a fresh random seed, printed on the first line so the run can be repeated)',
   `  --max-shrinks N      runs allowed for shrinking a failure (default ${DEFAULT_MAX_SHRINK_RUNS}); then the smallest failure so far is kept`,
   `  --artifact-dir DIR   where a failure's artifact goes (default ${DEFAULT_ARTIFACT_DIR}/)`,
   '  --impl ROLE=FILE     use your own node for ROLE (e.g. raft=./my-raft.ts)',
   '  --verbose            print every run: its swarm options and verdict',
+  'Prints statistics of what the runs exercised: outcomes, schedule lengths, the fault kinds that fired, and the',
+  'sometimes labels reached (a label no run reached fails the check).',
   'exit 0 if every run passed, 1 on a failure (artifact written, replay command printed), 2 for bad arguments',
 ].join('\n');
 
@@ -55,6 +60,72 @@ function runLine<T>(p: Property<T>, n: number, run: InputRun<T>): string {
   return `  run ${n}: ${run.passed ? 'pass' : `FAIL (${run.failure!.kind})`}  ${p.sizeOf(run.input)} action(s)  ${summary}`;
 }
 
+/**
+ * What a property's runs exercised (fast-check's statistics idea): how many
+ * ended in each outcome, the distribution of input sizes, every counter the
+ * runs kept (for Raft: the fault kinds that fired) with the outcomes of the
+ * runs it fired in, and the sometimes labels reached. Shrinking runs are not
+ * counted.
+ */
+export class PropertyStats {
+  private runs = 0;
+  private readonly outcomes = new Map<string, number>();
+  private readonly sizes: number[] = [];
+  private readonly counters = new Map<string, { runs: number; total: number; passed: number }>();
+  readonly coverage = new Coverage();
+
+  constructor(private readonly name: string) {}
+
+  add(size: number, run: InputRun<unknown>): void {
+    this.runs++;
+    const outcome = run.passed ? 'pass' : run.failure!.kind;
+    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
+    this.sizes.push(size);
+    for (const [label, n] of Object.entries(run.counts)) {
+      const c = this.counters.get(label) ?? { runs: 0, total: 0, passed: 0 };
+      c.runs++;
+      c.total += n;
+      if (run.passed) c.passed++;
+      this.counters.set(label, c);
+    }
+    this.coverage.add(this.name, run.sometimes);
+  }
+
+  lines(): string[] {
+    if (this.runs === 0) return [];
+    const sorted = [...this.sizes].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+    const outcomes = [...this.outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`);
+    const lines = [
+      `statistics of ${this.runs} run(s):`,
+      `  outcomes: ${outcomes.join(', ')}`,
+      `  fault actions per schedule: min ${sorted[0]}, median ${at(0.5)}, p90 ${at(0.9)}, max ${sorted.at(-1)} (mean ${mean.toFixed(1)})`,
+    ];
+    if (this.counters.size > 0) {
+      const rows = [...this.counters]
+        .sort((a, b) => b[1].runs - a[1].runs || a[0].localeCompare(b[0]))
+        .map(([label, c]) => [label, String(c.runs), `${((100 * c.runs) / this.runs).toFixed(0)}%`, String(c.total), String(c.passed), String(c.runs - c.passed)]);
+      for (const line of table(['fired', 'runs', 'of all', 'times', 'passed', 'failed'], rows, [1, 2, 3, 4, 5])) lines.push(`  ${line}`);
+    }
+    const coverage = this.coverage.format([this.name]);
+    if (coverage.length > 0) lines.push('  sometimes coverage (runs that reached each label / runs that declared it):', ...coverage.map((l) => `  ${l}`));
+    return lines;
+  }
+}
+
+/** The fast-check seed: --seed (a number or "random"), else SIMLAB_SEED, else a fresh one. */
+function chooseSeed(raw: string | undefined): { seed: number; random: boolean } {
+  const given = raw ?? envFcSeed();
+  if (given === undefined || given === 'random') return { seed: randomFcSeed(), random: true };
+  try {
+    return { seed: parseFcSeed(given), random: false };
+  } catch (e) {
+    if (raw === undefined) throw new UsageError(`SIMLAB_SEED must be an integer or "random", got "${given}"`);
+    throw e;
+  }
+}
+
 export const propCommand: Command = {
   name: 'prop',
   summary: 'check a property over generated fault schedules (fast-check), shrink a failure, write its artifact',
@@ -78,24 +149,25 @@ export const propCommand: Command = {
     }
     if (user.rest.length > 1) throw new UsageError('prop takes one property name');
     const p = findPropertyOrFail(user.rest[0] ?? mine[0]!);
-    const runs = flag<number>(parsed, 'runs') ?? DEFAULT_RUNS;
+    const runs = flag<number>(parsed, 'runs') ?? envRuns() ?? DEFAULT_RUNS;
     if (runs < 1) throw new UsageError('--runs must be at least 1');
-    const seedRaw = flag<string>(parsed, 'seed');
-    const seed = seedRaw === undefined ? 1 : parseFcSeed(seedRaw);
+    const { seed, random } = chooseSeed(flag<string>(parsed, 'seed'));
     const maxShrinkRuns = flag<number>(parsed, 'max-shrinks') ?? DEFAULT_MAX_SHRINK_RUNS;
     const dir = flag<string>(parsed, 'artifact-dir') ?? DEFAULT_ARTIFACT_DIR;
     const implSpecs = flagAll<string>(parsed, 'impl');
     const impl = await loadImplSpecs(implSpecs);
     const verbose = flag<boolean>(parsed, 'verbose') === true;
 
-    io.err(`${p.name}: fast-check seed ${seed}, ${runs} run(s), each one generated schedule (its swarm options are printed with a failure)`);
+    io.out(`${p.name}: fast-check seed ${seed}${random ? ` (drawn at random: --seed ${seed} runs these schedules again)` : ''}, ${runs} run(s), each one generated schedule`);
     const marks = roleMarks(implSpecs);
     const state: ProgressState = { runs: 0, shrinkRuns: 0, lastDrawMs: 0, startMs: wallNowMs() };
     let virtualUs = 0;
+    const stats = new PropertyStats(p.name);
     const report = checkProperty(p, { seed, numRuns: runs, maxShrinkRuns }, impl ? { impl } : {}, {
       onRun(n, shrinking, run) {
         state.runs = n;
         if (shrinking) state.shrinkRuns++;
+        else stats.add(p.sizeOf(run.input), run);
         virtualUs += run.virtualUs;
         if (verbose && !shrinking) io.out(runLine(p, n, run));
         else drawProgress(state, runs, io);
@@ -104,9 +176,13 @@ export const propCommand: Command = {
     if (!verbose) drawProgress(state, runs, io, true);
     reportUnusedRoles(implSpecs, marks, io);
     const wallS = (wallNowMs() - state.startMs) / 1000;
+    for (const line of stats.lines()) io.out(line);
     if (!report.failed) {
-      io.out(`PASS ${p.name}: ${report.runsToFailure} runs passed (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
-      return 0;
+      const never = stats.coverage.neverReached();
+      const verdict = never.length === 0 ? 'PASS' : 'FAIL';
+      io.out(`${verdict} ${p.name}: ${report.runsToFailure} runs passed (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
+      for (const n of never) io.out(`  but no run reached the sometimes label "${n.label}"`);
+      return never.length === 0 ? 0 : 1;
     }
     return reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
   },

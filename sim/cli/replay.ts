@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+import { envDeterminism } from './env.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
@@ -160,6 +161,8 @@ function describeRun(name: string, seed: number, r: ReturnType<typeof runTimed>)
 }
 
 interface ReplayOptions {
+  /** The command that replays this input (shown with a nondeterminism failure, with --check-determinism). */
+  readonly command: string;
   readonly tracePath: string | undefined;
   readonly determinism: boolean;
   readonly verbose: boolean;
@@ -171,7 +174,7 @@ function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): 
   for (const line of p.describe(input)) io.out(`  ${line}`);
   const seed = p.seedOf(input);
   const scenario = propertyScenario(p, input);
-  if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io) };
+  if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io, `${o.command} --check-determinism`) };
   const records: TraceRecord[] = [];
   const r = runTimed(scenario, {
     seed,
@@ -214,7 +217,7 @@ export const replayUsage = [
   '  --seed S --path P     the seed and path fast-check reported (simlab prop, test.prop, a sweep line):',
   '                        walks fast-check to the same schedule and runs it',
   '  --trace FILE|-        write the trace, one line per event (- prints it)',
-  '  --check-determinism   run twice and report the first trace event that differs',
+  '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
   '  --verbose             print the run log',
   '  --impl ROLE=FILE      use your own node (with --seed/--path; an artifact names its own)',
   'exit 0 if the run passes, 1 if it fails (the failure reproduced), 2 for a bad artifact or arguments',
@@ -237,7 +240,7 @@ export const replayCliCommand: Command = {
     const path = flag<string>(p, 'path');
     const base = {
       tracePath: flag<string>(p, 'trace'),
-      determinism: flag<boolean>(p, 'check-determinism') === true,
+      determinism: flag<boolean>(p, 'check-determinism') === true || envDeterminism(),
       verbose: flag<boolean>(p, 'verbose') === true,
     };
     const user = seedRaw !== undefined || path !== undefined ? await loadUserFiles(p.positional) : { rest: p.positional };
@@ -257,7 +260,8 @@ export const replayCliCommand: Command = {
       }
       const impl = await loadImplSpecs(flagAll<string>(p, 'impl'));
       io.out(`replaying ${prop.name} at fast-check seed ${seed}, path ${path}:`);
-      return replayInput(prop, input, { ...base, impl }, io).code;
+      const implFlags = flagAll<string>(p, 'impl').map((spec) => ` --impl ${spec}`).join('');
+      return replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io).code;
     }
     if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
     const file = p.positional[0]!;
@@ -273,7 +277,7 @@ export const replayCliCommand: Command = {
     }
     const impl = await loadImplSpecs(artifact.options.impl);
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
-    const r = replayInput(prop, input, { ...base, impl }, io);
+    const r = replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
     if (r.traceHash !== undefined) {
       if (r.traceHash === artifact.traceHash) io.out(`trace hash matches the artifact (${r.traceHash}): the same run, bit for bit`);
       else {

@@ -12,11 +12,13 @@ import {
   type RunOptions,
   type Scenario,
   type ScenarioResult,
+  unreached,
 } from '../scenario.ts';
 import { allProperties } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
+import { envDeterminism, envSeed } from './env.ts';
 import { loadImpl, reportUnusedRoles, roleMarks } from './impl.ts';
 import { noMatch, resolveTargets } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
@@ -37,6 +39,16 @@ export function runTimed(s: Scenario, options: RunOptions): TimedResult {
 
 export function formatVirtual(us: number): string {
   return `${(us / 1e6).toFixed(3)}s`;
+}
+
+/** The note a run prints for the sometimes labels it did not reach (they are not failures). */
+export function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>>): string[] {
+  const missed = unreached(sometimes);
+  if (missed.length === 0) return [];
+  return [
+    `note: not reached in this run: ${missed.map((l) => `"${l}"`).join(', ')}`,
+    `  (a sometimes label is a coverage claim over many runs, not a failure; \`npx simlab sweep ${name} --seeds 1..100\` counts the runs that reach it)`,
+  ];
 }
 
 /** "1 warning", "3 warnings", "0 warnings". */
@@ -123,15 +135,17 @@ export const allCommand: Command = {
   usage: [
     'simlab [all] [PATTERN|FILE.ts…] [--seed N] [--impl ROLE=FILE]   run every scenario once (or those matching, or those of your files)',
     "  PATTERN           a scenario name or pattern ('raft/3B/*', raft/3A), or a Go test name (TestBackup3B, backup)",
+    '  --seed N          the seed (default: SIMLAB_SEED, else 1)',
   ].join('\n'),
   async run(args, io) {
     const p = parseArgs(args, { seed: { kind: 'seed' }, impl: { kind: 'string', repeat: true } });
-    const seed = flag<number>(p, 'seed') ?? 1;
+    const seed = flag<number>(p, 'seed') ?? envSeed() ?? 1;
     const user = await loadUserFiles(p.positional);
     const chosen = selectScenarios(user.rest, user.defined);
     const impl = await loadImpl(p);
     const marks = roleMarks(flagAll<string>(p, 'impl'));
     const rows: string[][] = [];
+    const notes: string[] = [];
     let failed = 0;
     const t0 = wallNowMs();
     let virtual = 0;
@@ -145,6 +159,8 @@ export const allCommand: Command = {
       if (!r.passed) failed++;
       rows.push([s.name, verdict(r), formatVirtual(r.virtualUs), String(r.events), `${r.wallMs.toFixed(0)}ms`]);
       if (!r.passed) rows.push(['', `  ${r.failure!.kind}: ${r.failure!.message}`.slice(0, 160), '', '', '']);
+      const missed = unreached(r.sometimes);
+      if (missed.length > 0) notes.push(`  ${s.name}: ${missed.map((l) => `"${l}"`).join(', ')}`);
     }
     const wall = wallNowMs() - t0;
     for (const line of table(['scenario', 'result', 'virtual', 'events', 'wall'], rows, [2, 3, 4])) io.out(line);
@@ -153,6 +169,10 @@ export const allCommand: Command = {
       `${chosen.length} scenarios, ${failed} failed, ${countOf(warnings, 'warning')}, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
     reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
+    if (notes.length > 0) {
+      io.out(`note: sometimes labels not reached with seed ${seed} (coverage claims over many runs, not failures; simlab sweep counts them):`);
+      for (const line of notes) io.out(line);
+    }
     if (failed > 0) io.out(`replay a failure with: ${replayCommand(withFiles(user.files, '<scenario>'), seed, flagAll<string>(p, 'impl'))}`);
     return failed > 0 ? 1 : 0;
   },
@@ -165,9 +185,9 @@ export const runCommand: Command = {
     'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
     '  SCENARIO              a name (raft/3B/backup), or a Go test name (TestBackup3B, backup)',
     '  FILE.ts               your own scenario file(s): their scenarios join the list (SCENARIO may then be left out)',
-    '  --seed N              the seed (default 1); the same seed gives the same run, bit for bit',
+    '  --seed N              the seed (default: SIMLAB_SEED, else 1); the same seed gives the same run, bit for bit',
     '  --trace FILE|-        write the trace, one line per event (virtual time, node, what happened)',
-    '  --check-determinism   run twice and report the first trace event that differs',
+    '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
     '  --verbose             print the scenario log',
     '  --impl ROLE=FILE      use your own node for ROLE (e.g. raft=./my-raft.ts); see the README',
   ].join('\n'),
@@ -181,11 +201,13 @@ export const runCommand: Command = {
     });
     const user = await loadUserFiles(p.positional);
     const s = oneScenario(user.rest, user.defined);
-    const seed = flag<number>(p, 'seed') ?? 1;
+    const seed = flag<number>(p, 'seed') ?? envSeed() ?? 1;
     const impl = await loadImpl(p);
     const base: RunOptions = { seed, ...(impl ? { impl } : {}) };
     const marks = roleMarks(flagAll<string>(p, 'impl'));
-    if (flag<boolean>(p, 'check-determinism')) return checkDeterminism(s, base, io);
+    if (flag<boolean>(p, 'check-determinism') === true || envDeterminism()) {
+      return checkDeterminism(s, base, io, `${replayCommand(withFiles(user.files, s.name), seed, flagAll<string>(p, 'impl'))} --check-determinism`);
+    }
     const tracePath = flag<string>(p, 'trace');
     const records: TraceRecord[] = [];
     const verbose = flag<boolean>(p, 'verbose') === true;
@@ -206,6 +228,7 @@ export const runCommand: Command = {
     for (const line of r.failureReport ?? []) io.out(`  ${line}`);
     if (!verbose) for (const w of r.warnings) io.out(`  warning: ${w}`);
     io.out(resultLine(r, flagAll<string>(p, 'impl'), user.files));
+    for (const line of unreachedNote(s.name, r.sometimes)) io.out(line);
     reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
     return r.passed ? 0 : 1;
@@ -216,7 +239,7 @@ export const runCommand: Command = {
  * Runs a scenario twice and compares per-event hashes; when they differ,
  * runs both again keeping records and prints the first differing event.
  */
-export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO): number {
+export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO, replay?: string): number {
   const a = runScenario(s, { ...base, trace: { eventHashes: true } });
   const b = runScenario(s, { ...base, trace: { eventHashes: true } });
   const n = Math.min(a.world.trace.count, b.world.trace.count);
@@ -239,5 +262,6 @@ export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO): numb
   io.out(`NOT deterministic: ${s.name} seed=${base.seed}: the runs first differ at trace event ${first}`);
   io.out(`  run 1: ${ra[first] ? formatRecord(ra[first]!) : '(no event: the run ended)'}`);
   io.out(`  run 2: ${rb[first] ? formatRecord(rb[first]!) : '(no event: the run ended)'}`);
+  if (replay !== undefined) io.out(`  replay: ${replay}`);
   return 1;
 }
