@@ -3,11 +3,10 @@
  * viewer script bundled by esbuild, the data as embedded JSON) that shows the
  * explanation as text and draws the history by client lane.
  */
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { describer, explain, statesAlong } from '../linearizability/explain.ts';
 import type { AnyModel, CheckResult, Operation } from '../linearizability/types.ts';
 import type { ReportData } from './data.ts';
+import { viewerScript } from './viewer-build.ts';
 
 export type { ReportData } from './data.ts';
 
@@ -43,22 +42,6 @@ export function reportData<S, I, O>(
   };
 }
 
-let viewerScript: Promise<string> | undefined;
-
-/** The viewer, bundled once per process for the browser. */
-function bundledViewer(): Promise<string> {
-  viewerScript ??= build({
-    entryPoints: [fileURLToPath(new URL('./viewer.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    minify: true,
-    logLevel: 'silent',
-  }).then((out) => out.outputFiles[0]!.text);
-  return viewerScript;
-}
-
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** Keeps the bundled script from closing its <script> element early. */
 const escapeScript = (s: string) => s.replace(/<\/(script)/gi, '<\\/$1');
@@ -69,24 +52,24 @@ const STYLE = `
 body { font: 13px/1.4 system-ui, sans-serif; margin: 16px; color: #222; }
 h1 { font-size: 18px; } .verdict-ok { color: #1a7f37; } .verdict-illegal { color: #cf222e; } .verdict-unknown { color: #9a6700; }
 pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
-#canvas { overflow-x: auto; border: 1px solid #ddd; margin-top: 8px; }
+#canvas { display: flex; border: 1px solid #ddd; margin-top: 8px; } #canvas .scroller { overflow-x: auto; flex: 1; }
 .lane { font-size: 12px; fill: #555; } .sep { stroke: #eee; }
 .op { stroke: #888; } .op.placed { fill: #cfe8d5; } .op.unplaced { fill: #eee; } .op.failing { fill: #f6c1c1; stroke: #cf222e; stroke-width: 2; }
 .op.open { stroke-dasharray: 4 2; }
-.optext { font-size: 10px; pointer-events: none; }
+.optext { font-size: 10px; pointer-events: none; } .failmark { font-size: 11px; fill: #cf222e; font-weight: 600; }
 .lin { fill: none; stroke: #0969da; stroke-width: 1.5; } .pt { fill: #0969da; } .ptnum { fill: #fff; font-size: 9px; text-anchor: middle; pointer-events: none; }
 `;
 
 /** The report as one HTML document. */
 export async function renderReport(data: ReportData): Promise<string> {
-  const script = await bundledViewer();
+  const script = await viewerScript('history');
   const verdictText = data.verdict === 'unknown' ? 'unknown (undecided — not a pass)' : data.verdict;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(data.title)} — ${data.verdict}</title>
 <style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(data.title)}: <span class="verdict-${data.verdict}">${verdictText}</span></h1>
-<p>model ${escapeHtml(data.model)} · ${data.operations.length} operations · ${data.partitions.length} partitions ·
+<p>model ${escapeHtml(data.model)} · ${data.operations.length} operations · ${data.partitions.length} partition${data.partitions.length === 1 ? '' : 's'} ·
 partition <select id="partition"></select> <span id="partition-info"></span></p>
 <div id="canvas"></div>
 <h2>Explanation</h2>
