@@ -160,14 +160,6 @@ export class KvraftTester {
     this.group.start(i);
   }
 
-  server(i: number): Host | null {
-    return this.group.host(i) as Host | null;
-  }
-
-  alive(i: number): boolean {
-    return this.group.alive(i);
-  }
-
   // ── clerks ────────────────────────────────────────────────────────────────
 
   /** A clerk with an end per server, handed over in a random order; only the ends to `to` are enabled. */
@@ -192,10 +184,6 @@ export class KvraftTester {
 
   connectClient(ck: Clerk, to: readonly number[]): void {
     this.group.connectClerk(ck.ends, to);
-  }
-
-  disconnectClient(ck: Clerk, from: readonly number[]): void {
-    this.group.disconnectClerk(ck.ends, from);
   }
 
   deleteClient(ck: Clerk): void {
