@@ -80,7 +80,7 @@ function quantile(sorted: readonly number[], q: number): number {
  * runs it fired in, and the sometimes labels reached. Shrinking runs are not
  * counted.
  */
-export class PropertyStats {
+class PropertyStats {
   private runs = 0;
   private readonly outcomes = new Map<string, number>();
   private readonly sizes: number[] = [];
@@ -239,7 +239,7 @@ export const propCommand: Command = {
   },
 };
 
-export const PROP_REPORT_FORMAT = 'simlab-prop/1';
+const PROP_REPORT_FORMAT = 'simlab-prop/1';
 
 /** What `prop --reporter json` writes. */
 export interface PropReport {

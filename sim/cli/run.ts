@@ -38,7 +38,7 @@ export function formatVirtual(us: number): string {
 }
 
 /** The note a run prints for the sometimes labels it did not reach (they are not failures). */
-export function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>>): string[] {
+function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>>): string[] {
   const missed = unreached(sometimes);
   if (missed.length === 0) return [];
   return [
