@@ -242,7 +242,7 @@ export const propCommand: Command = {
 const PROP_REPORT_FORMAT = 'simlab-prop/1';
 
 /** What `prop --reporter json` writes. */
-export interface PropReport {
+interface PropReport {
   readonly format: typeof PROP_REPORT_FORMAT;
   readonly property: string;
   readonly seed: number;
