@@ -9,8 +9,9 @@ import { Coverage } from '../coverage.ts';
 import { allProperties, checkPropertyAsync, type CheckReport, type InputRun, type Property } from '../property.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
-import { loadImplSpecs } from './impl.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
+import { loadUserFiles } from './user-files.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
 import { parseReporter, xml, type Reporter } from './report.ts';
 import { formatVirtual, table } from './run.ts';
@@ -21,9 +22,10 @@ export const DEFAULT_MAX_SHRINK_RUNS = 2000;
 
 export const propUsage = [
   'simlab prop                    list the properties',
-  'simlab prop NAME [--runs N] [--seed S|random] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
+  'simlab prop [FILE.ts…] NAME [--runs N] [--seed S|random] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
   '                 [--reporter json|junit --output FILE]',
   '  NAME                 a property, e.g. prop/raft/safety',
+  '  FILE.ts              your own property file(s) (defineProperty from simlab); NAME may be left out if they define one',
   `  --runs N             generated inputs (fault schedules) to try (default: SIMLAB_RUNS, else ${DEFAULT_RUNS})`,
   "  --seed S|random      fast-check's seed; run k tests the k-th schedule drawn from it (default: SIMLAB_SEED,",
   '                       else a fresh random seed, printed on the first line so the run can be repeated)',
@@ -173,14 +175,16 @@ export const propCommand: Command = {
       reporter: { kind: 'string' },
       output: { kind: 'string' },
     });
-    if (parsed.positional.length === 0) {
-      const props = allProperties();
+    const user = await loadUserFiles(parsed.positional);
+    const mine = user.defined.filter((n) => n.startsWith('prop/'));
+    if (user.rest.length === 0 && mine.length !== 1) {
+      const props = allProperties().filter((x) => user.files.length === 0 || mine.includes(x.name));
       const width = Math.max(...props.map((p) => p.name.length));
       for (const p of props) io.out(`${p.name.padEnd(width)}  ${p.description}`);
       return 0;
     }
-    if (parsed.positional.length > 1) throw new UsageError('prop takes one property name');
-    const p = findPropertyOrFail(parsed.positional[0]!);
+    if (user.rest.length > 1) throw new UsageError('prop takes one property name');
+    const p = findPropertyOrFail(user.rest[0] ?? mine[0]!);
     const runs = flag<number>(parsed, 'runs') ?? envRuns() ?? DEFAULT_RUNS;
     if (runs < 1) throw new UsageError('--runs must be at least 1');
     const { seed, random } = chooseSeed(flag<string>(parsed, 'seed'));
@@ -191,6 +195,7 @@ export const propCommand: Command = {
     const verbose = flag<boolean>(parsed, 'verbose') === true;
     const output = reportOutput(flag<string>(parsed, 'reporter'), flag<string>(parsed, 'output'));
 
+    const marks = roleMarks(implSpecs);
     const state: ProgressState = { runs: 0, shrinkRuns: 0, lastDrawMs: 0, startMs: wallNowMs() };
     let virtualUs = 0;
     const stats = new PropertyStats(p.name);
@@ -211,11 +216,12 @@ export const propCommand: Command = {
         else if (!shrinking && !run.passed) {
           if (io.tty && io.write) io.write('\r\x1b[K');
           io.out(`FAIL at run ${n}: ${run.failure!.kind}: ${run.failure!.message.slice(0, 200)}`);
-          io.out(`    replay: ${seedPathCommand(p.name, seed, String(n - 1))}${implFlags(implSpecs)}   (shrinking it now; Ctrl-C keeps the smallest failure so far)`);
+          io.out(`    replay: ${seedPathCommand(p.name, seed, String(n - 1), user.files)}${implFlags(implSpecs)}   (shrinking it now; Ctrl-C keeps the smallest failure so far)`);
         } else drawProgress(state, runs, io);
       },
     }).finally(() => process.removeListener('SIGINT', onSigint));
     if (!verbose) drawProgress(state, runs, io, true);
+    reportUnusedRoles(implSpecs, marks, io);
     const wallS = (wallNowMs() - state.startMs) / 1000;
     for (const line of stats.lines()) io.out(line);
     const never = stats.coverage.neverReached().map((n) => n.label);
@@ -226,7 +232,7 @@ export const propCommand: Command = {
       io.out(`${never.length === 0 ? 'PASS' : 'FAIL'} ${p.name}: ${report.runsToFailure} runs passed (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
       for (const label of never) io.out(`  but no run reached the sometimes label "${label}"`);
     } else {
-      failure = reportFailure(p, report, { seed, runs, dir, implSpecs, wallS }, io);
+      failure = reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
     }
     if (output) {
       const verdict = report.interrupted ? 'interrupted' : failure || never.length > 0 ? 'fail' : 'pass';
@@ -282,7 +288,7 @@ function propJunit(r: PropReport): string {
 function reportFailure<T>(
   p: Property<T>,
   report: CheckReport<T>,
-  o: { seed: number; runs: number; dir: string; implSpecs: readonly string[]; wallS: number },
+  o: { seed: number; runs: number; dir: string; implSpecs: readonly string[]; files: readonly string[]; wallS: number },
   io: CliIO,
 ): NonNullable<PropReport['failure']> {
   const first = report.original!;
@@ -298,9 +304,9 @@ function reportFailure<T>(
   for (const line of p.describe(shrunk.input)) io.out(`    ${line}`);
   io.out(`  ${shrunk.failure!.kind}: ${shrunk.failure!.message}`);
   io.out(`  virtual ${formatVirtual(shrunk.virtualUs)}, events ${shrunk.events}, trace ${shrunk.traceHash}`);
-  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk);
+  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk, o.files);
   io.out(`artifact: ${file}`);
   io.out(`replay: ${artifact.replay}`);
-  io.out(`    or: ${seedPathCommand(p.name, o.seed, path)}${implFlags(o.implSpecs)}`);
+  io.out(`    or: ${seedPathCommand(p.name, o.seed, path, o.files)}${implFlags(o.implSpecs)}`);
   return { kind: shrunk.failure!.kind, message: shrunk.failure!.message, path, actions: p.sizeOf(shrunk.input), artifact: file, replay: artifact.replay };
 }

@@ -21,16 +21,20 @@
  * terminated, and the summary covers the runs that ended.
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
 import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
 import { findScenario, matchScenarios, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
+import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
 import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { seedPathCommand } from './replay.ts';
 import { envDeterminism, envRuns, envSeed, envWorkers } from './env.ts';
 import { exitCodeOf, failureLines, parseReporter, printSummary, REPORT_FORMAT, writeReport, type Reporter, type RunSummary, type SweepReport } from './report.ts';
-import { checkDeterminism, runTimed } from './run.ts';
+import { checkDeterminism, runTimed, withFiles } from './run.ts';
+import { noMatch, resolveTargets as targetsNamed } from './names.ts';
+import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
 
 interface WorkItem {
@@ -48,7 +52,7 @@ function isProperty(t: Target): t is Property {
 }
 
 /** What the sweep command sends a worker thread. */
-type ToWorker = { type: 'init'; impl: string[]; determinism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
+type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean; allowNondeterminism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
 type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done' } | { type: 'error'; message: string };
 
 /** Parses "i/n" with 1 ≤ i ≤ n. */
@@ -89,6 +93,9 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
   };
 }
 
+/** The user's files the sweep loaded (scenario and property files), named in replay commands. */
+let userFiles: readonly string[] = [];
+
 /** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
 function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
   let s: Scenario;
@@ -104,8 +111,8 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
     if (!r.passed) {
       r = {
         ...r,
-        replay: seedPathCommand(item.name, item.seed, '0'),
-        shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
+        replay: seedPathCommand(item.name, item.seed, '0', userFiles),
+        shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
         detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
       };
     }
@@ -115,6 +122,7 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
     s = found;
     options = { seed: item.seed, ...(impl ? { impl } : {}) };
     r = summarize(item.name, item.seed, runTimed(s, options));
+    if (!r.passed && userFiles.length > 0) r = { ...r, replay: replayCommand(withFiles(userFiles, item.name), item.seed) };
   }
   if (!determinism) return r;
   // The same run again: any difference from the first is a failure; checkDeterminism then names the first differing event.
@@ -123,7 +131,7 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
   const lines: string[] = [];
   checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
   const detail = lines[0]?.startsWith('NOT deterministic') ? lines.slice(0, 3).join(' | ') : `NOT deterministic: ${item.name} seed=${item.seed}`;
-  const replay = item.property ? seedPathCommand(item.name, item.seed, '0') : replayCommand(item.name, item.seed);
+  const replay = item.property ? seedPathCommand(item.name, item.seed, '0', userFiles) : replayCommand(withFiles(userFiles, item.name), item.seed);
   return { ...r, passed: false, kind: 'nondeterminism', message: `${detail} (trace ${r.traceHash}, then ${again.traceHash})`, replay: `${replay} --check-determinism` };
 }
 
@@ -136,7 +144,9 @@ export function sweepWorkerMain(port: MessagePort = parentPort!): void {
       try {
         if (msg.type === 'init') {
           impl = await loadImplSpecs(msg.impl);
+          userFiles = (await loadUserFiles(msg.files)).files;
           determinism = msg.determinism;
+          allowNondeterminism(msg.allowNondeterminism);
           port.postMessage({ type: 'ready' } satisfies FromWorker);
         } else if (msg.type === 'run') {
           for (const item of msg.items) port.postMessage({ type: 'result', result: runItem(item, impl, determinism) } satisfies FromWorker);
@@ -205,6 +215,7 @@ async function runParallel(
   all: WorkItem[],
   workers: number,
   impl: string[],
+  files: string[],
   determinism: boolean,
   onResult: (r: RunSummary) => void,
   signal: AbortSignal,
@@ -268,7 +279,7 @@ async function runParallel(
             haltAll();
             reject(e);
           });
-          w.postMessage({ type: 'init', impl, determinism } satisfies ToWorker);
+          w.postMessage({ type: 'init', impl, files, determinism, allowNondeterminism: nondeterminismAllowed() } satisfies ToWorker);
         });
       }),
     );
@@ -278,9 +289,10 @@ async function runParallel(
 }
 
 const sweepUsage = [
-  'simlab sweep PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
+  'simlab sweep [FILE.ts…] PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
   '                      [--check-determinism] [--impl ROLE=FILE]',
-  "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
+  "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety, TestBackup3B",
+  '  FILE.ts             your own scenario or property file(s): without a PATTERN, everything they define',
   '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
   '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10, or SIMLAB_RUNS seeds from SIMLAB_SEED',
   '  --workers N         worker threads (default: SIMLAB_WORKERS, else one per core; 1 runs in this thread)',
@@ -298,8 +310,8 @@ const sweepUsage = [
 function resolveTargets(patterns: readonly string[]): Target[] {
   const targets: Target[] = [];
   for (const pattern of patterns) {
-    const found: Target[] = [...matchScenarios(pattern), ...matchProperties(pattern)];
-    if (found.length === 0) throw new UsageError(`no scenario or property matches "${pattern}" (see simlab list, simlab prop)`);
+    const found = targetsNamed(pattern);
+    if (found.length === 0) throw noMatch(pattern);
     for (const t of found) if (!targets.includes(t)) targets.push(t);
   }
   return targets;
@@ -353,8 +365,10 @@ export const sweepCommand: Command = {
       'check-determinism': { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
     });
-    if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
-    const targets = resolveTargets(p.positional);
+    const user = await loadUserFiles(p.positional);
+    userFiles = user.files;
+    if (user.rest.length === 0 && user.files.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
+    const targets = resolveTargets(user.rest.length > 0 ? user.rest : user.defined);
     const { seeds, text: seedsText } = sweepSeeds(flag<string>(p, 'seeds'));
     const shardRaw = flag<string>(p, 'shard');
     const shard = shardRaw === undefined ? undefined : parseShard(shardRaw);
@@ -401,7 +415,7 @@ export const sweepCommand: Command = {
           await new Promise((resolve) => setImmediate(resolve)); // lets a Ctrl-C in between runs
         }
       } else {
-        await runParallel(items, workers, [...implSpecs], determinism, onResult, controller.signal);
+        await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult, controller.signal);
       }
     } finally {
       detach();
