@@ -63,7 +63,7 @@ describe('simlab CLI', () => {
     expect(lines.length).toBeGreaterThan(100);
     // One line per event: time, node, what happened, with Raft's own describe lines.
     expect(lines.some((l) => /^\s+\d+\.\d{6}s {2}\d +→ \d RequestVote t=\d+ last=/.test(l))).toBe(true);
-    expect(lines.some((l) => /fact .*"type":"leader"/.test(l))).toBe(true);
+    expect(lines.some((l) => /fact .*"type":"raft\/leader"/.test(l))).toBe(true);
   });
 
   it('a failing run exits 1 and prints the command that replays it', async () => {

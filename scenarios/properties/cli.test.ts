@@ -149,6 +149,37 @@ describe('simlab prop seeds, environment and statistics', () => {
   });
 });
 
+describe('simlab prop and Ctrl-C', () => {
+  /** Runs the CLI in process and delivers a SIGINT (to its listeners only) when `when` first matches an output line. */
+  async function interruptWhen(when: RegExp, ...args: string[]) {
+    const out: string[] = [];
+    let sent = false;
+    const code = await main(args, {
+      out: (l) => {
+        out.push(l);
+        if (!sent && when.test(l)) sent = process.emit('SIGINT');
+      },
+      err: () => undefined,
+    });
+    return { code, out };
+  }
+
+  it('before a failure: stops, prints the statistics so far, exits 130', async () => {
+    const r = await interruptWhen(/^prop\/raft\/safety: fast-check seed 4,/, 'prop', 'prop/raft/safety', '--runs', '100000', '--seed', '4');
+    expect(r.code).toBe(130);
+    expect(r.out.at(-1)).toMatch(/^INTERRUPTED prop\/raft\/safety: 0 of 100000 runs passed before Ctrl-C \(fast-check seed 4\)/);
+  });
+
+  it('prints a failure when found; Ctrl-C while shrinking keeps the smallest failure so far, with its artifact', async () => {
+    const r = await interruptWhen(/^FAIL at run \d+: safety: /, 'prop', 'prop/raft/safety', '--runs', '200', '--seed', '3', '--impl', BUG, '--artifact-dir', dir);
+    expect(r.code).toBe(130);
+    const at = r.out.findIndex((l) => l.startsWith('FAIL at run '));
+    expect(r.out[at + 1]).toMatch(/^ {4}replay: npx simlab replay --seed 3 --path \d+ prop\/raft\/safety --impl \S+ {3}\(shrinking it now/);
+    expect(r.out.find((l) => l.startsWith('FAIL prop/raft/safety: '))).toMatch(/in 0 runs \(shrinking stopped by Ctrl-C\)/);
+    expect(r.out.some((l) => l.startsWith('artifact: '))).toBe(true);
+  });
+});
+
 describe('one clear line and exit 2 for bad input', () => {
   const cases: [string, string[], RegExp][] = [
     ['an artifact that is not JSON', ['replay', '__NOT_JSON__'], /is not a simlab artifact: not JSON/],

@@ -8,7 +8,7 @@ import { SEED_MAX } from '../prng.ts';
 export class UsageError extends Error {}
 
 /** 'optional-int': `--name` alone (value 1), or `--name N` / `--name=N`. */
-export type FlagKind = 'boolean' | 'string' | 'int' | 'optional-int' | 'seed' | 'seeds';
+export type FlagKind = 'boolean' | 'string' | 'int' | 'optional-int' | 'seed';
 
 export interface FlagSpec {
   readonly kind: FlagKind;
@@ -118,8 +118,6 @@ function parseValue(name: string, kind: FlagKind, raw: string): unknown {
       return Number(raw);
     case 'seed':
       return parseSeed(raw, `--${name}`);
-    case 'seeds':
-      return parseSeeds(raw);
     default:
       return raw;
   }

@@ -5,7 +5,7 @@
  * command that replays it (see replay.ts).
  */
 import { Coverage } from '../coverage.ts';
-import { allProperties, checkProperty, type CheckReport, type InputRun, type Property } from '../property.ts';
+import { allProperties, checkPropertyAsync, type CheckReport, type InputRun, type Property } from '../property.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
 import { loadImplSpecs, reportUnusedRoles, roleMarks } from './impl.ts';
@@ -30,6 +30,8 @@ export const propUsage = [
   `  --artifact-dir DIR   where a failure's artifact goes (default ${DEFAULT_ARTIFACT_DIR}/)`,
   '  --impl ROLE=FILE     use your own node for ROLE (e.g. raft=./my-raft.ts)',
   '  --verbose            print every run: its swarm options and verdict',
+  'A failure is printed when found, with its replay command, then shrunk. Ctrl-C stops: before a failure it prints',
+  'the statistics so far and exits 130; while shrinking it keeps the smallest failure so far (artifact written), exit 130.',
   'Prints statistics of what the runs exercised: outcomes, schedule lengths, the fault kinds that fired, and the',
   'sometimes labels reached (a label no run reached fails the check).',
   'exit 0 if every run passed, 1 on a failure (artifact written, replay command printed), 2 for bad arguments',
@@ -53,6 +55,10 @@ function drawProgress(s: ProgressState, total: number, io: CliIO, final = false)
       : `${s.runs}/${total} runs, ${(s.runs / secs).toFixed(0)} runs/s, ETA ${((total - s.runs) / Math.max(s.runs / secs, 1e-3)).toFixed(0)}s`;
   if (io.tty && io.write) io.write(`\r${line.padEnd(72)}${final ? '\n' : ''}`);
   else io.err(line);
+}
+
+function implFlags(specs: readonly string[]): string {
+  return specs.map((s) => ` --impl ${s}`).join('');
 }
 
 function runLine<T>(p: Property<T>, n: number, run: InputRun<T>): string {
@@ -158,25 +164,39 @@ export const propCommand: Command = {
     const impl = await loadImplSpecs(implSpecs);
     const verbose = flag<boolean>(parsed, 'verbose') === true;
 
-    io.out(`${p.name}: fast-check seed ${seed}${random ? ` (drawn at random: --seed ${seed} runs these schedules again)` : ''}, ${runs} run(s), each one generated schedule`);
     const marks = roleMarks(implSpecs);
     const state: ProgressState = { runs: 0, shrinkRuns: 0, lastDrawMs: 0, startMs: wallNowMs() };
     let virtualUs = 0;
     const stats = new PropertyStats(p.name);
-    const report = checkProperty(p, { seed, numRuns: runs, maxShrinkRuns }, impl ? { impl } : {}, {
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+    };
+    process.once('SIGINT', onSigint);
+    io.out(`${p.name}: fast-check seed ${seed}${random ? ` (drawn at random: --seed ${seed} runs these schedules again)` : ''}, ${runs} run(s), each one generated schedule`);
+    const between = () => new Promise<void>((resolve) => setImmediate(resolve)); // lets a Ctrl-C in between runs
+    const report = await checkPropertyAsync(p, { seed, numRuns: runs, maxShrinkRuns, stop: () => interrupted }, between, impl ? { impl } : {}, {
       onRun(n, shrinking, run) {
         state.runs = n;
         if (shrinking) state.shrinkRuns++;
         else stats.add(p.sizeOf(run.input), run);
         virtualUs += run.virtualUs;
         if (verbose && !shrinking) io.out(runLine(p, n, run));
-        else drawProgress(state, runs, io);
+        else if (!shrinking && !run.passed) {
+          if (io.tty && io.write) io.write('\r\x1b[K');
+          io.out(`FAIL at run ${n}: ${run.failure!.kind}: ${run.failure!.message.slice(0, 200)}`);
+          io.out(`    replay: ${seedPathCommand(p.name, seed, String(n - 1), user.files)}${implFlags(implSpecs)}   (shrinking it now; Ctrl-C keeps the smallest failure so far)`);
+        } else drawProgress(state, runs, io);
       },
-    });
+    }).finally(() => process.removeListener('SIGINT', onSigint));
     if (!verbose) drawProgress(state, runs, io, true);
     reportUnusedRoles(implSpecs, marks, io);
     const wallS = (wallNowMs() - state.startMs) / 1000;
     for (const line of stats.lines()) io.out(line);
+    if (!report.failed && report.interrupted) {
+      io.out(`INTERRUPTED ${p.name}: ${report.runsToFailure} of ${runs} runs passed before Ctrl-C (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
+      return 130;
+    }
     if (!report.failed) {
       const never = stats.coverage.neverReached();
       const verdict = never.length === 0 ? 'PASS' : 'FAIL';
@@ -184,7 +204,8 @@ export const propCommand: Command = {
       for (const n of never) io.out(`  but no run reached the sometimes label "${n.label}"`);
       return never.length === 0 ? 0 : 1;
     }
-    return reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
+    const code = reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
+    return report.interrupted ? 130 : code;
   },
 };
 
@@ -199,7 +220,7 @@ function reportFailure<T>(
   const path = report.path!;
   io.out(
     `FAIL ${p.name}: run ${report.runsToFailure} of ${o.runs} failed (fast-check seed ${o.seed}); shrunk from ${p.sizeOf(first.input)} to ${p.sizeOf(shrunk.input)} fault action(s) ` +
-      `in ${report.shrinkRuns} runs${report.shrinkLimited ? ' (shrink budget used up)' : ''}, ${o.wallS.toFixed(1)}s wall`,
+      `in ${report.shrinkRuns} runs${report.shrinkLimited ? ' (shrink budget used up)' : ''}${report.interrupted ? ' (shrinking stopped by Ctrl-C)' : ''}, ${o.wallS.toFixed(1)}s wall`,
   );
   io.out(`  the first failing run (${p.sizeOf(first.input)} fault actions): ${first.failure!.kind}: ${first.failure!.message.slice(0, 200)}`);
   for (const line of p.describe(first.input).slice(0, 2)) io.out(`    ${line}`);
@@ -210,6 +231,6 @@ function reportFailure<T>(
   const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk, o.files);
   io.out(`artifact: ${file}`);
   io.out(`replay: ${artifact.replay}`);
-  io.out(`    or: ${seedPathCommand(p.name, o.seed, path, o.files)}${o.implSpecs.length > 0 ? o.implSpecs.map((s) => ` --impl ${s}`).join('') : ''}`);
+  io.out(`    or: ${seedPathCommand(p.name, o.seed, path, o.files)}${implFlags(o.implSpecs)}`);
   return 1;
 }

@@ -1,8 +1,9 @@
 /**
  * `simlab sweep PATTERN… --seeds A..B`: every matching scenario or property
- * over a seed range, in parallel on worker threads, with a progress line and
- * a summary table (name, runs, failures, first failing seed, wall, virtual,
- * events) and the command that replays each failure.
+ * over a seed range, in parallel on worker threads, with a progress line,
+ * each failure with the command that replays it as it is found, and a
+ * summary (report.ts): per name runs, failures, first failing seed, wall,
+ * virtual, events; the sometimes coverage; the failures again.
  *
  * For a property (prop/…), seed S is one generated input: the schedule
  * fast-check draws first from seed S (fc.check with seed S, run 0, so a
@@ -11,16 +12,21 @@
  *
  * The work list is (name, seed) in a fixed order; `--shard i/n` keeps every
  * n-th item starting at i, so a CI matrix or several machines split one
- * range deterministically. Results do not depend on the number of workers:
- * each run is a pure function of (scenario or property, seed, implementation).
+ * range deterministically, and writes the shard's result file for `simlab
+ * merge` (report.ts). Results do not depend on the number of workers: each
+ * run is a pure function of (scenario or property, seed, implementation).
+ *
+ * Workers send each result as its run ends, so a failure is printed the
+ * moment it is found; Ctrl-C (SIGINT) and --bail abort the sweep: workers are
+ * terminated, and the summary covers the runs that ended.
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
-import { findProperty, inputAt, propertyScenario, type Property } from '../property.ts';
-import { findScenario, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
+import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
+import { findScenario, matchScenarios, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
 import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
-import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { seedPathCommand } from './replay.ts';
@@ -312,12 +318,8 @@ function resolveTargets(patterns: readonly string[]): Target[] {
 }
 
 /** --seeds, else SIMLAB_RUNS seeds from SIMLAB_SEED, else 1..10; with the text the report keeps. */
-function sweepSeeds(p: ReturnType<typeof parseArgs>, args: readonly string[]): { seeds: number[]; text: string } {
-  const given = flag<number[]>(p, 'seeds');
-  if (given) {
-    const i = args.findIndex((a) => a === '--seeds' || a.startsWith('--seeds='));
-    return { seeds: given, text: args[i]!.startsWith('--seeds=') ? args[i]!.slice('--seeds='.length) : args[i + 1]! };
-  }
+function sweepSeeds(raw: string | undefined): { seeds: number[]; text: string } {
+  if (raw !== undefined) return { seeds: parseSeeds(raw), text: raw };
   const first = envSeed() ?? 1;
   const count = envRuns() ?? 10;
   return { seeds: Array.from({ length: count }, (_, i) => first + i), text: `${first}..${first + count - 1}` };
@@ -354,7 +356,7 @@ export const sweepCommand: Command = {
   usage: sweepUsage,
   async run(args, io) {
     const p = parseArgs(args, {
-      seeds: { kind: 'seeds' },
+      seeds: { kind: 'string' },
       workers: { kind: 'int' },
       shard: { kind: 'string' },
       bail: { kind: 'optional-int' },
@@ -367,7 +369,7 @@ export const sweepCommand: Command = {
     userFiles = user.files;
     if (user.rest.length === 0 && user.files.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
     const targets = resolveTargets(user.rest.length > 0 ? user.rest : user.defined);
-    const { seeds, text: seedsText } = sweepSeeds(p, args);
+    const { seeds, text: seedsText } = sweepSeeds(flag<string>(p, 'seeds'));
     const shardRaw = flag<string>(p, 'shard');
     const shard = shardRaw === undefined ? undefined : parseShard(shardRaw);
     const output = outputChoice(p, shard);
