@@ -177,13 +177,15 @@ describe('files of your own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'simlab-user-'));
     mkdirSync(join(dir, 'props'));
     copyFileSync('scenarios/testdata/user-property.ts', join(dir, 'props', 'p.ts'));
+    writeFileSync(join(dir, 'props', 'my-raft.ts'), "export { raft as default } from 'simlab';\n");
     const artifacts = join(dir, 'artifacts');
-    const r = await cli('prop', join(dir, 'props', 'p.ts'), '--runs', '3', '--seed', '1', '--artifact-dir', artifacts);
+    const r = await cli('prop', join(dir, 'props', 'p.ts'), '--runs', '3', '--seed', '1', '--artifact-dir', artifacts, '--impl', `raft=${join(dir, 'props', 'my-raft.ts')}`);
     expect(r.code).toBe(1);
     expect(r.out).toContainEqual(expect.stringMatching(/^FAIL prop\/mine\/three-down: run 1 of 3 failed/));
     const [name] = readdirSync(artifacts);
     const artifact = JSON.parse(readFileSync(join(artifacts, name!), 'utf8'));
     expect(artifact.options.files).toEqual(['../props/p.ts']);
+    expect(artifact.options.impl).toEqual(['raft=../props/my-raft.ts']);
     // Handed to someone else: the folder moves, the artifact still finds the file (a fresh process: this one has the property already).
     const moved = mkdtempSync(join(tmpdir(), 'simlab-moved-'));
     cpSync(dir, moved, { recursive: true });
