@@ -49,7 +49,7 @@ function checkRole(role: string): void {
   const roles = knownRoles();
   if (roles.size === 0 || roles.has(role)) return;
   const hint = closest(role, roles.keys());
-  throw new UsageError(`--impl ${role}: no scenario takes a node for role "${role}"${hint ? ` (did you mean ${hint}?)` : ''}; roles: ${[...roles.keys()].join(', ')}`);
+  throw new UsageError(`--impl ${role}: no scenario takes a node for role "${role}"${hint ? ` (did you mean ${hint}?)` : ''}; roles: ${[...roles.keys()].join(', ')} (a scenario file of your own declares its roles with defineRole)`);
 }
 
 const roleOf = (spec: string) => spec.slice(0, spec.indexOf('='));
