@@ -67,9 +67,14 @@ describe('names', () => {
   });
 
   it('an --impl role no scenario of the run used is reported', async () => {
+    const note = 'note: --impl raft was not used: no scenario that ran takes a raft node';
     const r = await cli('run', 'demo/ping', '--impl', 'raft=scenarios/testdata/factless-raft.ts');
     expect(r.code).toBe(0);
-    expect(r.err).toContain('note: --impl raft was not used: no scenario that ran takes a raft node');
+    expect(r.err).toContain(note);
+    const sweep = await cli('sweep', 'demo/ping', '--seeds', '1..2', '--workers', '1', '--impl', 'raft=scenarios/testdata/factless-raft.ts');
+    expect(sweep.err).toContain(note);
+    const used = await cli('sweep', 'demo/ping', 'raft/3A/initial-election', '--seeds', '1', '--workers', '1', '--impl', 'raft=scenarios/testdata/factless-raft.ts');
+    expect(used.err).not.toContain(note);
   });
 
   it('--version and help help', async () => {
