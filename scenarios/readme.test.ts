@@ -4,7 +4,9 @@
  * `// my-scenario.ts`), type-checked with the project's settings, and run —
  * scenarios it defines must pass for seed 1, properties it defines must pass
  * 5 generated inputs, a node definition it exports must start and answer
- * GetState, and its vitest tests (test.prop) are tests of this file.
+ * GetState, and its vitest tests (test.prop) are tests of this file. The
+ * command its first line gives ("run with: npx simlab …") must pass too, run
+ * by the CLI in .cache/readme.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,8 @@ interface Block {
   readonly file: string;
   readonly code: string;
   readonly line: number;
+  /** The arguments of the `npx simlab` command after "run with:" on its first line. */
+  readonly command?: string[];
 }
 
 function readmeBlocks(): Block[] {
@@ -33,7 +37,8 @@ function readmeBlocks(): Block[] {
     const code = m[1]!;
     const named = /^\/\/ ([\w.-]+\.ts)\b/.exec(code);
     const line = text.slice(0, m.index).split('\n').length;
-    blocks.push({ file: named ? named[1]! : `readme-line-${line}.ts`, code, line });
+    const command = /^\/\/ .*run with: npx simlab ([^(\n]+?)\s*(\(|$)/m.exec(code.split('\n')[0]!)?.[1]!.split(/\s+/);
+    blocks.push({ file: named ? named[1]! : `readme-line-${line}.ts`, code, line, ...(command ? { command } : {}) });
   }
   return blocks;
 }
@@ -49,6 +54,13 @@ const isTestFile = (b: Block) => /\btest\.prop\(|\b(it|test)\(/.test(b.code);
 for (const b of blocks.filter(isTestFile)) await import(pathToFileURL(join(dir, b.file)).href);
 
 describe('README', () => {
+  for (const b of blocks.filter((x) => x.command !== undefined)) {
+    it(`the command of ${b.file} passes: npx simlab ${b.command!.join(' ')}`, () => {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'simlab.mjs'), ...b.command!], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SIMLAB_SEED: '1' } }); // a fixed seed: the same runs every time
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    });
+  }
+
   it('has TypeScript blocks, and they type-check', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(5);
     const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
