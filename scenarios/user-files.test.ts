@@ -160,7 +160,7 @@ describe('files of your own', () => {
     expect(r.code).toBe(1);
     const at = r.out.indexOf('  servers at the failure (as the tester sees them):');
     expect(at).toBeGreaterThan(0);
-    expect(r.out[at + 1]).toMatch(/^ {2}server {2}term {2}role +applied {2}persisted bytes {2}network +RPCs in$/);
+    expect(r.out[at + 1]).toMatch(/^ {2}server {2}term {2}role +applied {2}persisted bytes {2}network +RPCs sent {2}RPCs in$/);
     const rows = r.out.slice(at + 3, at + 6);
     expect(rows.filter((l) => / leader /.test(l))).toHaveLength(1);
     expect(rows.filter((l) => / disconnected /.test(l))).toHaveLength(1);
