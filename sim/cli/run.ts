@@ -19,7 +19,7 @@ import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
 import { envDeterminism, envSeed } from './env.ts';
-import { loadImpl, reportUnusedRoles, roleMarks } from './impl.ts';
+import { loadImpl, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import { noMatch, resolveTargets } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -168,7 +168,7 @@ export const allCommand: Command = {
     io.out(
       `${chosen.length} scenarios, ${failed} failed, ${countOf(warnings, 'warning')}, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
-    reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
     if (notes.length > 0) {
       io.out(`note: sometimes labels not reached with seed ${seed} (coverage claims over many runs, not failures; simlab sweep counts them):`);
       for (const line of notes) io.out(line);
@@ -229,7 +229,7 @@ export const runCommand: Command = {
     if (!verbose) for (const w of r.warnings) io.out(`  warning: ${w}`);
     io.out(resultLine(r, flagAll<string>(p, 'impl'), user.files));
     for (const line of unreachedNote(s.name, r.sometimes)) io.out(line);
-    reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
     return r.passed ? 0 : 1;
   },
