@@ -160,3 +160,21 @@ describe('StateTable', () => {
     expect([table.intern(a), table.intern(b), table.intern(`${a}`)]).toEqual([0, 1, 0]);
   });
 });
+
+describe('StateTable with worthInterning', () => {
+  it('gives a state the model deems not worth interning an id of its own, and still interns the others', () => {
+    const table = new StateTable<{ v: number; fresh: boolean }>({
+      equal: (a, b) => a.v === b.v,
+      hash: (s) => s.v,
+      worthInterning: (s) => !s.fresh,
+    });
+    const ids = [
+      { v: 1, fresh: false },
+      { v: 1, fresh: true },
+      { v: 1, fresh: false },
+      { v: 2, fresh: true },
+      { v: 2, fresh: false },
+    ].map((s) => table.intern(s));
+    expect(ids).toEqual([0, 1, 0, 2, 3]);
+  });
+});

@@ -7,7 +7,7 @@ import type { Model } from './types.ts';
 /**
  * Gives every distinct model state a dense integer id (0, 1, 2, …). States
  * can be forgotten (`renew`); ids are never reused, so one met again gets a
- * new id.
+ * new id. A state the model deems not worth interning always gets a new id.
  */
 export class StateTable<S> {
   /** id → state (undefined once forgotten). */
@@ -26,7 +26,7 @@ export class StateTable<S> {
   private floor = 0;
   private readonly equal: (a: S, b: S) => boolean;
 
-  constructor(private readonly model: Pick<Model<S, unknown, unknown>, 'equal' | 'hash'>) {
+  constructor(private readonly model: Pick<Model<S, unknown, unknown>, 'equal' | 'hash' | 'worthInterning'>) {
     this.equal = model.equal ?? Object.is;
   }
 
@@ -44,6 +44,7 @@ export class StateTable<S> {
       }
       return id;
     }
+    if (this.model.worthInterning?.(state) === false) return this.add(state);
     const h = this.hashOf(state);
     if (h === undefined) {
       for (const id of this.live) if (this.equal(this.states[id] as S, state)) return id;

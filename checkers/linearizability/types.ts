@@ -86,6 +86,14 @@ export interface Model<S, I, O> extends ModelExtras<S, I, O> {
    * must leave it out.
    */
   readonly searchWith?: Model<any, I, O>;
+  /**
+   * Whether the search should look for an equal state met before (default:
+   * always). A model whose new states are almost never equal to earlier ones
+   * (values built by appends) can say no for those: such a state then gets
+   * an id of its own even if an equal one exists, which can cost the search
+   * repeated work but never changes a verdict.
+   */
+  worthInterning?(state: S): boolean;
 }
 
 /** A sequential specification whose step may lead to several states (none = not legal). */

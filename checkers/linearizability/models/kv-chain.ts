@@ -99,5 +99,7 @@ export const kvChainModel: Model<ChainValue, KvInput, KvOutput> = {
   step,
   equal: (a, b) => a === b || (a.length === b.length && a.hash === b.hash && reads(b, chainText(a))),
   hash: (value) => value.hash,
+  // A value appended in two ways is almost always two values (the lab's appends are distinct tokens); puts repeat.
+  worthInterning: (value) => value.parent === undefined,
   describeState: (value) => JSON.stringify(chainText(value)),
 };
