@@ -12,8 +12,6 @@ import type { Model } from './types.ts';
 export class StateTable<S> {
   /** id → state (undefined once forgotten). */
   readonly states: S[] = [];
-  /** Ids of the states held. */
-  private live: number[] = [];
   /** Primitive states (but strings) of a model without `equal`. */
   private readonly byValue = new Map<unknown, number>();
   /**
@@ -32,7 +30,7 @@ export class StateTable<S> {
 
   /** States held. */
   get size(): number {
-    return this.live.length;
+    return this.states.length - this.floor;
   }
 
   intern(state: S): number {
@@ -47,7 +45,7 @@ export class StateTable<S> {
     if (this.model.worthInterning?.(state) === false) return this.add(state);
     const h = this.hashOf(state);
     if (h === undefined) {
-      for (const id of this.live) if (this.equal(this.states[id] as S, state)) return id;
+      for (let id = this.floor; id < this.states.length; id++) if (this.equal(this.states[id] as S, state)) return id;
       return this.add(state);
     }
     let slot = mix(h) & this.mask;
@@ -60,7 +58,7 @@ export class StateTable<S> {
     const id = this.add(state);
     this.table[2 * slot] = h;
     this.table[2 * slot + 1] = id + 1;
-    if (this.live.length * 2 > this.mask) this.grow();
+    if (this.size * 2 > this.mask) this.grow();
     return id;
   }
 
@@ -71,8 +69,7 @@ export class StateTable<S> {
    */
   renew(keep: number): number {
     const state = this.states[keep] as S;
-    for (const id of this.live) this.states[id] = undefined as S;
-    this.live.length = 0;
+    for (let id = this.floor; id < this.states.length; id++) this.states[id] = undefined as S;
     if (this.byValue.size > 0) this.byValue.clear();
     // Every slot of the table now counts as free (live slots are only ever added after the last renew).
     this.floor = this.states.length;
@@ -93,7 +90,6 @@ export class StateTable<S> {
   private add(state: S): number {
     const id = this.states.length;
     this.states.push(state);
-    this.live.push(id);
     return id;
   }
 

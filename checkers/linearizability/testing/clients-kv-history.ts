@@ -8,9 +8,10 @@
  * arrival instants and the history is linearizable by construction.
  *
  * `corrupt` then changes one get in the second half of the history to read
- * its true value with one token no operation ever wrote added at the end: no
- * linearization explains that read, so the history is illegal, on that get's
- * key alone.
+ * its true value with the last token in it twice, as if that append had been
+ * applied again (a duplicate a lost reply can cause): every token is written
+ * by one operation only, so no linearization explains that read, and the
+ * history is illegal, on that get's key alone.
  */
 import { Prng } from '../../../sim/prng.ts';
 import type { KvInput, KvOutput } from '../models/kv.ts';
@@ -23,7 +24,7 @@ export interface ClientsKvOptions {
   readonly keys: number;
   /** Longest network delay of a request or its reply (default 4): requests called this close together may be applied in either order. */
   readonly delayMax?: number;
-  /** Whether to make one get read a token never written (default false). */
+  /** Whether to make one get read an append twice (default false). */
   readonly corrupt?: boolean;
 }
 
@@ -104,15 +105,17 @@ function linearizable(options: ClientsKvOptions): Operation<KvInput, KvOutput>[]
   return list.map((d, i) => ({ clientId: d.clientId, input: d.input, call: d.call, output: outputs[i], return: d.return }));
 }
 
-/** The linearizable history with one get in its second half reading a token never written (see the file comment). */
+/** The linearizable history with one get in its second half reading its last token twice (see the file comment). */
 export function corruptedClientsKvHistory(options: ClientsKvOptions): CorruptedKvHistory {
   const operations = linearizable(options);
   const rng = new Prng(options.seed).fork('corrupt');
   const half = Math.floor(operations.length / 2);
-  const gets = operations.flatMap((op, i) => (i >= half && op.input.op === 0 ? [i] : []));
-  if (gets.length === 0) throw new RangeError('the history has no get in its second half to corrupt');
+  const gets = operations.flatMap((op, i) => (i >= half && op.input.op === 0 && op.output!.value !== '' ? [i] : []));
+  if (gets.length === 0) throw new RangeError('the history has no get of a written key in its second half to corrupt');
   const corrupted = gets[rng.below(gets.length)]!;
   const op = operations[corrupted]!;
-  operations[corrupted] = { ...op, output: { value: `${op.output!.value}x never written y` } };
+  const value = op.output!.value;
+  // Tokens are `x <client> <n> y`: the last one starts at the last "x ".
+  operations[corrupted] = { ...op, output: { value: value + value.slice(value.lastIndexOf('x ')) } };
   return { operations, corrupted };
 }
