@@ -6,7 +6,7 @@
  * answer it pauses CLERK_ROUND_PAUSE_US, so a cluster without a leader is
  * not asked again in the same instant.
  */
-import { Out, type Input, type NodeDef, type Step } from '../../sim/node.ts';
+import { Out, type Input, type NodeDef, type Step } from '../../sim/contract.ts';
 import { describeKvraft } from './describe.ts';
 import {
   AppendCall,

@@ -1,5 +1,5 @@
 /** One-line renderings of kvraft messages for traces. */
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import { showValue } from '../kvsrv/describe.ts';
 import { KvGet, type PutAppendArgs } from './types.ts';
 

@@ -5,8 +5,7 @@
  * table is part of the state, so it is in every snapshot: a server that
  * restarts or installs a snapshot still recognises the retries.
  */
-import { decode, encode } from '../../sim/codec.ts';
-import type { Payload } from '../../sim/node.ts';
+import { decode, encode, type Payload } from '../../sim/contract.ts';
 import type { ServiceMachine } from '../rsm/types.ts';
 import { describeKvraft } from './describe.ts';
 import { ErrNoKey, KvAppend, KvGet, KvPut, OK, type KvMachineState, type KvOp, type KvReply, type PutAppendArgs } from './types.ts';

@@ -6,7 +6,7 @@
  * the Raft implementation, so `--impl raft=FILE` plugs any lab-3 Raft under
  * it unchanged.
  */
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 
 /** Peer `me` of a cluster of `peers` nodes; peer i is reached through end i. */
 export interface RaftConfig {

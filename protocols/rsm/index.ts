@@ -1,6 +1,6 @@
 /**
- * `rsm(machine)`: a ServiceMachine as the upper node of a stack over a Raft
- * child (sim/stack.ts). A request is turned into an op, submitted with a
+ * `rsm(machine)`: a ServiceMachine as a service node, the upper node of a
+ * stack over a Raft child (sim/stack.ts; scenarios stack it). A request is turned into an op, submitted with a
  * local `start`, and answered when its index commits with the same op
  * (submitter and nonce); a different op there, a term change, lost
  * leadership or PENDING_TIMEOUT_US without a commit answer ErrWrongLeader
@@ -12,9 +12,7 @@
  *
  * Only the Raft API (protocols/raft/api.ts) is used, never the Raft code.
  */
-import { decode, encode } from '../../sim/codec.ts';
-import { Out, type Payload, type Persisted, type Step, type StepContext } from '../../sim/node.ts';
-import type { StackInput, UpperDef } from '../../sim/stack.ts';
+import { Out, decode, encode, type Payload, type Persisted, type Step, type StepContext } from '../../sim/contract.ts';
 import { CALL, type ApplyMsg, type GetStateResult, type StartResult } from '../raft/api.ts';
 import {
   ErrWrongLeader,
@@ -26,6 +24,8 @@ import {
   type RsmConfig,
   type RsmParts,
   type RsmState,
+  type ServiceDef,
+  type ServiceInput,
   type ServiceMachine,
   type WrongLeaderReply,
 } from './types.ts';
@@ -64,7 +64,7 @@ export function decodeSnapshot(bytes: Uint8Array): RsmSnapshot {
 /** The local call a send tag marks: a request's Start, or the tick's GetState. */
 type LocalTag = { readonly start: number; readonly nonce: number } | { readonly tick: true };
 
-export function rsm<S, Op, R>(machine: ServiceMachine<S, Op, R>, parts: RsmParts = rsmParts): UpperDef<RsmState<S>, RsmConfig> {
+export function rsm<S, Op, R>(machine: ServiceMachine<S, Op, R>, parts: RsmParts = rsmParts): ServiceDef<RsmState<S>, RsmConfig> {
   function init(config: RsmConfig, persisted: Persisted): Step<RsmState<S>> {
     const st: RsmState<S> = { me: config.me, maxraftstate: config.maxraftstate, machine: machine.init(), lastApplied: 0, pending: new Map(), ticking: false };
     if (persisted.snapshot.length > 0) restoreFrom(st, persisted.snapshot);
@@ -136,7 +136,7 @@ export function rsm<S, Op, R>(machine: ServiceMachine<S, Op, R>, parts: RsmParts
     }
   }
 
-  function step(st: RsmState<S>, input: StackInput, ctx: StepContext): Step<RsmState<S>> {
+  function step(st: RsmState<S>, input: ServiceInput, ctx: StepContext): Step<RsmState<S>> {
     const out = new Out();
     switch (input.kind) {
       case 'request':

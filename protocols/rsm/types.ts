@@ -5,7 +5,7 @@
  * layer does the rest: Start, wait for the index, answer or ErrWrongLeader,
  * snapshots past maxraftstate, restore on init.
  */
-import type { Payload } from '../../sim/node.ts';
+import type { Input, Payload, Persisted, Step, StepContext } from '../../sim/contract.ts';
 
 export interface ServiceMachine<S, Op, R> {
   /** Short name for traces, e.g. "kvraft". */
@@ -17,6 +17,21 @@ export interface ServiceMachine<S, Op, R> {
   doOp(s: S, op: Op): R;
   snapshot(s: S): Uint8Array;
   restore(bytes: Uint8Array): S;
+  describe?(method: string, payload: Payload, isReply: boolean): string;
+}
+
+/**
+ * What a service stacked over Raft is stepped with (sim/stack.ts gives
+ * exactly this): the ordinary inputs, and each apply of its Raft child with
+ * the size of Raft's latest persisted state (Go's RaftStateSize()).
+ */
+export type ServiceInput = Input | { readonly kind: 'apply'; readonly from: string; readonly msg: Payload; readonly lowerStateBytes: number };
+
+/** A service node: the upper node of a stack (sim/stack.ts's UpperDef), written against the contract alone. */
+export interface ServiceDef<S, C> {
+  readonly name: string;
+  init(config: C, persisted: Persisted, ctx: StepContext): Step<S>;
+  step(state: S, input: ServiceInput, ctx: StepContext): Step<S>;
   describe?(method: string, payload: Payload, isReply: boolean): string;
 }
 

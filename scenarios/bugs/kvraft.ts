@@ -5,17 +5,16 @@
  */
 import { encode } from '../../sim/codec.ts';
 import { Out, type Payload } from '../../sim/node.ts';
-import type { UpperDef } from '../../sim/stack.ts';
 import { KvGet, kvMachine, type KvMachineState, type KvOp } from '../../protocols/kvraft/index.ts';
 import { doOp } from '../../protocols/kvraft/machine.ts';
 import { CALL, type GetStateResult } from '../../protocols/raft/api.ts';
-import { ErrWrongLeader, RAFT_LOCAL, rsm, rsmParts, type RsmConfig, type RsmState } from '../../protocols/rsm/index.ts';
+import { ErrWrongLeader, RAFT_LOCAL, rsm, rsmParts, type RsmConfig, type RsmState, type ServiceDef } from '../../protocols/rsm/index.ts';
 
 export interface KvraftBug {
   readonly name: string;
   readonly description: string;
   /** The service to run as role kvraft-server. */
-  readonly service: UpperDef<any, RsmConfig>;
+  readonly service: ServiceDef<any, RsmConfig>;
 }
 
 /** The snapshot holds the store but not the dedup table: after a restart or an InstallSnapshot, a retry is applied again. */
@@ -55,7 +54,7 @@ export const kvraftNeverSnapshots: KvraftBug = {
 
 export const kvraftBugs: readonly KvraftBug[] = [kvraftSnapshotWithoutDedup, kvraftStaleRead, kvraftUncheckedIndex, kvraftRestartForgetsDedup, kvraftNeverSnapshots];
 
-type KvRsm = UpperDef<RsmState<KvMachineState>, RsmConfig>;
+type KvRsm = ServiceDef<RsmState<KvMachineState>, RsmConfig>;
 
 /** Gets asked of Raft's GetState and, when it says leader, answered from the local store. */
 function localReads(inner: KvRsm): KvRsm {

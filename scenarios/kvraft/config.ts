@@ -23,14 +23,14 @@ import type { Host } from '../../sim/host.ts';
 import type { ClientEnd, Network } from '../../sim/network.ts';
 import { ms, type NodeDef } from '../../sim/node.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
-import type { UpperDef } from '../../sim/stack.ts';
+import { stack } from '../../sim/stack.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft } from '../../protocols/raft/index.ts';
-import type { GetStateResult, RaftConfig } from '../../protocols/raft/api.ts';
-import { AppendCall, GetCall, PutCall, kvraftClerk, kvraftServer, kvraftService, type KvClerkConfig, type KvServerConfig } from '../../protocols/kvraft/index.ts';
-import type { RsmConfig } from '../../protocols/rsm/index.ts';
+import { RAFT_SERVICE, type GetStateResult, type RaftConfig } from '../../protocols/raft/api.ts';
+import { AppendCall, GetCall, PutCall, kvraftClerk, kvraftService, type KvClerkConfig, type KvServerConfig } from '../../protocols/kvraft/index.ts';
+import type { RsmConfig, ServiceDef } from '../../protocols/rsm/index.ts';
 
 export const RAFT_ROLE = 'raft';
 export const KVRAFT_SERVER_ROLE = 'kvraft-server';
@@ -54,6 +54,16 @@ export interface Clerk {
   readonly host: Host;
   /** ends[j] reaches server j (the clerk itself sees them in a random order). */
   readonly ends: ClientEnd[];
+}
+
+/** One kvraft server process: `service` over a Raft peer of `raftDef`, the only part that persists (sim/stack.ts). */
+export function kvraftServer(raftDef: NodeDef<any, RaftConfig>, service: ServiceDef<any, RsmConfig> = kvraftService): NodeDef<any, KvServerConfig> {
+  return stack({
+    name: 'kvraft',
+    upper: service,
+    children: { raft: { def: raftDef, service: RAFT_SERVICE, persists: true } },
+    configure: (c: KvServerConfig) => ({ upper: { me: c.me, maxraftstate: c.maxraftstate }, children: { raft: { me: c.me, peers: c.peers } } }),
+  });
 }
 
 export function makeConfig(t: ScenarioContext, n: number, unreliable: boolean, maxraftstate: number): KvraftTester {
@@ -93,7 +103,7 @@ export class KvraftTester {
   ) {
     this.net = t.world.network;
     const raftDef = t.impl<NodeDef<any, RaftConfig>>(RAFT_ROLE, raft);
-    const service = t.impl<UpperDef<any, RsmConfig>>(KVRAFT_SERVER_ROLE, kvraftService);
+    const service = t.impl<ServiceDef<any, RsmConfig>>(KVRAFT_SERVER_ROLE, kvraftService);
     this.serverDef = kvraftServer(raftDef, service);
     this.clerkDef = t.impl<NodeDef<any, KvClerkConfig>>(KVRAFT_CLERK_ROLE, kvraftClerk);
     this.hosts = new Array<Host | null>(n).fill(null);

@@ -6,10 +6,13 @@
  * Roles for --impl: `raft`, `kvraft-server`, `kvraft-clerk` (see ./config.ts).
  */
 import { seconds } from '../../sim/node.ts';
-import { defineScenario, type ScenarioContext } from '../../sim/scenario.ts';
+import { defineRole, defineScenario, type ScenarioContext } from '../../sim/scenario.ts';
 import type { Co } from '../../sim/task.ts';
-import type { KvraftTester } from './config.ts';
+import { KVRAFT_CLERK_ROLE, KVRAFT_SERVER_ROLE, type KvraftTester } from './config.ts';
 import { genericTest, genericTestSpeed, onePartitionTest, snapshotRpcTest, snapshotSizeTest, unreliableOneKeyTest, type GenericParams } from './tests.ts';
+
+defineRole(KVRAFT_SERVER_ROLE, 'the kvraft service over Raft: a service node of protocols/rsm (scenarios/kvraft/config.ts stacks it on role raft)');
+defineRole(KVRAFT_CLERK_ROLE, 'the kvraft clerk (ends to every server, in a random order)');
 
 /** Past config.go's 120 s limit the tester fails by itself; the kernel stops a little later. */
 export const KVRAFT_TIME_LIMIT_US = seconds(150);
