@@ -84,6 +84,8 @@ export interface RunOptions {
   readonly onRecord?: (r: TraceRecord) => void;
   /** Receives log lines as they are written. */
   readonly onLog?: (line: string) => void;
+  /** Receives the run's operation history in simlab's format (checkers/history/simlab.ts), from scenarios that record one, before it is checked. */
+  readonly onHistory?: (history: string) => void;
   /** Lets node code call Math.random, Date.now, performance.now and host timers (they throw during a step otherwise); default: the process's setting (allowNondeterminism). */
   readonly allowNondeterminism?: boolean;
 }

@@ -149,6 +149,28 @@ describe('simlab prop seeds, environment and statistics', () => {
   });
 });
 
+describe('simlab prop reports', () => {
+  it('--reporter json: the verdict, the statistics and the failure with its artifact and replay command', async () => {
+    const file = join(dir, 'prop.json');
+    const r = await cli('prop', 'prop/raft/safety', '--runs', '50', '--seed', '3', '--impl', BUG, '--artifact-dir', dir, '--reporter', 'json', '--output', file);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    expect(report).toMatchObject({ format: 'simlab-prop/1', property: 'prop/raft/safety', seed: 3, runs: 50, verdict: 'fail', neverReached: [] });
+    expect(report.statistics.runs).toBe(report.runsDone);
+    expect(report.failure).toMatchObject({ kind: 'safety', actions: 1 });
+    expect(report.failure.replay).toBe(`npx simlab replay ${report.failure.artifact}`);
+  });
+
+  it('--reporter junit: one testcase for the check, passing for the correct Raft', async () => {
+    const file = join(dir, 'prop.xml');
+    const r = await cli('prop', 'prop/raft/safety', '--runs', '5', '--seed', '3', '--reporter', 'junit', '--output', file);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('<testcase classname="prop/raft/safety" name="fast-check seed 3, 5 runs" time="');
+    const bad = await cli('prop', 'prop/raft/safety', '--reporter', 'junit');
+    expect([bad.code, bad.err]).toEqual([2, ['simlab: --reporter and --output go together']]);
+  });
+});
+
 describe('simlab prop and Ctrl-C', () => {
   /** Runs the CLI in process and delivers a SIGINT (to its listeners only) when `when` first matches an output line. */
   async function interruptWhen(when: RegExp, ...args: string[]) {

@@ -294,7 +294,7 @@ async function runParallel(
   }
 }
 
-export const sweepUsage = [
+const sweepUsage = [
   'simlab sweep [FILE.ts…] PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
   '                      [--check-determinism] [--impl ROLE=FILE]',
   "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety, TestBackup3B",
