@@ -25,7 +25,7 @@ import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft } from '../../protocols/raft/index.ts';
 import { RAFT_SERVICE, type GetStateResult, type RaftConfig } from '../../protocols/raft/api.ts';
 import type { ServiceDef } from '../../protocols/rsm/index.ts';
-import { CTRLER_SERVICE, shardctrlerClerk, type CtrlerClerkConfig } from '../../protocols/shardctrler/index.ts';
+import { CTRLER_SERVICE, shardctrlerClerk, type Config, type CtrlerClerkConfig } from '../../protocols/shardctrler/index.ts';
 import { AppendCall, GetCall, PutCall, shardkvClerkUpper, shardkvService, type ShardKvClerkConfig, type ShardKvServerConfig } from '../../protocols/shardkv/index.ts';
 import { ServerGroup } from '../cluster/index.ts';
 import { CtrlerTester, SHARDCTRLER_CLERK_ROLE, type CtrlerClerk } from '../shardctrler/config.ts';
@@ -173,6 +173,11 @@ export class ShardKvTester {
 
   *leavem(gis: readonly number[]): Co<void> {
     yield* this.ctl.leave(this.ck, gis.map((gi) => GIDS[gi]!));
+  }
+
+  /** The tester's own Query (config.go's mck.Query). */
+  *query(num: number): Co<Config> {
+    return yield* this.ctl.query(this.ck, num);
   }
 
   /** Join on another controller (TestRejection's second controller service). */
