@@ -5,6 +5,8 @@
  */
 import '../scenarios/index.ts';
 import { checkCommand, checkUsage } from '../checkers/cli.ts';
+import { startRunRecording } from '../checkers/report/run-html.ts';
+import { setRunReporter } from '../sim/cli/html.ts';
 import { main, registerCommand } from '../sim/cli/main.ts';
 import type { CliIO } from '../sim/cli/io.ts';
 import { setWorkerEntry, sweepWorkerMain } from '../sim/cli/sweep.ts';
@@ -16,6 +18,8 @@ registerCommand({
   usage: checkUsage,
   run: (args, io) => checkCommand(args, io),
 });
+
+setRunReporter(startRunRecording);
 
 // Sweep workers are this same bundle started on a worker thread.
 setWorkerEntry(new URL(import.meta.url));

@@ -28,6 +28,8 @@ export class ScenarioFailure extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind = 'assertion',
+    /** The trace index of the record where it went wrong, when a checker knows it. */
+    readonly atRecord?: number,
   ) {
     super(message);
   }
@@ -42,8 +44,8 @@ export interface ScenarioContext {
   readonly options: RunOptions;
   /** A line for the scenario log (shown with a failure, and with --verbose). */
   log(line: string): void;
-  /** Fails the scenario now. */
-  fail(message: string, kind?: FailureKind): never;
+  /** Fails the scenario now (`atRecord`: the trace index of the record where it went wrong, when known). */
+  fail(message: string, kind?: FailureKind, atRecord?: number): never;
   /** Fails unless `condition` holds. */
   check(condition: boolean, message: string | (() => string)): void;
   /**
@@ -82,6 +84,8 @@ export interface ScenarioResult {
   readonly seed: number;
   readonly passed: boolean;
   readonly failure?: { readonly kind: FailureKind; readonly message: string };
+  /** The trace index of the record the failure names (a checker's first bad record), when it names one. */
+  readonly failedAt?: number;
   readonly virtualUs: number;
   readonly events: number;
   readonly traceHash: string;
@@ -170,8 +174,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       log.push(stamped);
       options.onLog?.(stamped);
     },
-    fail(message, kind = 'assertion') {
-      throw new ScenarioFailure(message, kind);
+    fail(message, kind = 'assertion', atRecord) {
+      throw new ScenarioFailure(message, kind, atRecord);
     },
     check(condition, message) {
       if (!condition) throw new ScenarioFailure(typeof message === 'function' ? message() : message);
@@ -186,24 +190,32 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     },
   };
   let failure: ScenarioResult['failure'];
+  let failedAt: number | undefined;
   try {
     world.runTask('main', s.run(t));
     const missed = [...declared].filter(([, reached]) => !reached).map(([label]) => label);
     if (missed.length > 0) failure = { kind: 'liveness', message: `never happened: ${missed.join(', ')}` };
   } catch (e) {
     failure = classify(e);
+    failedAt = failureRecord(e);
   }
   return {
     name: s.name,
     seed: options.seed,
     passed: failure === undefined,
     ...(failure ? { failure } : {}),
+    ...(failedAt !== undefined ? { failedAt } : {}),
     virtualUs: world.nowUs,
     events: world.events,
     traceHash: world.trace.hash,
     log,
     world,
   };
+}
+
+function failureRecord(e: unknown): number | undefined {
+  const inner = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  return inner instanceof ScenarioFailure ? inner.atRecord : undefined;
 }
 
 function classify(e: unknown): { kind: FailureKind; message: string } {

@@ -6,6 +6,7 @@
 import { describer, explain, statesAlong } from '../linearizability/explain.ts';
 import type { AnyModel, CheckResult, Operation } from '../linearizability/types.ts';
 import type { ReportData } from './data.ts';
+import { embedJson, escapeHtml, escapeScript } from './page.ts';
 import { viewerScript } from './viewer-build.ts';
 
 export type { ReportData } from './data.ts';
@@ -41,12 +42,6 @@ export function reportData<S, I, O>(
     explanation: explain(model, operations, result),
   };
 }
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-/** Keeps the bundled script from closing its <script> element early. */
-const escapeScript = (s: string) => s.replace(/<\/(script)/gi, '<\\/$1');
-/** JSON safe inside <script>: every "<" becomes the JSON escape \u003c. */
-const embedJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 const STYLE = `
 body { font: 13px/1.4 system-ui, sans-serif; margin: 16px; color: #222; }

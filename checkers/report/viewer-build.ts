@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type ViewerName = 'history';
+export type ViewerName = 'history' | 'run';
 
 const built = new Map<ViewerName, Promise<string>>();
 

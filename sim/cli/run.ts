@@ -18,6 +18,7 @@ import { allProperties, matchProperties } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
+import { startRecording, withRecording, writeReport } from './html.ts';
 import { loadImpl } from './impl.ts';
 import { wallNowMs } from './wallclock.ts';
 
@@ -111,12 +112,13 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run one scenario for one seed',
   usage: [
-    'simlab run SCENARIO [--seed N] [--trace FILE|-] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
+    'simlab run SCENARIO [--seed N] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
     '  --seed N              the seed (default 1); the same seed gives the same run, bit for bit',
     '  --trace FILE|-        write the trace, one line per event (virtual time, node, what happened)',
     '  --check-determinism   run twice and report the first trace event that differs',
     '  --verbose             print the scenario log',
     '  --impl ROLE=FILE      use your own node for ROLE (e.g. raft=./my-raft.ts); see the README',
+    '  --html FILE           write an HTML report of the run (one self-contained file; open it in a browser)',
   ].join('\n'),
   async run(args, io) {
     const p = parseArgs(args, {
@@ -125,6 +127,7 @@ export const runCommand: Command = {
       'check-determinism': { kind: 'boolean' },
       verbose: { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
+      html: { kind: 'string' },
     });
     if (p.positional.length !== 1) throw new UsageError('run needs exactly one scenario name (see simlab list)');
     const name = p.positional[0]!;
@@ -137,11 +140,14 @@ export const runCommand: Command = {
     const tracePath = flag<string>(p, 'trace');
     const records: TraceRecord[] = [];
     const verbose = flag<boolean>(p, 'verbose') === true;
-    const r = runTimed(s, {
+    const htmlPath = flag<string>(p, 'html');
+    const recording = htmlPath !== undefined ? startRecording() : undefined;
+    const options: RunOptions = {
       ...base,
       ...(tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
       ...(verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
-    });
+    };
+    const r = runTimed(s, withRecording(options, recording));
     if (tracePath !== undefined) {
       const lines = records.map(formatRecord);
       if (tracePath === '-') for (const l of lines) io.out(l);
@@ -153,6 +159,10 @@ export const runCommand: Command = {
     }
     io.out(resultLine(r, flagAll<string>(p, 'impl')));
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
+    if (recording !== undefined) {
+      const replay = replayCommand(r.name, r.seed, flagAll<string>(p, 'impl'));
+      io.out(`report: ${await writeReport(recording, htmlPath!, `${r.name} seed=${r.seed}`, r, replay)}`);
+    }
     return r.passed ? 0 : 1;
   },
 };

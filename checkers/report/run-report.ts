@@ -1,0 +1,96 @@
+/**
+ * The HTML report of a run: one self-contained file (inline style, the run
+ * viewer bundled by esbuild, the run's data as embedded JSON) that opens from
+ * disk with no server and no network.
+ */
+import { embedJson, escapeHtml, escapeScript } from './page.ts';
+import type { RunReportData } from './run-data.ts';
+import { viewerScript } from './viewer-build.ts';
+
+const STYLE = `
+body { font: 13px/1.4 system-ui, sans-serif; margin: 12px 16px; color: #24292f; }
+h1 { font-size: 18px; margin: 0 0 4px; } h2 { font-size: 14px; margin: 12px 0 4px; }
+.pass { color: #1a7f37; } .fail { color: #cf222e; }
+#failure { color: #cf222e; font-weight: 600; margin: 4px 0; white-space: pre-wrap; }
+#meta { color: #57606a; margin: 2px 0 6px; } code { background: #f6f8fa; padding: 1px 4px; border-radius: 3px; }
+#controls { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 6px 0; }
+#controls button { font: inherit; padding: 2px 8px; }
+details.filters { margin: 2px 0; } details.filters summary { cursor: pointer; color: #0969da; }
+.boxes { display: flex; flex-wrap: wrap; gap: 2px 10px; padding: 4px 0; } .boxes label { white-space: nowrap; }
+#view { position: relative; display: flex; border: 1px solid #d0d7de; }
+#gutter { position: relative; width: 96px; flex: none; border-right: 1px solid #d0d7de; background: #f6f8fa; }
+.lane-name { position: absolute; left: 0; right: 0; padding: 0 6px; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.lane-name.band { font-weight: 400; color: #9a6700; }
+#canvas { display: block; cursor: crosshair; }
+#legend { color: #57606a; font-size: 12px; margin: 4px 0; }
+.sw { display: inline-block; width: 14px; height: 8px; vertical-align: middle; margin: 0 3px 0 8px; }
+#tip { position: fixed; display: none; max-width: 560px; background: #24292f; color: #fff; padding: 4px 6px; border-radius: 4px; font-size: 12px; pointer-events: none; z-index: 2; }
+#cursor-panel { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
+table { border-collapse: collapse; font-size: 12px; } th, td { border-bottom: 1px solid #eaeef2; padding: 2px 8px; text-align: left; }
+td:nth-child(3), td:nth-child(5), td:nth-child(6), td:nth-child(7), td:nth-child(8) { text-align: right; font-variant-numeric: tabular-nums; }
+tr.role-leader td:nth-child(2) { color: #1a7f37; font-weight: 600; } tr.role-candidate td:nth-child(2) { color: #9a6700; } tr.role-down td:nth-child(2) { color: #cf222e; }
+#recent { font: 12px/1.5 ui-monospace, monospace; margin: 0; padding-left: 0; list-style: none; max-width: 760px; }
+#recent li { white-space: pre; overflow: hidden; text-overflow: ellipsis; } #recent li.at-cursor { background: #fff8c5; } #recent li.failing { color: #cf222e; font-weight: 600; }
+pre#log { background: #f6f8fa; padding: 8px; max-height: 240px; overflow: auto; }
+`;
+
+const LEGEND = [
+  ['#4ac26b', 'leader'],
+  ['#f2cc60', 'candidate'],
+  ['#d8dee4', 'follower'],
+  ['#57606a', 'down'],
+  ['#0969da', 'request / commit index'],
+  ['#1a7f37', 'reply / applied index'],
+  ['#8c959f', 'log length'],
+  ['#fb8500', 'snapshot index'],
+  ['rgba(207,34,46,0.35)', 'cut link (×: message lost)'],
+  ['rgba(9,105,218,0.3)', 'call → return'],
+]
+  .map(([color, what]) => `<span class="sw" style="background:${color}"></span>${what}`)
+  .join('');
+
+function header(d: RunReportData): string {
+  const verdict = d.passed ? '<span class="pass">PASS</span>' : '<span class="fail">FAIL</span>';
+  const failure = d.failure ? `<p id="failure">${escapeHtml(`${d.failure.kind}: ${d.failure.message}`)}</p>` : '';
+  return `<h1>${verdict} ${escapeHtml(d.title)}</h1>
+${failure}<p id="meta">seed ${d.seed} · virtual ${(d.virtualUs / 1e6).toFixed(3)}s · ${d.events.t.length} events · ${d.nodes.length} lanes · trace ${escapeHtml(d.traceHash)}<br>
+replay: <code id="replay">${escapeHtml(d.replay)}</code></p>`;
+}
+
+const CONTROLS = `<div id="controls">
+<span><button id="zoom-in" title="zoom in (+)">+</button> <button id="zoom-out" title="zoom out (−)">−</button> <button id="fit">whole run</button> <button id="to-failure">failure</button></span>
+<span>step <select id="step-node"></select> <button id="prev" title="previous event (←)">◀ prev</button> <button id="next" title="next event (→)">next ▶</button></span>
+<span><input id="search" type="search" placeholder="search events" size="24"> <span id="search-info"></span></span>
+</div>
+<details class="filters"><summary>filters: nodes, event kinds, methods</summary>
+<div>nodes <span class="boxes" id="filter-nodes"></span></div>
+<div>kinds <span class="boxes" id="filter-kinds"></span></div>
+<div>methods <span class="boxes" id="filter-methods"></span></div>
+</details>`;
+
+const CURSOR = `<div id="cursor-panel">
+<div><h2>State at <span id="cursor-time"></span></h2>
+<table><thead><tr><th>node</th><th>role</th><th>term</th><th>voted for</th><th>last index</th><th>commit</th><th>applied</th><th>snapshot</th><th>log tail (index=term:command)</th></tr></thead><tbody id="states"></tbody></table></div>
+<div><h2>Events up to the cursor</h2><ol id="recent"></ol></div>
+</div>`;
+
+/** The report as one HTML document. */
+export async function renderRunReport(d: RunReportData): Promise<string> {
+  const script = await viewerScript('run');
+  const log = d.log.t.map((t, k) => `${(t / 1e6).toFixed(3)}s ${d.strings[d.log.text[k]!]}`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(d.title)} — ${d.passed ? 'pass' : 'FAIL'}</title>
+<style>${STYLE}</style></head>
+<body>
+${header(d)}
+${CONTROLS}
+<div id="legend">${LEGEND} · click: cursor · drag: pan · wheel: zoom</div>
+<div id="view"><div id="gutter"></div><canvas id="canvas"></canvas></div>
+<div id="tip"></div>
+${CURSOR}
+<details><summary>scenario log (${d.log.t.length} line${d.log.t.length === 1 ? '' : 's'})</summary><pre id="log">${escapeHtml(log)}</pre></details>
+<script type="application/json" id="report-data">${embedJson(d)}</script>
+<script>${escapeScript(script)}</script>
+</body></html>
+`;
+}
