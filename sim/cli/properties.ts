@@ -4,12 +4,14 @@
  * failure shrunk — and then writes the failure's artifact and prints the one
  * command that replays it (see replay.ts).
  */
-import { allProperties, checkProperty, type CheckReport, type InputRun, type Property } from '../property.ts';
+import { allProperties, checkProperty, propertyScenario, type CheckReport, type InputRun, type Property } from '../property.ts';
+import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
-import { formatVirtual } from './run.ts';
+import { formatVirtual, runTimed } from './run.ts';
+import { reportPathIn, startRecording, withRecording, writeReport } from './html.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export const DEFAULT_RUNS = 100;
@@ -17,13 +19,14 @@ export const DEFAULT_MAX_SHRINK_RUNS = 2000;
 
 export const propUsage = [
   'simlab prop                    list the properties',
-  'simlab prop NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
+  'simlab prop NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--html-dir DIR] [--verbose]',
   '  NAME                 a property, e.g. prop/raft/safety',
   `  --runs N             generated inputs (fault schedules) to try (default ${DEFAULT_RUNS})`,
   "  --seed S             fast-check's seed (default 1); run k tests the k-th schedule drawn from it",
   `  --max-shrinks N      runs allowed for shrinking a failure (default ${DEFAULT_MAX_SHRINK_RUNS}); then the smallest failure so far is kept`,
   `  --artifact-dir DIR   where a failure's artifact goes (default ${DEFAULT_ARTIFACT_DIR}/)`,
   '  --impl ROLE=FILE     use your own node for ROLE (e.g. raft=./my-raft.ts)',
+  '  --html-dir DIR       write an HTML report of the shrunk failure to DIR',
   '  --verbose            print every run: its swarm options and verdict',
   'exit 0 if every run passed, 1 on a failure (artifact written, replay command printed), 2 for bad arguments',
 ].join('\n');
@@ -65,6 +68,7 @@ export const propCommand: Command = {
       'artifact-dir': { kind: 'string' },
       impl: { kind: 'string', repeat: true },
       verbose: { kind: 'boolean' },
+      'html-dir': { kind: 'string' },
     });
     if (parsed.positional.length === 0) {
       const props = allProperties();
@@ -102,9 +106,20 @@ export const propCommand: Command = {
       io.out(`PASS ${p.name}: ${report.runsToFailure} runs passed (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
       return 0;
     }
-    return reportFailure(p, report, { seed, runs, dir, implSpecs, wallS }, io);
+    const code = reportFailure(p, report, { seed, runs, dir, implSpecs, wallS }, io);
+    const htmlDir = flag<string>(parsed, 'html-dir');
+    if (htmlDir !== undefined) io.out(`report: ${await writeShrunkReport(p, report.counterexample!, impl, reportPathIn(htmlDir, p.name, `${seed}-${report.counterexample!.traceHash}`), `npx simlab replay --seed ${seed} --path ${report.path} ${p.name}${implSpecs.map((s) => ` --impl ${s}`).join('')}`)}`);
+    return code;
   },
 };
+
+/** Runs the shrunk failure again with a recording and writes its report to `file`; returns the path. */
+async function writeShrunkReport<T>(p: Property<T>, shrunk: InputRun<T>, impl: Record<string, unknown> | undefined, file: string, replay: string): Promise<string> {
+  const recording = startRecording();
+  const options: RunOptions = { seed: p.seedOf(shrunk.input), ...(impl ? { impl } : {}) };
+  const run = runTimed(propertyScenario(p, shrunk.input), withRecording(options, recording));
+  return writeReport(recording, file, `${p.name} (shrunk failure)`, run, replay);
+}
 
 function reportFailure<T>(
   p: Property<T>,

@@ -21,6 +21,7 @@ import { findScenario, matchScenarios, replayCommand, type RunOptions, type Scen
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
+import { reportPathIn, startRecording, withRecording, writeReport } from './html.ts';
 import { seedPathCommand } from './replay.ts';
 import { checkDeterminism, formatVirtual, runTimed, table } from './run.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -98,32 +99,30 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
   };
 }
 
-/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
-function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
-  let s: Scenario;
-  let options: RunOptions;
-  let r: RunSummary;
+/** The scenario and options of one work item (for a property: the first schedule fast-check draws from the seed). */
+function itemScenario(item: WorkItem, impl: Record<string, unknown> | undefined): { s: Scenario; options: RunOptions; property?: Property; input?: unknown } {
   if (item.property) {
     const p = findProperty(item.name);
     if (!p) throw new Error(`unknown property ${item.name}`);
     const input = inputAt(p, item.seed, '0');
-    s = propertyScenario(p, input);
-    options = { seed: p.seedOf(input), ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
-    if (!r.passed) {
-      r = {
-        ...r,
-        replay: seedPathCommand(item.name, item.seed, '0'),
-        shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
-        detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
-      };
-    }
-  } else {
-    const found = findScenario(item.name);
-    if (!found) throw new Error(`unknown scenario ${item.name}`);
-    s = found;
-    options = { seed: item.seed, ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
+    return { s: propertyScenario(p, input), options: { seed: p.seedOf(input), ...(impl ? { impl } : {}) }, property: p, input };
+  }
+  const found = findScenario(item.name);
+  if (!found) throw new Error(`unknown scenario ${item.name}`);
+  return { s: found, options: { seed: item.seed, ...(impl ? { impl } : {}) } };
+}
+
+/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
+function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
+  const { s, options, property: p, input } = itemScenario(item, impl);
+  let r = summarize(item.name, item.seed, runTimed(s, options));
+  if (p && !r.passed) {
+    r = {
+      ...r,
+      replay: seedPathCommand(item.name, item.seed, '0'),
+      shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
+      detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
+    };
   }
   if (!determinism) return r;
   const lines: string[] = [];
@@ -264,7 +263,7 @@ export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run scenarios or properties over a seed range in parallel, with a summary and replay commands',
   usage: [
-    "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE]",
+    "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE] [--html-dir DIR]",
     "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
     '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
     '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10',
@@ -272,6 +271,7 @@ export const sweepCommand: Command = {
     '  --shard i/n         run only every n-th item starting at the i-th (split a sweep across machines)',
     '  --check-determinism run each seed twice and fail on any trace difference',
     '  --impl ROLE=FILE    use your own node for ROLE (e.g. raft=./my-raft.ts)',
+    '  --html-dir DIR      write an HTML report of every failure to DIR (each run again in this thread; same seed, same run)',
   ].join('\n'),
   async run(args, io) {
     const p = parseArgs(args, {
@@ -280,6 +280,7 @@ export const sweepCommand: Command = {
       shard: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
+      'html-dir': { kind: 'string' },
     });
     if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
     const scenarios: Target[] = [];
@@ -317,12 +318,41 @@ export const sweepCommand: Command = {
     }
     drawProgress(progress, io, true);
     const wallMs = wallNowMs() - progress.startMs;
-    printSummary(scenarios, results, wallMs, implSpecs, io);
+    const htmlDir = flag<string>(p, 'html-dir');
+    const reports = htmlDir === undefined ? new Map<RunSummary, string>() : await writeFailureReports(results, impl, implSpecs, htmlDir);
+    printSummary(scenarios, results, wallMs, implSpecs, reports, io);
     return progress.failed > 0 ? 1 : 0;
   },
 };
 
-function printSummary(scenarios: readonly Target[], results: readonly RunSummary[], wallMs: number, implSpecs: readonly string[], io: CliIO): void {
+/** Runs every failure again with a recording and writes its report; returns each report's path. */
+async function writeFailureReports(
+  results: readonly RunSummary[],
+  impl: Record<string, unknown> | undefined,
+  implSpecs: readonly string[],
+  dir: string,
+): Promise<Map<RunSummary, string>> {
+  const implFlags = implSpecs.map((spec) => ` --impl ${spec}`).join('');
+  const reports = new Map<RunSummary, string>();
+  for (const r of results) {
+    if (r.passed) continue;
+    const { s, options } = itemScenario({ name: r.name, seed: r.seed, ...(findProperty(r.name) ? { property: true } : {}) }, impl);
+    const recording = startRecording();
+    const run = runTimed(s, withRecording(options, recording));
+    const replay = `${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}`;
+    reports.set(r, await writeReport(recording, reportPathIn(dir, r.name, r.seed), `${r.name} seed=${r.seed}`, run, replay));
+  }
+  return reports;
+}
+
+function printSummary(
+  scenarios: readonly Target[],
+  results: readonly RunSummary[],
+  wallMs: number,
+  implSpecs: readonly string[],
+  reports: ReadonlyMap<RunSummary, string>,
+  io: CliIO,
+): void {
   const implFlags = implSpecs.map((spec) => ` --impl ${spec}`).join('');
   const byName = new Map<string, RunSummary[]>();
   for (const s of scenarios) byName.set(s.name, []);
@@ -359,7 +389,8 @@ function printSummary(scenarios: readonly Target[], results: readonly RunSummary
       const n = (perScenario.get(r.name) ?? 0) + 1;
       perScenario.set(r.name, n);
       if (n > 5) continue;
-      io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`);
+      const report = reports.get(r);
+      io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}${report === undefined ? '' : `  report: ${report}`}`);
       if (r.detail) io.out(`    ${r.detail}`);
       io.out(`    ${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
     }
