@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // worker (isolate: false) — the biggest speed lever measured for this suite.
 export default defineConfig({
   test: {
-    include: ['{sim,protocols,scenarios,checkers,bench,bin}/**/*.test.ts'],
+    include: ['{sim,protocols,scenarios,checkers,bench,bin,e2e}/**/*.test.ts'],
     pool: 'threads',
     isolate: false,
     testTimeout: 120_000,

@@ -86,6 +86,7 @@ export function draw(ctx: Canvas2D, s: Scene): void {
   drawAxis(ctx, s);
   drawLog(ctx, s);
   drawMessages(ctx, s);
+  drawBands(ctx, s);
   drawEvents(ctx, s);
   drawMarks(ctx, s);
 }
@@ -166,12 +167,20 @@ export function fit(ctx: Canvas2D, text: string, room: number): string {
   return lo === 0 ? '' : text.slice(0, lo) + '…';
 }
 
+/** Lane backgrounds and cut shading, under the messages. */
 function drawLanes(ctx: Canvas2D, s: Scene): void {
   const { lay } = s;
   lay.rows.forEach((row, i) => {
     ctx.fillStyle = i % 2 === 0 ? '#ffffff' : '#fafbfc';
     ctx.fillRect(0, row.top, lay.width, row.height);
     drawCuts(ctx, s, row);
+  });
+}
+
+/** Role bands, index plots and the lane lines, over the messages so that they stay readable. */
+function drawBands(ctx: Canvas2D, s: Scene): void {
+  const { lay } = s;
+  lay.rows.forEach((row) => {
     if (s.d.hasState[row.lane]) {
       drawRoles(ctx, s, row);
       drawIndexPlot(ctx, s, row);
@@ -194,10 +203,12 @@ function drawCuts(ctx: Canvas2D, s: Scene, row: Row): void {
     ctx.fillRect(x0, row.top, Math.max(x1 - x0, 1), row.height);
     ctx.fillStyle = 'rgba(207, 34, 46, 0.55)';
     ctx.fillRect(x0, row.top + row.height - 3, Math.max(x1 - x0, 1), 3);
-    if (x1 - x0 > 90) {
+    const left = Math.max(x0, 0);
+    const room = Math.min(x1, s.lay.width) - left - 16;
+    if (room > 120) {
       ctx.fillStyle = '#a40e26';
       ctx.textAlign = 'left';
-      ctx.fillText(fit(ctx, `cut: ${c.text}`, x1 - x0 - 8), Math.max(x0, 0) + 4, row.lineY - 9);
+      ctx.fillText(fit(ctx, `cut: ${c.text}`, room), left + 4, row.lineY - 9);
     }
   }
 }
@@ -273,7 +284,7 @@ function drawMessages(ctx: Canvas2D, s: Scene): void {
   const [from, to] = windowRange(s);
   const dense = to - from > 20_000;
   ctx.lineWidth = 1;
-  ctx.globalAlpha = dense ? 0.35 : 0.8;
+  ctx.globalAlpha = dense ? 0.15 : 0.8;
   for (let k = from; k < to; k++) {
     const kind = e.kind[k]!;
     if ((kind !== TraceKind.Send && kind !== TraceKind.Reply) || !isShown(d, v, k)) continue;
@@ -354,6 +365,10 @@ function drawEvents(ctx: Canvas2D, s: Scene): void {
     const y = lay.lineY[e.node[k]!]!;
     if (Number.isNaN(y) || !isShown(d, v, k)) continue;
     if (kind === TraceKind.Call) {
+      const slot = e.node[k]! * 32 + kind;
+      const x = Math.round(xOf(s, e.t[k]!));
+      if (lastPx[slot] === x) continue;
+      lastPx[slot] = x;
       drawCall(ctx, s, k, y);
       continue;
     }
@@ -373,8 +388,8 @@ function drawCall(ctx: Canvas2D, s: Scene, k: number, y: number): void {
   if (t1 < s.v.t0 || e.t[k]! > s.v.t1) return;
   const x0 = xOf(s, e.t[k]!);
   const x1 = xOf(s, t1);
-  ctx.fillStyle = ret >= 0 ? 'rgba(9, 105, 218, 0.22)' : 'rgba(207, 34, 46, 0.25)';
-  ctx.fillRect(x0, y + 2, Math.max(x1 - x0, 1.5), 6);
+  ctx.fillStyle = ret >= 0 ? 'rgba(9, 105, 218, 0.3)' : 'rgba(207, 34, 46, 0.3)';
+  ctx.fillRect(x0, y + 3, Math.max(x1 - x0, 1), 5);
 }
 
 function mark(ctx: Canvas2D, kind: number, x: number, y: number): void {

@@ -27,7 +27,7 @@ details.filters { margin: 2px 0; } details.filters summary { cursor: pointer; co
 #tip { position: fixed; display: none; max-width: 560px; background: #24292f; color: #fff; padding: 4px 6px; border-radius: 4px; font-size: 12px; pointer-events: none; z-index: 2; }
 #cursor-panel { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
 table { border-collapse: collapse; font-size: 12px; } th, td { border-bottom: 1px solid #eaeef2; padding: 2px 8px; text-align: left; }
-td:nth-child(3), td:nth-child(5), td:nth-child(6), td:nth-child(7), td:nth-child(8) { text-align: right; font-variant-numeric: tabular-nums; }
+td:nth-child(3), td:nth-child(5), td:nth-child(6), td:nth-child(7), td:nth-child(8) { text-align: right; font-variant-numeric: tabular-nums; } td:nth-child(9) { color: #a40e26; }
 tr.role-leader td:nth-child(2) { color: #1a7f37; font-weight: 600; } tr.role-candidate td:nth-child(2) { color: #9a6700; } tr.role-down td:nth-child(2) { color: #cf222e; }
 #recent { font: 12px/1.5 ui-monospace, monospace; margin: 0; padding-left: 0; list-style: none; max-width: 760px; }
 #recent li { white-space: pre; overflow: hidden; text-overflow: ellipsis; } #recent li.at-cursor { background: #fff8c5; } #recent li.failing { color: #cf222e; font-weight: 600; }
@@ -70,7 +70,7 @@ const CONTROLS = `<div id="controls">
 
 const CURSOR = `<div id="cursor-panel">
 <div><h2>State at <span id="cursor-time"></span></h2>
-<table><thead><tr><th>node</th><th>role</th><th>term</th><th>voted for</th><th>last index</th><th>commit</th><th>applied</th><th>snapshot</th><th>log tail (index=term:command)</th></tr></thead><tbody id="states"></tbody></table></div>
+<table><thead><tr><th>node</th><th>role</th><th>term</th><th>voted for</th><th>last index</th><th>commit</th><th>applied</th><th>snapshot</th><th>cut links</th><th>log tail (index=term:command)</th></tr></thead><tbody id="states"></tbody></table></div>
 <div><h2>Events up to the cursor</h2><ol id="recent"></ol></div>
 </div>`;
 

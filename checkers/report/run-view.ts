@@ -210,6 +210,11 @@ export function stateAt(d: RunReportData, lane: number, timeUs: number): NodeSta
   };
 }
 
+/** The cut links into or out of `lane` at the time ("0→2, 2→0"), or "". */
+export function cutsAt(index: RunIndex, lane: number, timeUs: number): string {
+  return index.cutIntervals[lane]!.find((c) => c.t0 <= timeUs && timeUs < c.t1)?.text ?? '';
+}
+
 // ---- the URL fragment ----
 
 const list = (names: Iterable<string>) => [...names].map(encodeURIComponent).join(',');

@@ -11,6 +11,7 @@ import { draw, eventAt, formatUs, layout, timeAt, type Layout, type Scene } from
 import type { RunReportData } from './run-data.ts';
 import {
   buildIndex,
+  cutsAt,
   decodeView,
   encodeView,
   initialView,
@@ -48,6 +49,7 @@ class Page {
   private pending = false;
   private dragX: number | null = null;
   private dragged = false;
+  private gutterKey = '';
 
   constructor(private readonly d: RunReportData) {
     this.index = buildIndex(d);
@@ -88,9 +90,14 @@ class Page {
     this.drawGutter(lay);
     this.showCursor();
     win.history.replaceState(null, '', `#${encodeView(this.d, this.v)}`);
+    byId('view').setAttribute('data-ready', '1');
   }
 
+  /** The lane names beside the canvas, rebuilt only when the lanes shown change. */
   private drawGutter(lay: Layout): void {
+    const key = lay.rows.map((row) => `${row.lane}:${row.top}`).join(' ');
+    if (key === this.gutterKey) return;
+    this.gutterKey = key;
     const gutter = byId('gutter');
     gutter.style.cssText = `height:${lay.height}px`;
     const names = lay.rows.map((row) => {
@@ -113,7 +120,9 @@ class Page {
       ...rows.map((r) => {
         const tr = element('tr', undefined, `role-${r.role}`);
         tr.setAttribute('data-node', r.node);
-        tr.replaceChildren(cell(r.node), cell(r.role), cell(r.term), cell(r.votedFor), cell(r.lastIndex), cell(r.commit), cell(r.applied), cell(r.snapshot), cell(r.tail));
+        const lane = d.nodes.indexOf(r.node);
+        const cut = cutsAt(this.index, lane, v.cursor);
+        tr.replaceChildren(cell(r.node), cell(r.role), cell(r.term), cell(r.votedFor), cell(r.lastIndex), cell(r.commit), cell(r.applied), cell(r.snapshot), cell(cut), cell(r.tail));
         return tr;
       }),
     );
@@ -302,7 +311,6 @@ class Page {
 function start(): void {
   const data = JSON.parse(byId('report-data').textContent ?? '{}') as RunReportData;
   new Page(data);
-  byId('view').setAttribute('data-ready', '1');
 }
 
 start();
