@@ -86,9 +86,9 @@ describe.skipIf(skip !== undefined)('HTML reports in Chromium', () => {
     expect(await page.locator('#states tr[data-node="3"]').count()).toBe(0);
     await page.uncheck('#filter-kinds input[data-name="timer"]');
     await settle(page);
+    await expect.poll(() => page.url()).toMatch(/kinds=timer/);
     const link = page.url();
     expect(link).toMatch(/hide=3/);
-    expect(link).toMatch(/kinds=timer/);
 
     const other = await browser.context.newPage();
     await openReport(other, file, new URL(link).hash);

@@ -81,6 +81,8 @@ export interface UiWindow {
   readonly history: { replaceState(state: null, title: string, url: string): void };
   readonly devicePixelRatio: number;
   requestAnimationFrame(fn: () => void): number;
+  setTimeout(fn: () => void, ms: number): number;
+  clearTimeout(id: number): void;
   addEventListener(type: string, listener: () => void): void;
 }
 

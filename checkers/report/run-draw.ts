@@ -9,7 +9,7 @@
 import { TraceKind } from '../../sim/trace.ts';
 import type { Canvas2D } from './browser.ts';
 import { LOSS, ROLE, type RunReportData } from './run-data.ts';
-import { firstAtOrAfter, isShown, stateEntryAt, type RunIndex, type View } from './run-view.ts';
+import { firstAtOrAfter, isShown, shownMask, stateEntryAt, type RunIndex, type View } from './run-view.ts';
 
 export const AXIS_PX = 24;
 export const LOG_PX = 30;
@@ -17,6 +17,8 @@ const STATE_LANE_PX = 58;
 const PLAIN_LANE_PX = 30;
 const ROLE_PX = 14;
 const PLOT_PX = 14;
+/** Events in the window past which messages are drawn faint and batched. */
+const DENSE_EVENTS = 20_000;
 
 export interface Row {
   readonly lane: number;
@@ -278,37 +280,71 @@ function windowRange(s: Scene): [number, number] {
   return [firstAtOrAfter(s.d, s.v.t0 - s.index.maxSpanUs), firstAtOrAfter(s.d, s.v.t1 + 1)];
 }
 
+/**
+ * Messages as arrows. Past DENSE_EVENTS events in the window every arrow of
+ * a color goes into one path (no heads, no labels, faint), one stroke each.
+ */
 function drawMessages(ctx: Canvas2D, s: Scene): void {
   const { d, v, lay } = s;
   const e = d.events;
   const [from, to] = windowRange(s);
-  const dense = to - from > 20_000;
+  const dense = to - from > DENSE_EVENTS;
+  const paths: Record<string, number[]> = { [COLORS.request]: [], [COLORS.reply]: [], [COLORS.lost]: [] };
+  const shown = shownMask(d, v);
   ctx.lineWidth = 1;
   ctx.globalAlpha = dense ? 0.15 : 0.8;
   for (let k = from; k < to; k++) {
     const kind = e.kind[k]!;
-    if ((kind !== TraceKind.Send && kind !== TraceKind.Reply) || !isShown(d, v, k)) continue;
+    if ((kind !== TraceKind.Send && kind !== TraceKind.Reply) || shown[k] === 0) continue;
     const y0 = lay.lineY[e.node[k]!]!;
-    const link = e.link[k]!;
-    const target = link >= 0 ? link : -1;
-    const peerY = e.peer[k]! >= 0 ? lay.lineY[e.peer[k]!]! : NaN;
     if (Number.isNaN(y0)) continue;
+    const target = e.link[k]!;
     if (target >= 0 && (e.kind[target] === TraceKind.Deliver || (e.kind[target] === TraceKind.Response && e.loss[target] === LOSS.None))) {
       const y1 = lay.lineY[e.node[target]!]!;
       if (Number.isNaN(y1) || e.t[target]! < v.t0 || e.t[k]! > v.t1) continue;
-      arrow(ctx, xOf(s, e.t[k]!), y0, xOf(s, e.t[target]!), y1, kind === TraceKind.Send ? COLORS.request : COLORS.reply, dense);
-      if (!dense) label(ctx, s, k, xOf(s, e.t[k]!), y0, xOf(s, e.t[target]!), y1);
-    } else if (!Number.isNaN(peerY) && e.t[k]! >= v.t0) {
-      // lost: the request never arrived, or the reply never came back
-      const x0 = xOf(s, e.t[k]!);
-      const x1 = target >= 0 ? xOf(s, e.t[target]!) : x0 + 14;
-      lost(ctx, x0, y0, Math.min(x1, x0 + 40), y0 + (peerY - y0) * 0.45);
+      const color = kind === TraceKind.Send ? COLORS.request : COLORS.reply;
+      const [x0, x1] = [xOf(s, e.t[k]!), xOf(s, e.t[target]!)];
+      if (dense) paths[color]!.push(x0, y0, x1, y1);
+      else {
+        arrow(ctx, x0, y0, x1, y1, color);
+        label(ctx, s, k, x0, y0, x1, y1);
+      }
+      continue;
     }
+    const peerY = e.peer[k]! >= 0 ? lay.lineY[e.peer[k]!]! : NaN;
+    if (Number.isNaN(peerY) || e.t[k]! < v.t0) continue;
+    // lost: the request never arrived, or the reply never came back
+    const x0 = xOf(s, e.t[k]!);
+    const x1 = Math.min(target >= 0 ? xOf(s, e.t[target]!) : x0 + 14, x0 + 40);
+    const y1 = y0 + (peerY - y0) * 0.45;
+    if (dense) paths[COLORS.lost]!.push(x0, y0, x1, y1);
+    else lost(ctx, x0, y0, x1, y1);
   }
+  for (const [color, xy] of Object.entries(paths)) strokeSegments(ctx, color, xy);
   ctx.globalAlpha = 1;
 }
 
-function arrow(ctx: Canvas2D, x0: number, y0: number, x1: number, y1: number, color: string, dense: boolean): void {
+/** Segments (x0, y0, x1, y1 in a row) as one path, each pixel-identical segment once. */
+function strokeSegments(ctx: Canvas2D, color: string, xy: readonly number[]): void {
+  if (xy.length === 0) return;
+  ctx.strokeStyle = color;
+  ctx.beginPath();
+  const last = [NaN, NaN, NaN, NaN];
+  for (let i = 0; i < xy.length; i += 4) {
+    let same = true;
+    for (let j = 0; j < 4; j++) {
+      const px = Math.round(xy[i + j]!);
+      if (px !== last[j]) same = false;
+      last[j] = px;
+    }
+    if (same) continue;
+    ctx.moveTo(xy[i]!, xy[i + 1]!);
+    ctx.lineTo(xy[i + 2]!, xy[i + 3]!);
+  }
+  ctx.stroke();
+}
+
+function arrow(ctx: Canvas2D, x0: number, y0: number, x1: number, y1: number, color: string): void {
   ctx.strokeStyle = color;
   ctx.fillStyle = color;
   ctx.beginPath();
@@ -316,7 +352,7 @@ function arrow(ctx: Canvas2D, x0: number, y0: number, x1: number, y1: number, co
   ctx.lineTo(x1, y1);
   ctx.stroke();
   const len = Math.hypot(x1 - x0, y1 - y0);
-  if (dense || len < 14) return;
+  if (len < 14) return;
   const ux = (x1 - x0) / len;
   const uy = (y1 - y0) / len;
   ctx.beginPath();
@@ -354,56 +390,70 @@ function label(ctx: Canvas2D, s: Scene, k: number, x0: number, y0: number, x1: n
   ctx.fillText(fit(ctx, text, Math.abs(x1 - x0) - 10), (x0 + x1) / 2, (y0 + y1) / 2 - 6);
 }
 
+/** Rectangles to fill, grouped by color: one fill per color for the whole window. */
+class RectBatch {
+  private readonly byColor = new Map<string, number[]>();
+  add(color: string, x: number, y: number, w: number, h: number): void {
+    let xs = this.byColor.get(color);
+    if (xs === undefined) this.byColor.set(color, (xs = []));
+    xs.push(x, y, w, h);
+  }
+  fill(ctx: Canvas2D): void {
+    for (const [color, xs] of this.byColor) {
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 4) ctx.rect(xs[i]!, xs[i + 1]!, xs[i + 2]!, xs[i + 3]!);
+      ctx.fill();
+    }
+  }
+}
+
+const CALL_COLOR = 'rgba(9, 105, 218, 0.3)';
+const OPEN_CALL_COLOR = 'rgba(207, 34, 46, 0.3)';
+
 /** Calls as bars, events as marks: at most one mark per lane, kind and pixel column. */
 function drawEvents(ctx: Canvas2D, s: Scene): void {
   const { d, v, lay } = s;
   const e = d.events;
   const [from, to] = windowRange(s);
   const lastPx = new Int32Array(d.nodes.length * 32).fill(-1 << 30);
+  const rects = new RectBatch();
+  const lifecycle: number[] = [];
+  const shown = shownMask(d, v);
   for (let k = from; k < to; k++) {
     const kind = e.kind[k]!;
+    if (kind === TraceKind.Return || shown[k] === 0) continue;
     const y = lay.lineY[e.node[k]!]!;
-    if (Number.isNaN(y) || !isShown(d, v, k)) continue;
-    if (kind === TraceKind.Call) {
-      const slot = e.node[k]! * 32 + kind;
-      const x = Math.round(xOf(s, e.t[k]!));
-      if (lastPx[slot] === x) continue;
-      lastPx[slot] = x;
-      drawCall(ctx, s, k, y);
+    if (Number.isNaN(y) || (kind !== TraceKind.Call && e.t[k]! < v.t0)) continue;
+    if (kind === TraceKind.Crash || kind === TraceKind.Exit || kind === TraceKind.Start) {
+      lifecycle.push(k);
       continue;
     }
-    if (e.t[k]! < v.t0 || kind === TraceKind.Return) continue;
     const x = Math.round(xOf(s, e.t[k]!));
     const slot = e.node[k]! * 32 + kind;
-    if (lastPx[slot] === x && kind !== TraceKind.Crash && kind !== TraceKind.Start) continue;
+    if (lastPx[slot] === x) continue;
     lastPx[slot] = x;
-    mark(ctx, kind, x, y);
+    if (kind === TraceKind.Call) addCall(rects, s, k, y);
+    else if (kind === TraceKind.Send || kind === TraceKind.Deliver) rects.add(COLORS.request, x - 1, y - 2, 2, 4);
+    else if (kind === TraceKind.Reply || kind === TraceKind.Response) rects.add(COLORS.reply, x - 1, y - 2, 2, 4);
+    else rects.add(KIND_COLORS[kind] ?? '#57606a', x - 1, y - 7, 2, 5);
   }
+  rects.fill(ctx);
+  for (const k of lifecycle) lifecycleMark(ctx, e.kind[k]!, xOf(s, e.t[k]!), lay.lineY[e.node[k]!]!);
 }
 
-function drawCall(ctx: Canvas2D, s: Scene, k: number, y: number): void {
+function addCall(rects: RectBatch, s: Scene, k: number, y: number): void {
   const e = s.d.events;
   const ret = s.index.callPair[k]!;
   const t1 = ret >= 0 ? e.t[ret]! : s.index.endUs;
   if (t1 < s.v.t0 || e.t[k]! > s.v.t1) return;
   const x0 = xOf(s, e.t[k]!);
-  const x1 = xOf(s, t1);
-  ctx.fillStyle = ret >= 0 ? 'rgba(9, 105, 218, 0.3)' : 'rgba(207, 34, 46, 0.3)';
-  ctx.fillRect(x0, y + 3, Math.max(x1 - x0, 1), 5);
+  rects.add(ret >= 0 ? CALL_COLOR : OPEN_CALL_COLOR, x0, y + 3, Math.max(xOf(s, t1) - x0, 1), 5);
 }
 
-function mark(ctx: Canvas2D, kind: number, x: number, y: number): void {
-  if (kind === TraceKind.Crash || kind === TraceKind.Exit) {
-    ctx.strokeStyle = kind === TraceKind.Crash ? '#cf222e' : '#24292f';
-    ctx.lineWidth = 2.5;
-    ctx.beginPath();
-    ctx.moveTo(x - 6, y - 6);
-    ctx.lineTo(x + 6, y + 6);
-    ctx.moveTo(x + 6, y - 6);
-    ctx.lineTo(x - 6, y + 6);
-    ctx.stroke();
-    ctx.lineWidth = 1;
-  } else if (kind === TraceKind.Start) {
+/** A crash or exit (×) or a start (▲) on the lane. */
+function lifecycleMark(ctx: Canvas2D, kind: number, x: number, y: number): void {
+  if (kind === TraceKind.Start) {
     ctx.fillStyle = '#1a7f37';
     ctx.beginPath();
     ctx.moveTo(x - 5, y + 6);
@@ -411,13 +461,17 @@ function mark(ctx: Canvas2D, kind: number, x: number, y: number): void {
     ctx.lineTo(x, y - 6);
     ctx.closePath();
     ctx.fill();
-  } else if (kind === TraceKind.Send || kind === TraceKind.Reply || kind === TraceKind.Deliver || kind === TraceKind.Response) {
-    ctx.fillStyle = kind === TraceKind.Send || kind === TraceKind.Deliver ? COLORS.request : COLORS.reply;
-    ctx.fillRect(x - 1, y - 2, 2, 4);
-  } else {
-    ctx.fillStyle = KIND_COLORS[kind] ?? '#57606a';
-    ctx.fillRect(x - 1, y - 7, 2, 5);
+    return;
   }
+  ctx.strokeStyle = kind === TraceKind.Crash ? '#cf222e' : '#24292f';
+  ctx.lineWidth = 2.5;
+  ctx.beginPath();
+  ctx.moveTo(x - 6, y - 6);
+  ctx.lineTo(x + 6, y + 6);
+  ctx.moveTo(x + 6, y - 6);
+  ctx.lineTo(x - 6, y + 6);
+  ctx.stroke();
+  ctx.lineWidth = 1;
 }
 
 /** The failure, the search matches and the cursor, over everything. */

@@ -5,7 +5,7 @@
  * in a window, a node's state at a time, the next event of a node).
  */
 import { TraceKind, traceKindName } from '../../sim/trace.ts';
-import { ROLE_NAMES, type RunReportData } from './run-data.ts';
+import { LOSS, ROLE_NAMES, type RunReportData } from './run-data.ts';
 
 export interface View {
   /** The visible time window, µs. */
@@ -26,7 +26,7 @@ const MESSAGE_KINDS: ReadonlySet<number> = new Set([TraceKind.Send, TraceKind.De
 
 /** What the viewer derives once from the data. */
 export interface RunIndex {
-  /** The longest time between an event and its linked partner, µs: how far before a window an arrow into it can start. */
+  /** The longest arrow (send → delivery, reply → response) or call, µs: how far before a window one reaching into it can start. */
   readonly maxSpanUs: number;
   /** For a call event, its return's index (and back); -1 otherwise. */
   readonly callPair: Int32Array;
@@ -51,8 +51,8 @@ export function buildIndex(d: RunReportData): RunIndex {
   const kinds = new Set<number>();
   for (let k = 0; k < n; k++) {
     const link = e.link[k]!;
-    if (link >= 0) maxSpanUs = Math.max(maxSpanUs, Math.abs(e.t[link]! - e.t[k]!));
     const kind = e.kind[k]!;
+    if (link > k && e.loss[link] === LOSS.None) maxSpanUs = Math.max(maxSpanUs, e.t[link]! - e.t[k]!);
     kinds.add(kind);
     if (MESSAGE_KINDS.has(kind)) methods.add(e.label[k]!);
     if (kind === TraceKind.Call) {
@@ -132,6 +132,18 @@ export function isShown(d: RunReportData, v: View, k: number): boolean {
   const e = d.events;
   if (v.hiddenNodes.has(e.node[k]!) || v.hiddenKinds.has(e.kind[k]!)) return false;
   return !(MESSAGE_KINDS.has(e.kind[k]!) && v.hiddenMethods.has(e.label[k]!));
+}
+
+let maskCache: { key: string; data: RunReportData; mask: Uint8Array } | undefined;
+
+/** isShown for every event (1: shown), recomputed only when the filters change. */
+export function shownMask(d: RunReportData, v: View): Uint8Array {
+  const key = `${[...v.hiddenNodes]}|${[...v.hiddenKinds]}|${[...v.hiddenMethods]}`;
+  if (maskCache?.key === key && maskCache.data === d) return maskCache.mask;
+  const mask = new Uint8Array(d.events.t.length);
+  for (let k = 0; k < mask.length; k++) mask[k] = isShown(d, v, k) ? 1 : 0;
+  maskCache = { key, data: d, mask };
+  return mask;
 }
 
 /** The last shown event at or before the time, or -1. */

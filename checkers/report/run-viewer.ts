@@ -27,6 +27,7 @@ import {
 } from './run-view.ts';
 
 const RECENT_EVENTS = 12;
+const URL_DELAY_MS = 150;
 
 const win = browser();
 const doc = win.document;
@@ -50,6 +51,7 @@ class Page {
   private dragX: number | null = null;
   private dragged = false;
   private gutterKey = '';
+  private urlTimer: number | undefined;
 
   constructor(private readonly d: RunReportData) {
     this.index = buildIndex(d);
@@ -79,9 +81,12 @@ class Page {
   private paint(): void {
     const lay = (this.lay = layout(this.d, this.index, this.v, this.width()));
     const ratio = win.devicePixelRatio || 1;
-    this.canvas.width = Math.round(lay.width * ratio);
-    this.canvas.height = Math.round(lay.height * ratio);
-    this.canvas.style.cssText = `width:${lay.width}px;height:${lay.height}px`;
+    const [w, h] = [Math.round(lay.width * ratio), Math.round(lay.height * ratio)];
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.canvas.style.cssText = `width:${lay.width}px;height:${lay.height}px`;
+    }
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     const scene: Scene = { d: this.d, index: this.index, v: this.v, lay, search: this.search };
     draw(this.ctx, scene);
@@ -89,8 +94,17 @@ class Page {
     this.canvas.setAttribute('data-t1', String(Math.round(this.v.t1)));
     this.drawGutter(lay);
     this.showCursor();
-    win.history.replaceState(null, '', `#${encodeView(this.d, this.v)}`);
+    this.keepInUrl();
     byId('view').setAttribute('data-ready', '1');
+  }
+
+  /** Writes the view to the URL fragment once it has stopped changing for a moment (browsers throttle replaceState). */
+  private keepInUrl(): void {
+    if (this.urlTimer !== undefined) win.clearTimeout(this.urlTimer);
+    this.urlTimer = win.setTimeout(() => {
+      this.urlTimer = undefined;
+      win.history.replaceState(null, '', `#${encodeView(this.d, this.v)}`);
+    }, URL_DELAY_MS);
   }
 
   /** The lane names beside the canvas, rebuilt only when the lanes shown change. */
