@@ -1,8 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Pure code, no globals between files: share module state across files in a
 // worker (isolate: false) — the biggest speed lever measured for this suite.
 export default defineConfig({
+  // `import … from 'simlab'` (README examples, user files) means the library entry's sources, as the typecheck's paths do.
+  resolve: { alias: [{ find: /^simlab$/, replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)) }] },
   test: {
     include: ['{sim,protocols,scenarios,checkers,bench,bin,e2e}/**/*.test.ts'],
     pool: 'threads',

@@ -1,11 +1,12 @@
 // Prints CI's one summary line "N passed, N failed" from vitest's JSON reports
-// (.cache/vitest.json for npm test, .cache/e2e.json for the browser suite) and
-// the conformance output on standard input (its own "N passed, N failed"
-// line). argv[2] is the shell's status so far.
+// (.cache/vitest.json for npm test, .cache/vitest-pack.json for npm run
+// test:pack, .cache/e2e.json for the browser suite) and the conformance output
+// on standard input (its own "N passed, N failed" line). argv[2] is the
+// shell's status so far.
 const fs = require('fs');
 let passed = 0;
 let failed = 0;
-for (const file of ['.cache/vitest.json', '.cache/e2e.json']) {
+for (const file of ['.cache/vitest.json', '.cache/vitest-pack.json', '.cache/e2e.json']) {
   try {
     const r = JSON.parse(fs.readFileSync(file, 'utf8'));
     passed += r.numPassedTests;

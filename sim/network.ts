@@ -18,7 +18,7 @@
  *   dispatch starts.
  * All draws come from the network's own PRNG stream.
  */
-import * as codec from './codec.ts';
+import type { CodecScratch } from './codec.ts';
 import type { EndRef, Payload } from './node.ts';
 import { hashString32, type Prng } from './prng.ts';
 import { TraceKind, type Describer, type Trace } from './trace.ts';
@@ -136,6 +136,7 @@ export class Network {
     private readonly clock: NetClock,
     private readonly rng: Prng,
     private readonly trace: Trace,
+    private readonly codec: CodecScratch,
   ) {}
 
   // ---- configuration (the tester's labrpc API) ----
@@ -227,8 +228,9 @@ export class Network {
   send(caller: NetHost, end: ClientEnd, to: EndRef, method: string, args: Payload, tag: Payload): void {
     const now = this.clock.nowUs;
     this.totalCount++;
+    const codec = this.codec;
     this.totalBytes += codec.sizeAndHash(args, 0);
-    const argsHash = codec.lastHash;
+    const argsHash = codec.hash;
     const serverName = end.enabled && !end.deleted && !this.cleanedUp ? end.server : null;
     const slot = serverName === null ? null : (this.servers.get(serverName) ?? null);
     const server = slot === null ? null : slot.host;

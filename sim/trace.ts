@@ -5,7 +5,7 @@
  * per-event hashes are kept only when asked for (printing a trace, checking
  * determinism, checkers that read facts).
  */
-import { hashValue, mix } from './codec.ts';
+import { CodecScratch, mix } from './codec.ts';
 import { hashString32 } from './prng.ts';
 
 export const TraceKind = {
@@ -119,7 +119,11 @@ export class Trace {
     if (fn) this.addListener(fn);
   }
 
-  constructor(options: TraceOptions = {}) {
+  /** `codec`: the world's scratch for hashing payloads (sim/codec.ts: CodecScratch). */
+  constructor(
+    options: TraceOptions = {},
+    private readonly codec: CodecScratch = new CodecScratch(),
+  ) {
     this.records = options.records ? [] : undefined;
     this.eventHashes = options.eventHashes ? new Uint32Array(1024) : undefined;
     this.hashPayloads = options.hashPayloads ?? true;
@@ -157,7 +161,7 @@ export class Trace {
     payloadHash = NaN,
   ): void {
     let ph = payloadHash;
-    if (ph !== ph) ph = this.hashPayloads && payload !== undefined ? hashValue(0x3c6ef372, payload) : -1;
+    if (ph !== ph) ph = this.hashPayloads && payload !== undefined ? this.codec.hashValue(0x3c6ef372, payload) : -1;
     this.eventHashed(
       timeUs,
       kind,

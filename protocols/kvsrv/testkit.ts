@@ -5,8 +5,7 @@
  * A dropped request never reaches the server; a dropped reply comes after the
  * server executed the request. Either way the clerk sees ok = false.
  */
-import type { NodeDef, Output, Payload, StepContext } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
+import { type NodeDef, type Output, type Payload, type StepContext, Prng } from '../../sim/contract.ts';
 import { kvClerk, type ClerkState } from './clerk.ts';
 import { kvServer, retainedBytes, type KvServerState } from './server.ts';
 import { KvGet, KvPut, type KvServerConfig } from './types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../sim/prng.ts';
+import { Prng } from '../../sim/contract.ts';
 import { formatSecondsTenths, mrApps, splitWords, type AppContext, type AppOutcome } from './apps.ts';
 import { MemoryFs } from './testkit.ts';
 

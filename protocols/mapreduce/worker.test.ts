@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Input, Output, StepContext } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
+import { type Input, type Output, type StepContext, Prng } from '../../sim/contract.ts';
 import { partitionOf } from './ihash.ts';
 import { MemoryFs } from './testkit.ts';
 import { ReportTask, RequestTask, type KeyValue, type TaskReply } from './types.ts';

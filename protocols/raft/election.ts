@@ -50,7 +50,7 @@ export function handleElectionTimeout(sc: StepScope): void {
   st.currentTerm += 1;
   st.votedFor = st.me;
   sc.persistDue = true;
-  sc.out.fact({ type: 'vote', term: st.currentTerm, for: st.me });
+  sc.out.fact({ type: 'raft/vote', term: st.currentTerm, for: st.me });
   const granted = new Array<boolean>(st.peers).fill(false);
   granted[st.me] = true;
   st.role = { kind: 'candidate', granted };
@@ -85,7 +85,7 @@ export function handleRequestVote(sc: StepScope, args: RequestVoteArgs): Request
     if (st.votedFor === null) {
       st.votedFor = args.candidateId;
       sc.persistDue = true;
-      sc.out.fact({ type: 'vote', term: st.currentTerm, for: args.candidateId });
+      sc.out.fact({ type: 'raft/vote', term: st.currentTerm, for: args.candidateId });
     }
     resetElectionTimer(sc);
   }
@@ -110,7 +110,7 @@ export function becomeLeader(sc: StepScope): void {
   matchIndex[st.me] = last;
   st.role = { kind: 'leader', nextIndex: new Array<number>(st.peers).fill(last + 1), matchIndex };
   sc.out.cancelTimer(TIMER.election);
-  sc.out.fact({ type: 'leader', term: st.currentTerm, lastIndex: last });
+  sc.out.fact({ type: 'raft/leader', term: st.currentTerm, lastIndex: last });
   broadcastAppend(sc);
 }
 

@@ -9,7 +9,7 @@
  * committed and, if durable fields changed, put one persist first in the
  * outputs.
  */
-import { Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/node.ts';
+import { Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/contract.ts';
 import { describeRaft } from './describe.ts';
 import {
   handleElectionTimeout,
@@ -82,7 +82,7 @@ export function defineRaft(parts: RaftParts, name = 'raft'): NodeDef<RaftState, 
       const sc = openScope(parts.restore(config, persisted), ctx, parts);
       const { st } = sc;
       sc.out.fact({
-        type: 'boot',
+        type: 'raft/boot',
         term: st.currentTerm,
         votedFor: st.votedFor,
         snapshotIndex: st.log.base,

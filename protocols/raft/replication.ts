@@ -3,7 +3,7 @@
  * nextIndex backup, commitment by counting current-term entries (Figure 8)
  * and applying what is committed.
  */
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import { becomeFollower, resetElectionTimer } from './election.ts';
 import * as Log from './log.ts';
 import { sendInstallSnapshot } from './snapshot.ts';
@@ -40,7 +40,7 @@ export function handleStart(sc: StepScope, command: Payload): StartResult {
   const index = Log.lastIndex(st.log);
   st.role.matchIndex[st.me] = index;
   sc.persistDue = true;
-  sc.out.fact({ type: 'log', from: index, entries: [entry] });
+  sc.out.fact({ type: 'raft/log', from: index, entries: [entry] });
   sc.parts.maybeAdvanceCommit(sc);
   const nextIndex = st.role.nextIndex;
   for (let peer = 0; peer < st.peers; peer++) if (peer !== st.me && nextIndex[peer] === index) sendAppend(sc, peer);
@@ -127,7 +127,7 @@ function mergeEntries(sc: StepScope, prev: number, entries: readonly Entry[]): v
     Log.truncateFrom(log, index);
     Log.append(log, fresh);
     sc.persistDue = true;
-    sc.out.fact({ type: 'log', from: index, entries: fresh });
+    sc.out.fact({ type: 'raft/log', from: index, entries: fresh });
     return;
   }
 }
@@ -206,7 +206,7 @@ export function maybeAdvanceCommit(sc: StepScope): boolean {
 
 export function commitTo(sc: StepScope, index: number): void {
   sc.st.commitIndex = index;
-  sc.out.fact({ type: 'commit', index });
+  sc.out.fact({ type: 'raft/commit', index });
 }
 
 /** Hands every committed, unapplied entry to the service, in order; runs at the end of every step. */

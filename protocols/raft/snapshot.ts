@@ -36,8 +36,8 @@ function compact(sc: StepScope, index: number, term: number, data: Uint8Array): 
   const kept = Log.compactTo(st.log, index, term);
   st.snapshot = data;
   sc.persistDue = true;
-  sc.out.fact({ type: 'compact', index, term });
-  if (!kept) sc.out.fact({ type: 'log', from: index + 1, entries: [] });
+  sc.out.fact({ type: 'raft/compact', index, term });
+  if (!kept) sc.out.fact({ type: 'raft/log', from: index + 1, entries: [] });
   return kept;
 }
 

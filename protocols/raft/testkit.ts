@@ -442,7 +442,7 @@ export class RaftCluster {
   termsWithTwoLeaders(): number[] {
     const leaderOf = new Map<number, number>();
     const bad: number[] = [];
-    for (const { node, fact } of this.factsOf('leader')) {
+    for (const { node, fact } of this.factsOf('raft/leader')) {
       const other = leaderOf.get(fact.term);
       if (other !== undefined && other !== node) bad.push(fact.term);
       leaderOf.set(fact.term, node);

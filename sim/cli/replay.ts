@@ -17,10 +17,15 @@ import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+<<<<<<< HEAD
 import { startRecording, withRecording, writeReport } from './html.ts';
+=======
+import { envDeterminism } from './env.ts';
+>>>>>>> main
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
+import { loadUserFile, loadUserFiles, relativeToArtifact, resolveFromArtifact } from './user-files.ts';
 
 export const ARTIFACT_FORMAT = 'simlab-failure/1';
 export const DEFAULT_ARTIFACT_DIR = 'simlab-artifacts';
@@ -36,8 +41,8 @@ export interface Artifact {
   /** Runs asked for (the failure was run number runsToFailure of them). */
   readonly numRuns: number;
   readonly runsToFailure: number;
-  /** Node implementations the run used, as ROLE=FILE with absolute paths. */
-  readonly options: { readonly impl: readonly string[] };
+  /** Node implementations the run used, as ROLE=FILE with absolute paths; the user's files defining the property, relative to the artifact. */
+  readonly options: { readonly impl: readonly string[]; readonly files?: readonly string[] };
   readonly failure: { readonly kind: string; readonly message: string };
   readonly traceHash: string;
   readonly virtualUs: number;
@@ -76,8 +81,9 @@ function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function seedPathCommand(property: string, seed: number, path: string): string {
-  return `npx simlab replay --seed ${seed} --path ${path} ${property}`;
+/** The command that walks fast-check's (seed, path) to an input and runs it; `files` are the user's files defining the property. */
+export function seedPathCommand(property: string, seed: number, path: string, files: readonly string[] = []): string {
+  return `npx simlab replay ${files.map((f) => `${shellArg(f)} `).join('')}--seed ${seed} --path ${path} ${property}`;
 }
 
 /** Writes the artifact of a shrunk failure; returns its file name. */
@@ -87,9 +93,11 @@ export function writeArtifact<T>(
   fc: { seed: number; path: string; numRuns: number; runsToFailure: number },
   implSpecs: readonly string[],
   run: InputRun<T>,
+  userFiles: readonly string[] = [],
 ): { file: string; artifact: Artifact } {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${slug(p.name)}-seed${fc.seed}-${run.traceHash}.json`);
+  const files = userFiles.map((f) => relativeToArtifact(file, f));
   const artifact: Artifact = {
     format: ARTIFACT_FORMAT,
     simlab: simlabVersion(),
@@ -98,7 +106,7 @@ export function writeArtifact<T>(
     path: fc.path,
     numRuns: fc.numRuns,
     runsToFailure: fc.runsToFailure,
-    options: { impl: implSpecs.map(absoluteImpl) },
+    options: { impl: implSpecs.map(absoluteImpl), ...(files.length > 0 ? { files } : {}) },
     failure: run.failure ?? { kind: 'none', message: '' },
     traceHash: run.traceHash,
     virtualUs: run.virtualUs,
@@ -146,6 +154,8 @@ export function readArtifact(file: string): Artifact {
   if (typeof options !== 'object' || options === null || !Array.isArray(options.impl) || options.impl.some((s) => typeof s !== 'string')) {
     bad('"options.impl" must be a list of ROLE=FILE strings');
   }
+  const files = (options as { files?: unknown }).files;
+  if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string'))) bad('"options.files" must be a list of file paths');
   if (!('schedule' in a)) bad('"schedule" is missing');
   return json as Artifact;
 }
@@ -156,6 +166,8 @@ function describeRun(name: string, seed: number, r: ReturnType<typeof runTimed>)
 }
 
 interface ReplayOptions {
+  /** The command that replays this input (shown with a nondeterminism failure, with --check-determinism). */
+  readonly command: string;
   readonly tracePath: string | undefined;
   /** Where to write the HTML report, with the command that replays this run. */
   readonly html: { readonly file: string; readonly replay: string } | undefined;
@@ -169,7 +181,7 @@ async function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: Cl
   for (const line of p.describe(input)) io.out(`  ${line}`);
   const seed = p.seedOf(input);
   const scenario = propertyScenario(p, input);
-  if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io) };
+  if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io, `${o.command} --check-determinism`) };
   const records: TraceRecord[] = [];
   const recording = o.html !== undefined ? startRecording() : undefined;
   const options: RunOptions = {
@@ -207,15 +219,25 @@ export function findPropertyOrFail(name: string): Property {
 }
 
 export const replayUsage = [
+<<<<<<< HEAD
   'simlab replay ARTIFACT [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
   'simlab replay --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
+=======
+  'simlab replay ARTIFACT [--trace FILE|-] [--check-determinism] [--verbose]',
+  'simlab replay [FILE.ts…] --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--check-determinism] [--verbose]',
+  '  FILE.ts               your own property file(s) (an artifact names its own, relative to itself)',
+>>>>>>> main
   '  ARTIFACT              a failure artifact written by simlab prop (simlab-artifacts/*.json): runs its saved',
   '                        schedule and compares the trace hash with the saved one',
   '  --seed S --path P     the seed and path fast-check reported (simlab prop, test.prop, a sweep line):',
   '                        walks fast-check to the same schedule and runs it',
   '  --trace FILE|-        write the trace, one line per event (- prints it)',
+<<<<<<< HEAD
   '  --html FILE           write an HTML report of the run (one self-contained file; open it in a browser)',
   '  --check-determinism   run twice and report the first trace event that differs',
+=======
+  '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
+>>>>>>> main
   '  --verbose             print the run log',
   '  --impl ROLE=FILE      use your own node (with --seed/--path; an artifact names its own)',
   'exit 0 if the run passes, 1 if it fails (the failure reproduced), 2 for a bad artifact or arguments',
@@ -240,16 +262,17 @@ export const replayCliCommand: Command = {
     const path = flag<string>(p, 'path');
     const base = {
       tracePath: flag<string>(p, 'trace'),
-      determinism: flag<boolean>(p, 'check-determinism') === true,
+      determinism: flag<boolean>(p, 'check-determinism') === true || envDeterminism(),
       verbose: flag<boolean>(p, 'verbose') === true,
     };
-    if (p.positional.length !== 1) {
+    const user = seedRaw !== undefined || path !== undefined ? await loadUserFiles(p.positional) : { rest: p.positional };
+    if (user.rest.length !== 1) {
       throw new UsageError('replay needs one artifact file, or --seed S --path P and one property name');
     }
     if (seedRaw !== undefined || path !== undefined) {
       if (seedRaw === undefined || path === undefined) throw new UsageError('replay needs both --seed and --path (as fast-check reported them)');
       const seed = parseFcSeed(seedRaw);
-      const prop = findPropertyOrFail(p.positional[0]!);
+      const prop = findPropertyOrFail(user.rest[0]!);
       let input: unknown;
       try {
         input = inputAt(prop, seed, path);
@@ -259,12 +282,18 @@ export const replayCliCommand: Command = {
       }
       const impl = await loadImplSpecs(flagAll<string>(p, 'impl'));
       io.out(`replaying ${prop.name} at fast-check seed ${seed}, path ${path}:`);
+<<<<<<< HEAD
       const replay = `${seedPathCommand(prop.name, seed, path)}${flagAll<string>(p, 'impl').map((s) => ` --impl ${s}`).join('')}`;
       return (await replayInput(prop, input, { ...base, impl, html: htmlFile === undefined ? undefined : { file: htmlFile, replay } }, io)).code;
+=======
+      const implFlags = flagAll<string>(p, 'impl').map((spec) => ` --impl ${spec}`).join('');
+      return replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io).code;
+>>>>>>> main
     }
     if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
     const file = p.positional[0]!;
     const artifact = readArtifact(file);
+    for (const f of artifact.options.files ?? []) await loadUserFile(resolveFromArtifact(file, f));
     const prop = findProperty(artifact.property);
     if (!prop) throw new UsageError(`${file}: unknown property "${artifact.property}" (see simlab prop)`);
     let input: unknown;
@@ -275,8 +304,12 @@ export const replayCliCommand: Command = {
     }
     const impl = await loadImplSpecs(artifact.options.impl);
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
+<<<<<<< HEAD
     const html = htmlFile === undefined ? undefined : { file: htmlFile, replay: `npx simlab replay ${shellArg(file)}` };
     const r = await replayInput(prop, input, { ...base, impl, html }, io);
+=======
+    const r = replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
+>>>>>>> main
     if (r.traceHash !== undefined) {
       if (r.traceHash === artifact.traceHash) io.out(`trace hash matches the artifact (${r.traceHash}): the same run, bit for bit`);
       else {
