@@ -109,7 +109,7 @@ describe.skipIf(skip !== undefined)('HTML reports in Chromium', () => {
     expect(await page.locator('#failure').textContent()).toContain('safety: leader-completeness');
     const failing = page.locator('#recent li.failing');
     expect(await failing.isVisible()).toBe(true);
-    expect(await failing.textContent()).toMatch(/2\.262206s\s+0\s+fact \{"type":"leader","term":4/);
+    expect(await failing.textContent()).toMatch(/2\.262206s\s+0\s+fact \{"type":"raft\/leader","term":4/);
     const [t0, t1] = await windowOf(page);
     expect(t0).toBeLessThan(2_262_206);
     expect(t1).toBeGreaterThan(2_262_206);
@@ -129,14 +129,14 @@ describe.skipIf(skip !== undefined)('HTML reports in Chromium', () => {
 
   it('a replayed property failure (artifact → replay --html) shows the fault schedule and opens at the failure', async () => {
     const artifacts = mkdtempSync(join(dir, 'artifacts-'));
-    const prop = simlab('prop', 'prop/raft/safety', '--runs', '30', '--impl', BUGGY_RAFT, '--artifact-dir', artifacts);
+    const prop = simlab('prop', 'prop/raft/safety', '--seed', '1', '--runs', '30', '--impl', BUGGY_RAFT, '--artifact-dir', artifacts);
     expect(prop.status).toBe(1);
     const artifact = join(artifacts, readdirSync(artifacts)[0]!);
     const replay = simlab('replay', artifact, '--html', join(dir, 'replay.html'));
     expect(replay.status).toBe(1);
     await openReport(page, reportPath(replay.stdout));
     expect(await page.locator('#replay').textContent()).toBe(`npx simlab replay ${artifact}`);
-    expect(await page.locator('#log').textContent()).toMatch(/\d+\.\d{3}s partition /);
+    expect(await page.locator('#log').textContent()).toMatch(/\d+\.\d{3}s (partition|isolate|cut|disconnect|crash|restart) /);
     expect(await page.locator('#recent li.failing').isVisible()).toBe(true);
   });
 

@@ -240,22 +240,16 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     },
   };
   let failure: ScenarioResult['failure'];
-<<<<<<< HEAD
   let failedAt: number | undefined;
-=======
   installDeterminismTrap();
   const allowedBefore = options.allowNondeterminism === undefined ? undefined : allowNondeterminism(options.allowNondeterminism);
->>>>>>> main
   try {
     world.runTask('main', s.run(t));
   } catch (e) {
     failure = classify(e);
-<<<<<<< HEAD
     failedAt = failureRecord(e);
-=======
   } finally {
     if (allowedBefore !== undefined) allowNondeterminism(allowedBefore);
->>>>>>> main
   }
   const traceHash = world.trace.hash;
   const events = world.events;
@@ -263,12 +257,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     name: s.name,
     seed: options.seed,
     passed: failure === undefined,
-<<<<<<< HEAD
-    ...(failure ? { failure } : {}),
-    ...(failedAt !== undefined ? { failedAt } : {}),
-=======
     ...(failure ? { failure, failureReport: failureReport(reporters) } : {}),
->>>>>>> main
+    ...(failedAt !== undefined ? { failedAt } : {}),
     virtualUs: world.nowUs,
     events,
     traceHash,
@@ -280,11 +270,11 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   };
 }
 
-<<<<<<< HEAD
 function failureRecord(e: unknown): number | undefined {
   const inner = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
   return inner instanceof ScenarioFailure ? inner.atRecord : undefined;
-=======
+}
+
 /** The report lines of a failed run; a reporter that throws is named instead of hiding the failure. */
 function failureReport(reporters: readonly (() => readonly string[])[]): string[] {
   const lines: string[] = [];
@@ -296,7 +286,6 @@ function failureReport(reporters: readonly (() => readonly string[])[]): string[
     }
   }
   return lines;
->>>>>>> main
 }
 
 function classify(e: unknown): { kind: FailureKind; message: string } {

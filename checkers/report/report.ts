@@ -56,8 +56,8 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
 `;
 
 /** The report as one HTML document. */
-export async function renderReport(data: ReportData): Promise<string> {
-  const script = await viewerScript('history');
+export function renderReport(data: ReportData): string {
+  const script = viewerScript('history');
   const verdictText = data.verdict === 'unknown' ? 'unknown (undecided — not a pass)' : data.verdict;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(data.title)} — ${data.verdict}</title>
@@ -76,11 +76,11 @@ partition <select id="partition"></select> <span id="partition-info"></span></p>
 }
 
 /** Checks nothing itself: renders the report of `result` for `operations`. */
-export async function htmlReport<S, I, O>(
+export function htmlReport<S, I, O>(
   model: AnyModel<S, I, O>,
   operations: readonly Operation<I, O>[],
   result: CheckResult,
   title: string,
-): Promise<string> {
+): string {
   return renderReport(reportData(model, operations, result, title));
 }

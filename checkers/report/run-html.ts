@@ -9,7 +9,7 @@ export function startRunRecording(): RunRecording {
   return {
     onRecord: recorder.onRecord,
     onLog: recorder.onLog,
-    async write(file, title, r, replay) {
+    write(file, title, r, replay) {
       const data = recorder.data({
         title,
         passed: r.passed,
@@ -20,7 +20,7 @@ export function startRunRecording(): RunRecording {
         traceHash: r.traceHash,
         virtualUs: r.virtualUs,
       });
-      writeFileSync(file, await renderRunReport(data));
+      writeFileSync(file, renderRunReport(data));
     },
   };
 }

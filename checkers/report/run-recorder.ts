@@ -8,6 +8,7 @@
  * crashes), so a Raft that emits no facts still gets lanes and messages.
  */
 import { describeRecord, TraceKind, type TraceRecord } from '../../sim/trace.ts';
+import type { RaftFact } from '../raft/types.ts';
 import { LOSS, ROLE, type Cuts, type NodeStates, type RunEvents, type RunReportData } from './run-data.ts';
 
 /** Longest event text kept; the rest is cut with "…". */
@@ -262,35 +263,36 @@ export class RunRecorder {
     st.tail.push(this.str(tailText(s)));
   }
 
+  /** Raft facts (checkers/raft/types.ts names them); facts of other types leave the state alone. */
   private fact(node: string, s: NodeState, payload: unknown): void {
-    const f = payload as { type?: string; [k: string]: unknown };
+    const f = payload as RaftFact;
     switch (f?.type) {
-      case 'boot':
+      case 'raft/boot':
         s.role = ROLE.Follower;
-        s.term = num(f.term);
-        s.voted = f.votedFor === null ? -1 : num(f.votedFor);
-        s.snap = num(f.snapshotIndex);
+        s.term = f.term;
+        s.voted = f.votedFor ?? -1;
+        s.snap = f.snapshotIndex;
         s.commit = s.snap;
-        s.log = num(f.lastIndex);
+        s.log = f.lastIndex;
         s.entries.length = Math.min(s.entries.length, s.log + 1);
         break;
-      case 'vote':
-        s.term = num(f.term);
-        s.voted = num(f.for);
+      case 'raft/vote':
+        s.term = f.term;
+        s.voted = f.for;
         s.role = String(f.for) === node ? ROLE.Candidate : ROLE.Follower;
         break;
-      case 'leader':
-        s.term = num(f.term);
+      case 'raft/leader':
+        s.term = f.term;
         s.role = ROLE.Leader;
         break;
-      case 'log':
-        logFact(s, num(f.from), (f.entries as { term: number; cmd: unknown }[]) ?? []);
+      case 'raft/log':
+        logFact(s, f.from, f.entries);
         break;
-      case 'commit':
-        s.commit = num(f.index);
+      case 'raft/commit':
+        s.commit = f.index;
         break;
-      case 'compact':
-        s.snap = num(f.index);
+      case 'raft/compact':
+        s.snap = f.index;
         break;
     }
   }

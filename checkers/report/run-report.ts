@@ -75,8 +75,8 @@ const CURSOR = `<div id="cursor-panel">
 </div>`;
 
 /** The report as one HTML document. */
-export async function renderRunReport(d: RunReportData): Promise<string> {
-  const script = await viewerScript('run');
+export function renderRunReport(d: RunReportData): string {
+  const script = viewerScript('run');
   const log = d.log.t.map((t, k) => `${(t / 1e6).toFixed(3)}s ${d.strings[d.log.text[k]!]}`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(d.title)} — ${d.passed ? 'pass' : 'FAIL'}</title>

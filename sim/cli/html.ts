@@ -14,7 +14,7 @@ export interface RunRecording {
   readonly onRecord: (r: TraceRecord) => void;
   readonly onLog: (line: string) => void;
   /** Writes the report of the finished run to `file`. */
-  write(file: string, title: string, result: ScenarioResult, replay: string): Promise<void>;
+  write(file: string, title: string, result: ScenarioResult, replay: string): void;
 }
 
 let reporter: (() => RunRecording) | undefined;
@@ -39,10 +39,10 @@ export function withRecording(options: RunOptions, rec: RunRecording | undefined
   };
 }
 
-/** Writes the report (making its folder) and returns the path to print. */
-export async function writeReport(rec: RunRecording, file: string, title: string, result: ScenarioResult, replay: string): Promise<string> {
+/** Writes the run's report (making its folder) and returns the path to print. */
+export function writeRunReport(rec: RunRecording, file: string, title: string, result: ScenarioResult, replay: string): string {
   mkdirSync(dirname(file) || '.', { recursive: true });
-  await rec.write(file, title, result, replay);
+  rec.write(file, title, result, replay);
   return file;
 }
 

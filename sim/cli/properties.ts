@@ -4,25 +4,17 @@
  * failure shrunk — and then writes the failure's artifact and prints the one
  * command that replays it (see replay.ts).
  */
-<<<<<<< HEAD
-import { allProperties, checkProperty, propertyScenario, type CheckReport, type InputRun, type Property } from '../property.ts';
-import type { RunOptions } from '../scenario.ts';
-=======
 import { Coverage } from '../coverage.ts';
-import { allProperties, checkPropertyAsync, type CheckReport, type InputRun, type Property } from '../property.ts';
->>>>>>> main
+import { allProperties, checkPropertyAsync, propertyScenario, type CheckReport, type InputRun, type Property } from '../property.ts';
+import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
 import { loadImplSpecs, reportUnusedRoles, roleMarks } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { loadUserFiles } from './user-files.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
-<<<<<<< HEAD
-import { formatVirtual, runTimed } from './run.ts';
-import { reportPathIn, startRecording, withRecording, writeReport } from './html.ts';
-=======
-import { formatVirtual, table } from './run.ts';
->>>>>>> main
+import { formatVirtual, runTimed, table } from './run.ts';
+import { reportPathIn, startRecording, withRecording, writeRunReport } from './html.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export const DEFAULT_RUNS = 100;
@@ -30,11 +22,7 @@ export const DEFAULT_MAX_SHRINK_RUNS = 2000;
 
 export const propUsage = [
   'simlab prop                    list the properties',
-<<<<<<< HEAD
-  'simlab prop NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--html-dir DIR] [--verbose]',
-=======
-  'simlab prop [FILE.ts…] NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
->>>>>>> main
+  'simlab prop [FILE.ts…] NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--html-dir DIR] [--verbose]',
   '  NAME                 a property, e.g. prop/raft/safety',
   '  FILE.ts              your own property file(s) (defineProperty from simlab); NAME may be left out if they define one',
   `  --runs N             generated inputs (fault schedules) to try (default: SIMLAB_RUNS, else ${DEFAULT_RUNS})`,
@@ -213,12 +201,6 @@ export const propCommand: Command = {
       io.out(`INTERRUPTED ${p.name}: ${report.runsToFailure} of ${runs} runs passed before Ctrl-C (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
       return 130;
     }
-<<<<<<< HEAD
-    const code = reportFailure(p, report, { seed, runs, dir, implSpecs, wallS }, io);
-    const htmlDir = flag<string>(parsed, 'html-dir');
-    if (htmlDir !== undefined) io.out(`report: ${await writeShrunkReport(p, report.counterexample!, impl, reportPathIn(htmlDir, p.name, `${seed}-${report.counterexample!.traceHash}`), `npx simlab replay --seed ${seed} --path ${report.path} ${p.name}${implSpecs.map((s) => ` --impl ${s}`).join('')}`)}`);
-    return code;
-=======
     if (!report.failed) {
       const never = stats.coverage.neverReached();
       const verdict = never.length === 0 ? 'PASS' : 'FAIL';
@@ -227,17 +209,22 @@ export const propCommand: Command = {
       return never.length === 0 ? 0 : 1;
     }
     const code = reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
+    const htmlDir = flag<string>(parsed, 'html-dir');
+    if (htmlDir !== undefined) {
+      const file = reportPathIn(htmlDir, p.name, `${seed}-${report.counterexample!.traceHash}`);
+      const replay = `${seedPathCommand(p.name, seed, report.path!, user.files)}${implFlags(implSpecs)}`;
+      io.out(`report: ${writeShrunkReport(p, report.counterexample!, impl, file, replay)}`);
+    }
     return report.interrupted ? 130 : code;
->>>>>>> main
   },
 };
 
 /** Runs the shrunk failure again with a recording and writes its report to `file`; returns the path. */
-async function writeShrunkReport<T>(p: Property<T>, shrunk: InputRun<T>, impl: Record<string, unknown> | undefined, file: string, replay: string): Promise<string> {
+function writeShrunkReport<T>(p: Property<T>, shrunk: InputRun<T>, impl: Record<string, unknown> | undefined, file: string, replay: string): string {
   const recording = startRecording();
   const options: RunOptions = { seed: p.seedOf(shrunk.input), ...(impl ? { impl } : {}) };
   const run = runTimed(propertyScenario(p, shrunk.input), withRecording(options, recording));
-  return writeReport(recording, file, `${p.name} (shrunk failure)`, run, replay);
+  return writeRunReport(recording, file, `${p.name} (shrunk failure)`, run, replay);
 }
 
 function reportFailure<T>(

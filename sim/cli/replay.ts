@@ -17,11 +17,8 @@ import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
-<<<<<<< HEAD
-import { startRecording, withRecording, writeReport } from './html.ts';
-=======
 import { envDeterminism } from './env.ts';
->>>>>>> main
+import { startRecording, withRecording, writeRunReport } from './html.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
@@ -169,8 +166,8 @@ interface ReplayOptions {
   /** The command that replays this input (shown with a nondeterminism failure, with --check-determinism). */
   readonly command: string;
   readonly tracePath: string | undefined;
-  /** Where to write the HTML report, with the command that replays this run. */
-  readonly html: { readonly file: string; readonly replay: string } | undefined;
+  /** Where to write the HTML report, if anywhere. */
+  readonly htmlFile: string | undefined;
   readonly determinism: boolean;
   readonly verbose: boolean;
   readonly impl: Record<string, unknown> | undefined;
@@ -183,7 +180,7 @@ async function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: Cl
   const scenario = propertyScenario(p, input);
   if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io, `${o.command} --check-determinism`) };
   const records: TraceRecord[] = [];
-  const recording = o.html !== undefined ? startRecording() : undefined;
+  const recording = o.htmlFile !== undefined ? startRecording() : undefined;
   const options: RunOptions = {
     seed,
     ...(o.impl ? { impl: o.impl } : {}),
@@ -202,7 +199,7 @@ async function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: Cl
   }
   for (const line of describeRun(p.name, seed, r)) io.out(line);
   if (o.tracePath !== undefined && o.tracePath !== '-') io.out(`trace: ${records.length} events written to ${o.tracePath}`);
-  if (recording !== undefined) io.out(`report: ${await writeReport(recording, o.html!.file, `${p.name} (replay)`, r, o.html!.replay)}`);
+  if (recording !== undefined) io.out(`report: ${writeRunReport(recording, o.htmlFile!, `${p.name} (replay)`, r, o.command)}`);
   return { code: r.passed ? 0 : 1, traceHash: r.traceHash };
 }
 
@@ -219,25 +216,16 @@ export function findPropertyOrFail(name: string): Property {
 }
 
 export const replayUsage = [
-<<<<<<< HEAD
   'simlab replay ARTIFACT [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
-  'simlab replay --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
-=======
-  'simlab replay ARTIFACT [--trace FILE|-] [--check-determinism] [--verbose]',
-  'simlab replay [FILE.ts…] --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--check-determinism] [--verbose]',
+  'simlab replay [FILE.ts…] --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
   '  FILE.ts               your own property file(s) (an artifact names its own, relative to itself)',
->>>>>>> main
   '  ARTIFACT              a failure artifact written by simlab prop (simlab-artifacts/*.json): runs its saved',
   '                        schedule and compares the trace hash with the saved one',
   '  --seed S --path P     the seed and path fast-check reported (simlab prop, test.prop, a sweep line):',
   '                        walks fast-check to the same schedule and runs it',
   '  --trace FILE|-        write the trace, one line per event (- prints it)',
-<<<<<<< HEAD
   '  --html FILE           write an HTML report of the run (one self-contained file; open it in a browser)',
-  '  --check-determinism   run twice and report the first trace event that differs',
-=======
   '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
->>>>>>> main
   '  --verbose             print the run log',
   '  --impl ROLE=FILE      use your own node (with --seed/--path; an artifact names its own)',
   'exit 0 if the run passes, 1 if it fails (the failure reproduced), 2 for a bad artifact or arguments',
@@ -262,6 +250,7 @@ export const replayCliCommand: Command = {
     const path = flag<string>(p, 'path');
     const base = {
       tracePath: flag<string>(p, 'trace'),
+      htmlFile,
       determinism: flag<boolean>(p, 'check-determinism') === true || envDeterminism(),
       verbose: flag<boolean>(p, 'verbose') === true,
     };
@@ -282,13 +271,8 @@ export const replayCliCommand: Command = {
       }
       const impl = await loadImplSpecs(flagAll<string>(p, 'impl'));
       io.out(`replaying ${prop.name} at fast-check seed ${seed}, path ${path}:`);
-<<<<<<< HEAD
-      const replay = `${seedPathCommand(prop.name, seed, path)}${flagAll<string>(p, 'impl').map((s) => ` --impl ${s}`).join('')}`;
-      return (await replayInput(prop, input, { ...base, impl, html: htmlFile === undefined ? undefined : { file: htmlFile, replay } }, io)).code;
-=======
       const implFlags = flagAll<string>(p, 'impl').map((spec) => ` --impl ${spec}`).join('');
-      return replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io).code;
->>>>>>> main
+      return (await replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io)).code;
     }
     if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
     const file = p.positional[0]!;
@@ -304,12 +288,7 @@ export const replayCliCommand: Command = {
     }
     const impl = await loadImplSpecs(artifact.options.impl);
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
-<<<<<<< HEAD
-    const html = htmlFile === undefined ? undefined : { file: htmlFile, replay: `npx simlab replay ${shellArg(file)}` };
-    const r = await replayInput(prop, input, { ...base, impl, html }, io);
-=======
-    const r = replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
->>>>>>> main
+    const r = await replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
     if (r.traceHash !== undefined) {
       if (r.traceHash === artifact.traceHash) io.out(`trace hash matches the artifact (${r.traceHash}): the same run, bit for bit`);
       else {

@@ -18,15 +18,11 @@ import { allProperties } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
-<<<<<<< HEAD
-import { startRecording, withRecording, writeReport } from './html.ts';
-import { loadImpl } from './impl.ts';
-=======
 import { envDeterminism, envSeed } from './env.ts';
+import { startRecording, withRecording, writeRunReport } from './html.ts';
 import { loadImpl, reportUnusedRoles, roleMarks } from './impl.ts';
 import { noMatch, resolveTargets } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
->>>>>>> main
 import { wallNowMs } from './wallclock.ts';
 import { table } from '../table.ts';
 
@@ -187,15 +183,10 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run one scenario for one seed',
   usage: [
-<<<<<<< HEAD
-    'simlab run SCENARIO [--seed N] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
-    '  --seed N              the seed (default 1); the same seed gives the same run, bit for bit',
-=======
-    'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
+    'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
     '  SCENARIO              a name (raft/3B/backup), or a Go test name (TestBackup3B, backup)',
     '  FILE.ts               your own scenario file(s): their scenarios join the list (SCENARIO may then be left out)',
     '  --seed N              the seed (default: SIMLAB_SEED, else 1); the same seed gives the same run, bit for bit',
->>>>>>> main
     '  --trace FILE|-        write the trace, one line per event (virtual time, node, what happened)',
     '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
     '  --verbose             print the scenario log',
@@ -247,8 +238,8 @@ export const runCommand: Command = {
     reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
     if (recording !== undefined) {
-      const replay = replayCommand(r.name, r.seed, flagAll<string>(p, 'impl'));
-      io.out(`report: ${await writeReport(recording, htmlPath!, `${r.name} seed=${r.seed}`, r, replay)}`);
+      const replay = replayCommand(withFiles(user.files, r.name), r.seed, flagAll<string>(p, 'impl'));
+      io.out(`report: ${writeRunReport(recording, htmlPath!, `${r.name} seed=${r.seed}`, r, replay)}`);
     }
     return r.passed ? 0 : 1;
   },

@@ -29,7 +29,7 @@ import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
 import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
-import { reportPathIn, startRecording, withRecording, writeReport } from './html.ts';
+import { reportPathIn, startRecording, withRecording, writeRunReport } from './html.ts';
 import { seedPathCommand } from './replay.ts';
 import { envDeterminism, envRuns, envSeed, envWorkers } from './env.ts';
 import { exitCodeOf, failureLines, parseReporter, printSummary, REPORT_FORMAT, writeReport, type Reporter, type RunSummary, type SweepReport } from './report.ts';
@@ -94,24 +94,15 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
   };
 }
 
-<<<<<<< HEAD
-/** The scenario and options of one work item (for a property: the first schedule fast-check draws from the seed). */
-function itemScenario(item: WorkItem, impl: Record<string, unknown> | undefined): { s: Scenario; options: RunOptions; property?: Property; input?: unknown } {
-=======
 /** The user's files the sweep loaded (scenario and property files), named in replay commands. */
 let userFiles: readonly string[] = [];
 
-/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
-function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
-  let s: Scenario;
-  let options: RunOptions;
-  let r: RunSummary;
->>>>>>> main
+/** The scenario and options of one work item (for a property: the first schedule fast-check draws from the seed). */
+function itemScenario(item: WorkItem, impl: Record<string, unknown> | undefined): { s: Scenario; options: RunOptions; property?: Property; input?: unknown } {
   if (item.property) {
     const p = findProperty(item.name);
     if (!p) throw new Error(`unknown property ${item.name}`);
     const input = inputAt(p, item.seed, '0');
-<<<<<<< HEAD
     return { s: propertyScenario(p, input), options: { seed: p.seedOf(input), ...(impl ? { impl } : {}) }, property: p, input };
   }
   const found = findScenario(item.name);
@@ -126,31 +117,11 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
   if (p && !r.passed) {
     r = {
       ...r,
-      replay: seedPathCommand(item.name, item.seed, '0'),
-      shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
+      replay: seedPathCommand(item.name, item.seed, '0', userFiles),
+      shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
       detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
     };
-=======
-    s = propertyScenario(p, input);
-    options = { seed: p.seedOf(input), ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
-    if (!r.passed) {
-      r = {
-        ...r,
-        replay: seedPathCommand(item.name, item.seed, '0', userFiles),
-        shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
-        detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
-      };
-    }
-  } else {
-    const found = findScenario(item.name);
-    if (!found) throw new Error(`unknown scenario ${item.name}`);
-    s = found;
-    options = { seed: item.seed, ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
-    if (!r.passed && userFiles.length > 0) r = { ...r, replay: replayCommand(withFiles(userFiles, item.name), item.seed) };
->>>>>>> main
-  }
+  } else if (!r.passed && userFiles.length > 0) r = { ...r, replay: replayCommand(withFiles(userFiles, item.name), item.seed) };
   if (!determinism) return r;
   // The same run again: any difference from the first is a failure; checkDeterminism then names the first differing event.
   const again = runScenario(s, options);
@@ -317,7 +288,7 @@ async function runParallel(
 
 export const sweepUsage = [
   'simlab sweep [FILE.ts…] PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
-  '                      [--check-determinism] [--impl ROLE=FILE]',
+  '                      [--check-determinism] [--impl ROLE=FILE] [--html-dir DIR]',
   "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety, TestBackup3B",
   '  FILE.ts             your own scenario or property file(s): without a PATTERN, everything they define',
   '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
@@ -329,6 +300,7 @@ export const sweepUsage = [
   '  --reporter R        also write the results as json (what merge reads) or junit (CI test reports) to --output FILE',
   '  --check-determinism run each seed twice and fail on any trace difference (or SIMLAB_CHECK_DETERMINISM=1)',
   '  --impl ROLE=FILE    use your own node for ROLE (e.g. raft=./my-raft.ts)',
+  '  --html-dir DIR      write an HTML report of every failure to DIR (run again in this thread: same seed, same run)',
   'Each failure is printed when it happens, with its replay command. Ctrl-C stops the sweep, prints the summary',
   'so far with every failure, and exits 130. Exit 1 when a run failed or a sometimes label was reached by no run.',
 ].join('\n');
@@ -379,23 +351,8 @@ function onInterrupt(abort: (reason: 'interrupted') => void): () => void {
 
 export const sweepCommand: Command = {
   name: 'sweep',
-<<<<<<< HEAD
-  summary: 'run scenarios or properties over a seed range in parallel, with a summary and replay commands',
-  usage: [
-    "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE] [--html-dir DIR]",
-    "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
-    '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
-    '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10',
-    '  --workers N         worker threads (default: one per core; 1 runs in this thread)',
-    '  --shard i/n         run only every n-th item starting at the i-th (split a sweep across machines)',
-    '  --check-determinism run each seed twice and fail on any trace difference',
-    '  --impl ROLE=FILE    use your own node for ROLE (e.g. raft=./my-raft.ts)',
-    '  --html-dir DIR      write an HTML report of every failure to DIR (each run again in this thread; same seed, same run)',
-  ].join('\n'),
-=======
   summary: 'run scenarios or properties over a seed range in parallel: failures as they happen, a summary, coverage',
   usage: sweepUsage,
->>>>>>> main
   async run(args, io) {
     const p = parseArgs(args, {
       seeds: { kind: 'string' },
@@ -438,7 +395,9 @@ export const sweepCommand: Command = {
       stopped = reason;
       controller.abort();
     };
-    const onResult = (r: RunSummary) => {
+    const htmlDir = flag<string>(p, 'html-dir');
+    const onResult = (summary: RunSummary) => {
+      const r = htmlDir !== undefined && !summary.passed ? { ...summary, html: writeFailureReport(summary, impl, implSpecs, htmlDir) } : summary;
       results.push(r);
       progress.done++;
       if (!r.passed) {
@@ -464,88 +423,6 @@ export const sweepCommand: Command = {
       detach();
     }
     drawProgress(progress, io, true);
-<<<<<<< HEAD
-    const wallMs = wallNowMs() - progress.startMs;
-    const htmlDir = flag<string>(p, 'html-dir');
-    const reports = htmlDir === undefined ? new Map<RunSummary, string>() : await writeFailureReports(results, impl, implSpecs, htmlDir);
-    printSummary(scenarios, results, wallMs, implSpecs, reports, io);
-    return progress.failed > 0 ? 1 : 0;
-  },
-};
-
-/** Runs every failure again with a recording and writes its report; returns each report's path. */
-async function writeFailureReports(
-  results: readonly RunSummary[],
-  impl: Record<string, unknown> | undefined,
-  implSpecs: readonly string[],
-  dir: string,
-): Promise<Map<RunSummary, string>> {
-  const implFlags = implSpecs.map((spec) => ` --impl ${spec}`).join('');
-  const reports = new Map<RunSummary, string>();
-  for (const r of results) {
-    if (r.passed) continue;
-    const { s, options } = itemScenario({ name: r.name, seed: r.seed, ...(findProperty(r.name) ? { property: true } : {}) }, impl);
-    const recording = startRecording();
-    const run = runTimed(s, withRecording(options, recording));
-    const replay = `${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}`;
-    reports.set(r, await writeReport(recording, reportPathIn(dir, r.name, r.seed), `${r.name} seed=${r.seed}`, run, replay));
-  }
-  return reports;
-}
-
-function printSummary(
-  scenarios: readonly Target[],
-  results: readonly RunSummary[],
-  wallMs: number,
-  implSpecs: readonly string[],
-  reports: ReadonlyMap<RunSummary, string>,
-  io: CliIO,
-): void {
-  const implFlags = implSpecs.map((spec) => ` --impl ${spec}`).join('');
-  const byName = new Map<string, RunSummary[]>();
-  for (const s of scenarios) byName.set(s.name, []);
-  for (const r of results) byName.get(r.name)!.push(r);
-  const rows: string[][] = [];
-  let runs = 0;
-  let failures = 0;
-  let virtual = 0;
-  let events = 0;
-  for (const [name, rs] of byName) {
-    if (rs.length === 0) continue;
-    const failed = rs.filter((r) => !r.passed).sort((a, b) => a.seed - b.seed);
-    const v = rs.reduce((a, r) => a + r.virtualUs, 0);
-    const e = rs.reduce((a, r) => a + r.events, 0);
-    const w = rs.reduce((a, r) => a + r.wallMs, 0);
-    runs += rs.length;
-    failures += failed.length;
-    virtual += v;
-    events += e;
-    rows.push([name, String(rs.length), String(failed.length), failed[0] ? String(failed[0].seed) : '-', `${(w / 1000).toFixed(2)}s`, formatVirtual(v), String(e)]);
-  }
-  io.out('');
-  for (const line of table(['scenario / property', 'runs', 'failures', 'first failing seed', 'wall', 'virtual', 'events'], rows, [1, 2, 4, 5, 6])) io.out(line);
-  io.out('');
-  io.out(
-    `${runs} runs, ${failures} failures, ${formatVirtual(virtual)} virtual in ${(wallMs / 1000).toFixed(2)}s wall (${(runs / Math.max(wallMs / 1000, 1e-3)).toFixed(1)} runs/s), ${events} events`,
-  );
-  const failed = results.filter((r) => !r.passed).sort((a, b) => a.name.localeCompare(b.name) || a.seed - b.seed);
-  if (failed.length > 0) {
-    io.out('');
-    io.out('failures (replay each with the command shown):');
-    const perScenario = new Map<string, number>();
-    for (const r of failed) {
-      const n = (perScenario.get(r.name) ?? 0) + 1;
-      perScenario.set(r.name, n);
-      if (n > 5) continue;
-      const report = reports.get(r);
-      io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}${report === undefined ? '' : `  report: ${report}`}`);
-      if (r.detail) io.out(`    ${r.detail}`);
-      io.out(`    ${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
-    }
-    for (const [name, n] of perScenario) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
-  }
-}
-=======
     const report: SweepReport = {
       format: REPORT_FORMAT,
       targets: targets.map((t) => t.name),
@@ -568,4 +445,12 @@ function printSummary(
     return exitCodeOf(report);
   },
 };
->>>>>>> main
+
+/** Runs a failure again with a recording (same seed, same run) and writes its report; returns its path. */
+function writeFailureReport(r: RunSummary, impl: Record<string, unknown> | undefined, implSpecs: readonly string[], dir: string): string {
+  const { s, options } = itemScenario({ name: r.name, seed: r.seed, ...(findProperty(r.name) ? { property: true } : {}) }, impl);
+  const recording = startRecording();
+  const run = runTimed(s, withRecording(options, recording));
+  const replay = `${r.replay ?? replayCommand(r.name, r.seed)}${implSpecs.map((spec) => ` --impl ${spec}`).join('')}`;
+  return writeRunReport(recording, reportPathIn(dir, r.name, r.seed), `${r.name} seed=${r.seed}`, run, replay);
+}

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { raft } from '../../protocols/raft/index.ts';
-import '../../scenarios/raft/index.ts';
-import { raftNoElectionRestriction } from '../../scenarios/bugs/raft.ts';
-import { factless } from '../../scenarios/testdata/factless.ts';
-import { findScenario, runScenario, type RunOptions } from '../../sim/scenario.ts';
-import { TraceKind } from '../../sim/trace.ts';
-import { LOSS, ROLE, type RunReportData } from './run-data.ts';
-import { RunRecorder } from './run-recorder.ts';
-import { stateAt } from './run-view.ts';
+import { raft } from '../protocols/raft/index.ts';
+import './raft/index.ts';
+import { raftNoElectionRestriction } from './bugs/raft.ts';
+import { factless } from './testdata/factless.ts';
+import { findScenario, runScenario, type RunOptions } from '../sim/scenario.ts';
+import { TraceKind } from '../sim/trace.ts';
+import { LOSS, ROLE, type RunReportData } from '../checkers/report/run-data.ts';
+import { RunRecorder } from '../checkers/report/run-recorder.ts';
+import { stateAt } from '../checkers/report/run-view.ts';
 
 function record(name: string, options: Omit<RunOptions, 'onRecord' | 'onLog'>): { data: RunReportData; events: number } {
   const rec = new RunRecorder();
@@ -84,7 +84,7 @@ describe('run report data of failing and fact-less Rafts', () => {
     expect(d.failure!.kind).toBe('safety');
     const k = d.failEvent;
     expect(d.events.kind[k]).toBe(TraceKind.Fact);
-    expect(d.strings[d.events.text[k]!]).toContain('"type":"leader"');
+    expect(d.strings[d.events.text[k]!]).toContain('"type":"raft/leader"');
     expect(k).toBeLessThan(d.events.t.length - 1);
   });
 
