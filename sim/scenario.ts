@@ -77,6 +77,13 @@ export interface Scenario {
   run(t: ScenarioContext): Co<void>;
 }
 
+/** A history a scenario checked, as the checker saw it (sim/ knows the checkers' types only as data). */
+export interface CheckedHistory {
+  readonly model: unknown;
+  readonly operations: readonly unknown[];
+  readonly result: unknown;
+}
+
 export interface RunOptions {
   readonly seed: number;
   readonly trace?: TraceOptions;
@@ -86,6 +93,8 @@ export interface RunOptions {
   readonly onRecord?: (r: TraceRecord) => void;
   /** Receives log lines as they are written. */
   readonly onLog?: (line: string) => void;
+  /** Receives each linearizability check the scenario makes (the checker's model, operations and result), for reports. */
+  readonly onHistory?: (history: CheckedHistory) => void;
   /** Lets node code call Math.random, Date.now, performance.now and host timers (they throw during a step otherwise); default: the process's setting (allowNondeterminism). */
   readonly allowNondeterminism?: boolean;
 }

@@ -43,11 +43,16 @@ export function reportData<S, I, O>(
   };
 }
 
-const STYLE = `
+const PAGE_STYLE = `
 body { font: 13px/1.4 system-ui, sans-serif; margin: 16px; color: #222; }
-h1 { font-size: 18px; } .verdict-ok { color: #1a7f37; } .verdict-illegal { color: #cf222e; } .verdict-unknown { color: #9a6700; }
+h1 { font-size: 18px; }
 pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
-#canvas { display: flex; border: 1px solid #ddd; margin-top: 8px; } #canvas .scroller { overflow-x: auto; flex: 1; }
+`;
+
+/** The history view's style (run reports that show a history use it too). */
+export const HISTORY_STYLE = `
+.verdict-ok { color: #1a7f37; } .verdict-illegal { color: #cf222e; } .verdict-unknown { color: #9a6700; }
+.history-canvas { display: flex; border: 1px solid #ddd; margin-top: 8px; } .history-canvas .scroller { overflow-x: auto; flex: 1; }
 .lane { font-size: 12px; fill: #555; } .sep { stroke: #eee; }
 .op { stroke: #888; } .op.placed { fill: #cfe8d5; } .op.unplaced { fill: #eee; } .op.failing { fill: #f6c1c1; stroke: #cf222e; stroke-width: 2; }
 .op.open { stroke-dasharray: 4 2; }
@@ -61,12 +66,12 @@ export function renderReport(data: ReportData): string {
   const verdictText = data.verdict === 'unknown' ? 'unknown (undecided — not a pass)' : data.verdict;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(data.title)} — ${data.verdict}</title>
-<style>${STYLE}</style></head>
+<style>${PAGE_STYLE}${HISTORY_STYLE}</style></head>
 <body>
 <h1>${escapeHtml(data.title)}: <span class="verdict-${data.verdict}">${verdictText}</span></h1>
 <p>model ${escapeHtml(data.model)} · ${data.operations.length} operations · ${data.partitions.length} partition${data.partitions.length === 1 ? '' : 's'} ·
 partition <select id="partition"></select> <span id="partition-info"></span></p>
-<div id="canvas"></div>
+<div id="canvas" class="history-canvas"></div>
 <h2>Explanation</h2>
 <pre id="explanation">${escapeHtml(data.explanation)}</pre>
 <script type="application/json" id="report-data">${embedJson(data)}</script>

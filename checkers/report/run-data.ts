@@ -5,6 +5,8 @@
  * text is an index into `strings`.
  */
 
+import type { ReportData } from './data.ts';
+
 /** A node's role as its state bands draw it. */
 export const ROLE = { Unknown: 0, Follower: 1, Candidate: 2, Leader: 3, Down: 4 } as const;
 export const ROLE_NAMES = ['up', 'follower', 'candidate', 'leader', 'down'] as const;
@@ -79,4 +81,6 @@ export interface RunReportData {
   readonly cuts: Cuts;
   /** The scenario log (for property runs: the fault schedule as it was performed). */
   readonly log: { readonly t: number[]; readonly text: number[] };
+  /** The client history the scenario checked last, drawn by the history viewer; null when it checked none. */
+  readonly history: ReportData | null;
 }

@@ -9,6 +9,7 @@ export function startRunRecording(): RunRecording {
   return {
     onRecord: recorder.onRecord,
     onLog: recorder.onLog,
+    onHistory: recorder.onHistory,
     write(file, title, r, replay) {
       const data = recorder.data({
         title,

@@ -7,7 +7,11 @@
  * facts and from what the tester saw (Start/GetState returns, applies,
  * crashes), so a Raft that emits no facts still gets lanes and messages.
  */
+import type { CheckedHistory } from '../../sim/scenario.ts';
 import { describeRecord, TraceKind, type TraceRecord } from '../../sim/trace.ts';
+import type { AnyModel, CheckResult, Operation } from '../linearizability/types.ts';
+import type { ReportData } from './data.ts';
+import { reportData } from './report.ts';
 import type { RaftFact } from '../raft/types.ts';
 import { LOSS, ROLE, type Cuts, type NodeStates, type RunEvents, type RunReportData } from './run-data.ts';
 
@@ -65,10 +69,10 @@ export class RunRecorder {
   private readonly log: { t: number[]; text: number[] } = { t: [], text: [] };
   /** Trace index → event index (records of unparsed ends are left out). */
   private readonly byRecord = new Map<number, number>();
-  /** Undelivered sends by their request object (one object may go to several servers). */
+  /** Undelivered sends by their request (an object by identity, and it may go to several servers; a primitive by value). */
   private readonly sendOf = new Map<unknown, OpenSend[]>();
-  /** Replies not yet received, by their reply object, with the caller they go to. */
-  private readonly replyOf = new Map<unknown, { event: number; to: string }[]>();
+  /** Replies not yet received, by their reply (as sends are keyed), with the server they come from and the caller they go to. */
+  private readonly replyOf = new Map<unknown, { event: number; from: string; to: string }[]>();
   /** Open sends by "caller|server|method", oldest first. */
   private readonly open = new Map<string, OpenSend[]>();
   /** Deliveries not yet replied to, by "server|caller|method", oldest first (with their sends). */
@@ -80,6 +84,7 @@ export class RunRecorder {
   private readonly endPairs = new Map<string, { from: number; to: number }>();
   private readonly pairCut = new Map<string, boolean>();
   private lastTimeUs = 0;
+  private history: ReportData | null = null;
 
   /** Takes one trace record (give it to RunOptions.onRecord). */
   readonly onRecord = (r: TraceRecord): void => {
@@ -89,6 +94,11 @@ export class RunRecorder {
     this.byRecord.set(r.index, k);
     this.pair(r, k);
     this.follow(r);
+  };
+
+  /** Takes a history the scenario checked (give it to RunOptions.onHistory); the last one is shown. */
+  readonly onHistory = (h: CheckedHistory): void => {
+    this.history = reportData(h.model as AnyModel<unknown, unknown, unknown>, h.operations as Operation<unknown, unknown>[], h.result as CheckResult, 'client history');
   };
 
   /** Takes one scenario log line, "12.345s text" (give it to RunOptions.onLog). */
@@ -119,6 +129,7 @@ export class RunRecorder {
       hasState: this.hasState,
       cuts: this.cuts,
       log: this.log,
+      history: this.history,
     };
   }
 
@@ -183,7 +194,7 @@ export class RunRecorder {
     const key = (a: string, b: string) => `${a}|${b}|${r.label}`;
     if (r.kind === TraceKind.Send) {
       const s: OpenSend = { event: k, payload: r.payload, from: r.node, to: r.peer, delivered: -1, replied: false, done: false };
-      if (typeof r.payload === 'object' && r.payload !== null) queue(this.sendOf, r.payload).push(s);
+      queue(this.sendOf, r.payload).push(s);
       queue(this.open, key(r.node, r.peer)).push(s);
     } else if (r.kind === TraceKind.Deliver) {
       const s = take(this.sendOf, r.payload, (x) => x.to === r.node && x.from === r.peer);
@@ -198,7 +209,7 @@ export class RunRecorder {
         s.replied = true;
         this.replyFor.set(k, s);
       }
-      if (typeof r.payload === 'object' && r.payload !== null) queue(this.replyOf, r.payload).push({ event: k, to: r.peer });
+      queue(this.replyOf, r.payload).push({ event: k, from: r.node, to: r.peer });
     } else if (r.kind === TraceKind.Response) {
       this.response(r, k, queue(this.open, key(r.node, r.peer)));
     }
@@ -206,7 +217,7 @@ export class RunRecorder {
 
   private response(r: TraceRecord, k: number, open: OpenSend[]): void {
     const e = this.events;
-    const reply = r.ok ? take(this.replyOf, r.payload, (x) => x.to === r.node)?.event : undefined;
+    const reply = r.ok ? take(this.replyOf, r.payload, (x) => x.to === r.node && x.from === r.peer)?.event : undefined;
     if (reply !== undefined) {
       e.link[reply] = k;
       e.link[k] = reply;

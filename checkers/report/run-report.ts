@@ -3,7 +3,9 @@
  * viewer bundled by esbuild, the run's data as embedded JSON) that opens from
  * disk with no server and no network.
  */
+import type { ReportData } from './data.ts';
 import { embedJson, escapeHtml, escapeScript } from './page.ts';
+import { HISTORY_STYLE } from './report.ts';
 import type { RunReportData } from './run-data.ts';
 import { viewerScript } from './viewer-build.ts';
 
@@ -27,14 +29,14 @@ details.filters { margin: 2px 0; } details.filters summary { cursor: pointer; co
 #tip { position: fixed; display: none; max-width: 560px; background: #24292f; color: #fff; padding: 4px 6px; border-radius: 4px; font-size: 12px; pointer-events: none; z-index: 2; }
 #cursor-panel { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
 table { border-collapse: collapse; font-size: 12px; } th, td { border-bottom: 1px solid #eaeef2; padding: 2px 8px; text-align: left; }
-td:nth-child(3), td:nth-child(5), td:nth-child(6), td:nth-child(7), td:nth-child(8) { text-align: right; font-variant-numeric: tabular-nums; } td:nth-child(9) { color: #a40e26; }
-tr.role-leader td:nth-child(2) { color: #1a7f37; font-weight: 600; } tr.role-candidate td:nth-child(2) { color: #9a6700; } tr.role-down td:nth-child(2) { color: #cf222e; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; } td.cut { color: #a40e26; }
+tr.role-leader td.role { color: #1a7f37; font-weight: 600; } tr.role-candidate td.role { color: #9a6700; } tr.role-down td.role { color: #cf222e; }
 #recent { font: 12px/1.5 ui-monospace, monospace; margin: 0; padding-left: 0; list-style: none; max-width: 760px; }
 #recent li { white-space: pre; overflow: hidden; text-overflow: ellipsis; } #recent li.at-cursor { background: #fff8c5; } #recent li.failing { color: #cf222e; font-weight: 600; }
 pre#log { background: #f6f8fa; padding: 8px; max-height: 240px; overflow: auto; }
 `;
 
-const LEGEND = [
+const RAFT_LEGEND = [
   ['#4ac26b', 'leader'],
   ['#f2cc60', 'candidate'],
   ['#d8dee4', 'follower'],
@@ -43,11 +45,21 @@ const LEGEND = [
   ['#1a7f37', 'reply / applied index'],
   ['#8c959f', 'log length'],
   ['#fb8500', 'snapshot index'],
+];
+const MESSAGE_LEGEND = [
+  ['#0969da', 'request'],
+  ['#1a7f37', 'reply'],
+];
+const COMMON_LEGEND = [
   ['rgba(207,34,46,0.35)', 'cut link (×: message lost)'],
   ['rgba(9,105,218,0.3)', 'call → return'],
-]
-  .map(([color, what]) => `<span class="sw" style="background:${color}"></span>${what}`)
-  .join('');
+];
+
+/** The colors in use: the Raft bands' only when some lane has protocol state. */
+function legend(d: RunReportData): string {
+  const items = [...(d.hasState.some((x) => x) ? RAFT_LEGEND : MESSAGE_LEGEND), ...COMMON_LEGEND];
+  return items.map(([color, what]) => `<span class="sw" style="background:${color}"></span>${what}`).join('');
+}
 
 function header(d: RunReportData): string {
   const verdict = d.passed ? '<span class="pass">PASS</span>' : '<span class="fail">FAIL</span>';
@@ -70,9 +82,22 @@ const CONTROLS = `<div id="controls">
 
 const CURSOR = `<div id="cursor-panel">
 <div><h2>State at <span id="cursor-time"></span></h2>
-<table><thead><tr><th>node</th><th>role</th><th>term</th><th>voted for</th><th>last index</th><th>commit</th><th>applied</th><th>snapshot</th><th>cut links</th><th>log tail (index=term:command)</th></tr></thead><tbody id="states"></tbody></table></div>
+<table><thead id="states-head"></thead><tbody id="states"></tbody></table></div>
 <div><h2>Events up to the cursor</h2><ol id="recent"></ol></div>
 </div>`;
+
+/** The client history the scenario checked, drawn by the history viewer (its ids prefixed "history-"). */
+function historySection(h: ReportData): string {
+  const verdict = h.verdict === 'unknown' ? 'unknown (undecided — not a pass)' : h.verdict;
+  const parts = h.partitions.length;
+  return `<h2 id="history">Client history: <span class="verdict-${h.verdict}">${escapeHtml(verdict)}</span></h2>
+<p>model ${escapeHtml(h.model)} · ${h.operations.length} operations · ${parts} partition${parts === 1 ? '' : 's'} ·
+partition <select id="history-partition"></select> <span id="history-partition-info"></span></p>
+<div id="history-canvas" class="history-canvas"></div>
+<details><summary>explanation</summary><pre>${escapeHtml(h.explanation)}</pre></details>
+<script type="application/json" id="history-report-data">${embedJson(h)}</script>
+<script>${escapeScript(viewerScript('history'))}</script>`;
+}
 
 /** The report as one HTML document. */
 export function renderRunReport(d: RunReportData): string {
@@ -80,16 +105,17 @@ export function renderRunReport(d: RunReportData): string {
   const log = d.log.t.map((t, k) => `${(t / 1e6).toFixed(3)}s ${d.strings[d.log.text[k]!]}`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(d.title)} — ${d.passed ? 'pass' : 'FAIL'}</title>
-<style>${STYLE}</style></head>
+<style>${STYLE}${d.history ? HISTORY_STYLE : ''}</style></head>
 <body>
 ${header(d)}
 ${CONTROLS}
-<div id="legend">${LEGEND} · click: cursor · drag: pan · wheel: zoom</div>
+<div id="legend">${legend(d)} · click: cursor · drag: pan · wheel: zoom</div>
 <div id="view"><div id="gutter"></div><canvas id="canvas"></canvas></div>
 <div id="tip"></div>
 ${CURSOR}
+${d.history ? historySection(d.history) : ''}
 <details><summary>scenario log (${d.log.t.length} line${d.log.t.length === 1 ? '' : 's'})</summary><pre id="log">${escapeHtml(log)}</pre></details>
-<script type="application/json" id="report-data">${embedJson(d)}</script>
+<script type="application/json" id="report-data">${embedJson({ ...d, history: null })}</script>
 <script>${escapeScript(script)}</script>
 </body></html>
 `;

@@ -274,9 +274,13 @@ function replaceSet(set: Set<number>, values: number[]): void {
   for (const x of values) if (x >= 0) set.add(x);
 }
 
-/** The view a report opens with: at the failure (a window of about 2 s around it), else the whole run. */
+/**
+ * The view a report opens with: at the failure (a window of about 2 s
+ * around it), else the whole run; lanes of tester tasks that only started
+ * are hidden (the filters show them again).
+ */
 export function initialView(d: RunReportData, index: RunIndex): View {
-  const v: View = { t0: 0, t1: index.endUs, cursor: index.endUs, cursorEvent: -1, hiddenNodes: new Set(), hiddenKinds: new Set(), hiddenMethods: new Set(), query: '' };
+  const v: View = { t0: 0, t1: index.endUs, cursor: index.endUs, cursorEvent: -1, hiddenNodes: idleTaskLanes(d), hiddenKinds: new Set(), hiddenMethods: new Set(), query: '' };
   if (d.failEvent >= 0) {
     const tf = d.events.t[d.failEvent]!;
     const span = Math.min(index.endUs, 2_000_000);
@@ -286,6 +290,14 @@ export function initialView(d: RunReportData, index: RunIndex): View {
     v.cursorEvent = d.failEvent;
   }
   return v;
+}
+
+function idleTaskLanes(d: RunReportData): Set<number> {
+  const busy = new Set<number>();
+  d.events.kind.forEach((kind, k) => {
+    if (kind !== TraceKind.Task) busy.add(d.events.node[k]!);
+  });
+  return new Set(d.nodes.map((_, lane) => lane).filter((lane) => !busy.has(lane)));
 }
 
 /** Zooms the window by `factor` (< 1 zooms in) around time `at`, kept within the run. */

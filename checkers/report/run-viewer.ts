@@ -27,6 +27,22 @@ import {
 } from './run-view.ts';
 
 const RECENT_EVENTS = 12;
+
+/** The cursor table's columns: title, field of the row, cell class. */
+type Column = readonly [string, string, string];
+const STATE_COLUMNS: readonly Column[] = [
+  ['node', 'node', 'node'],
+  ['role', 'role', 'role'],
+  ['term', 'term', 'num'],
+  ['voted for', 'votedFor', ''],
+  ['last index', 'lastIndex', 'num'],
+  ['commit', 'commit', 'num'],
+  ['applied', 'applied', 'num'],
+  ['snapshot', 'snapshot', 'num'],
+  ['cut links', 'cut', 'cut'],
+  ['log tail (index=term:command)', 'tail', ''],
+];
+const PLAIN_COLUMNS: readonly Column[] = [STATE_COLUMNS[0]!, STATE_COLUMNS[1]!, STATE_COLUMNS[8]!];
 const URL_DELAY_MS = 150;
 
 const win = browser();
@@ -129,14 +145,16 @@ class Page {
     const { d, v } = this;
     byId('cursor-time').textContent = formatUs(v.cursor);
     const rows = this.index.order.filter((lane) => !v.hiddenNodes.has(lane)).map((lane) => stateAt(d, lane, v.cursor));
-    const cell = (x: string | number | null) => element('td', x === null ? '' : String(x));
+    const columns = d.hasState.some((x) => x) ? STATE_COLUMNS : PLAIN_COLUMNS;
+    const head = element('tr');
+    head.replaceChildren(...columns.map(([title]) => element('th', title)));
+    byId('states-head').replaceChildren(head);
     byId('states').replaceChildren(
       ...rows.map((r) => {
         const tr = element('tr', undefined, `role-${r.role}`);
         tr.setAttribute('data-node', r.node);
-        const lane = d.nodes.indexOf(r.node);
-        const cut = cutsAt(this.index, lane, v.cursor);
-        tr.replaceChildren(cell(r.node), cell(r.role), cell(r.term), cell(r.votedFor), cell(r.lastIndex), cell(r.commit), cell(r.applied), cell(r.snapshot), cell(cut), cell(r.tail));
+        const cells: Record<string, string | number | null> = { ...r, cut: cutsAt(this.index, d.nodes.indexOf(r.node), v.cursor) };
+        tr.replaceChildren(...columns.map(([, key, kind]) => element('td', cells[key] === null ? '' : String(cells[key]), kind)));
         return tr;
       }),
     );

@@ -131,6 +131,7 @@ export class KvsrvTester {
    */
   checkHistory(): void {
     const result = checkOperations(kvModel, this.ops, { budgetSteps: this.checkBudgetSteps });
+    this.t.options.onHistory?.({ model: kvModel, operations: this.ops, result });
     this.t.log(`history: ${this.ops.length} operations, ${result.partitions.length} keys, ${result.steps} search steps, ${result.verdict}`);
     if (result.verdict === 'ok') return;
     const why = result.verdict === 'illegal' ? 'history is not linearizable' : `linearizability check undecided after ${result.steps} steps (never a pass)`;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunOptions, ScenarioResult } from '../scenario.ts';
+import type { CheckedHistory, RunOptions, ScenarioResult } from '../scenario.ts';
 import type { TraceRecord } from '../trace.ts';
 import { UsageError } from './args.ts';
 
@@ -13,6 +13,7 @@ import { UsageError } from './args.ts';
 export interface RunRecording {
   readonly onRecord: (r: TraceRecord) => void;
   readonly onLog: (line: string) => void;
+  readonly onHistory: (h: CheckedHistory) => void;
   /** Writes the report of the finished run to `file`. */
   write(file: string, title: string, result: ScenarioResult, replay: string): void;
 }
@@ -31,11 +32,12 @@ export function startRecording(): RunRecording {
 /** The options with the recording's listeners added to those already there. */
 export function withRecording(options: RunOptions, rec: RunRecording | undefined): RunOptions {
   if (rec === undefined) return options;
-  const { onRecord, onLog } = options;
+  const { onRecord, onLog, onHistory } = options;
   return {
     ...options,
     onRecord: onRecord ? (r) => (onRecord(r), rec.onRecord(r)) : rec.onRecord,
     onLog: onLog ? (line) => (onLog(line), rec.onLog(line)) : rec.onLog,
+    onHistory: onHistory ? (h) => (onHistory(h), rec.onHistory(h)) : rec.onHistory,
   };
 }
 
