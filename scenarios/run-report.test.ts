@@ -5,7 +5,7 @@ import { raftNoElectionRestriction } from './bugs/raft.ts';
 import { factless } from './testdata/factless.ts';
 import { findScenario, runScenario, type RunOptions } from '../sim/scenario.ts';
 import { TraceKind } from '../sim/trace.ts';
-import { LOSS, ROLE, type RunReportData } from '../checkers/report/run-data.ts';
+import { FATE, ROLE, type RunReportData } from '../checkers/report/run-data.ts';
 import { RunRecorder } from '../checkers/report/run-recorder.ts';
 import { stateAt } from '../checkers/report/run-view.ts';
 
@@ -51,9 +51,10 @@ describe('run report data from a Raft trace (raft/3C/figure8-unreliable, seed 1)
     const answered = replies.filter((k) => e.link[k]! >= 0);
     for (const k of answered) expect(e.kind[e.link[k]!]).toBe(TraceKind.Response);
     expect(answered.length).toBeGreaterThan(replies.length * 0.5);
-    const losses = new Set(e.loss.filter((x) => x !== LOSS.None));
-    expect(losses.has(LOSS.RequestDropped)).toBe(true);
-    expect(losses.has(LOSS.ReplyLost)).toBe(true);
+    const losses = new Set(e.fate.filter((x) => x !== FATE.Normal));
+    expect(losses.has(FATE.RequestDropped)).toBe(true);
+    expect(losses.has(FATE.ReplyLost)).toBe(true);
+    expect(losses.has(FATE.Reordered)).toBe(true); // long reordering from iteration 200
   });
 
   it('follows each server: leaders with terms, commit and log, down after the final crash', () => {

@@ -11,8 +11,15 @@ import type { ReportData } from './data.ts';
 export const ROLE = { Unknown: 0, Follower: 1, Candidate: 2, Leader: 3, Down: 4 } as const;
 export const ROLE_NAMES = ['up', 'follower', 'candidate', 'leader', 'down'] as const;
 
-/** How a failed response failed, as far as the trace shows. */
-export const LOSS = { None: 0, RequestDropped: 1, ReplyLost: 2, Unanswered: 3 } as const;
+/**
+ * What became of a response, as far as the trace shows: a failed one lost
+ * its request, lost its reply, or was never answered; an ok one may arrive
+ * after the response to a call its caller sent later to the same server.
+ */
+export const FATE = { Normal: 0, RequestDropped: 1, ReplyLost: 2, Unanswered: 3, Reordered: 4 } as const;
+
+/** Whether a response with this fate got its reply (an arrow is drawn to it). */
+export const isAnswered = (fate: number): boolean => fate === FATE.Normal || fate === FATE.Reordered;
 
 export interface RunEvents {
   /** Virtual time, µs; non-decreasing. */
@@ -32,8 +39,8 @@ export interface RunEvents {
    * delivery's send, a reply's response and back; -1 for none.
    */
   readonly link: number[];
-  /** For failed responses: a LOSS code; 0 otherwise. */
-  readonly loss: number[];
+  /** For responses: a FATE code; 0 otherwise. */
+  readonly fate: number[];
 }
 
 /** A node's state after each change: entry k holds from t[k] until t[k + 1]. */

@@ -8,7 +8,7 @@
  */
 import { TraceKind } from '../../sim/trace.ts';
 import type { Canvas2D } from './browser.ts';
-import { LOSS, ROLE, type RunReportData } from './run-data.ts';
+import { FATE, isAnswered, ROLE, type RunReportData } from './run-data.ts';
 import { firstAtOrAfter, isShown, shownMask, stateEntryAt, type RunIndex, type View } from './run-view.ts';
 
 export const AXIS_PX = 24;
@@ -70,7 +70,7 @@ const KIND_COLORS: Record<number, string> = {
   [TraceKind.Net]: '#cf222e',
 };
 
-export const COLORS = { request: '#0969da', reply: '#1a7f37', lost: '#cf222e', cursor: '#24292f', failure: '#cf222e', match: '#fb8500' } as const;
+export const COLORS = { request: '#0969da', reply: '#1a7f37', late: '#fb8500', lost: '#cf222e', cursor: '#24292f', failure: '#cf222e', match: '#fb8500' } as const;
 
 export interface Scene {
   readonly d: RunReportData;
@@ -208,9 +208,12 @@ function drawCuts(ctx: Canvas2D, s: Scene, row: Row): void {
     const left = Math.max(x0, 0);
     const room = Math.min(x1, s.lay.width) - left - 16;
     if (room > 120) {
+      const text = fit(ctx, `cut: ${c.text}`, room);
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+      ctx.fillRect(left + 2, row.lineY - 16, ctx.measureText(text).width + 4, 13);
       ctx.fillStyle = '#a40e26';
       ctx.textAlign = 'left';
-      ctx.fillText(fit(ctx, `cut: ${c.text}`, room), left + 4, row.lineY - 9);
+      ctx.fillText(text, left + 4, row.lineY - 9);
     }
   }
 }
@@ -248,7 +251,7 @@ function drawIndexPlot(ctx: Canvas2D, s: Scene, row: Row): void {
   for (const n of st.log) if (n > max) max = n;
   const series: [number[], string][] = [
     [st.log, '#8c959f'],
-    [st.snap, '#fb8500'],
+    [st.snap, '#bc4c00'],
     [st.commit, '#0969da'],
     [st.applied, '#1a7f37'],
   ];
@@ -289,7 +292,7 @@ function drawMessages(ctx: Canvas2D, s: Scene): void {
   const e = d.events;
   const [from, to] = windowRange(s);
   const dense = to - from > DENSE_EVENTS;
-  const paths: Record<string, number[]> = { [COLORS.request]: [], [COLORS.reply]: [], [COLORS.lost]: [] };
+  const paths: Record<string, number[]> = { [COLORS.request]: [], [COLORS.reply]: [], [COLORS.late]: [], [COLORS.lost]: [] };
   const shown = shownMask(d, v);
   ctx.lineWidth = 1;
   ctx.globalAlpha = dense ? 0.15 : 0.8;
@@ -299,10 +302,10 @@ function drawMessages(ctx: Canvas2D, s: Scene): void {
     const y0 = lay.lineY[e.node[k]!]!;
     if (Number.isNaN(y0)) continue;
     const target = e.link[k]!;
-    if (target >= 0 && (e.kind[target] === TraceKind.Deliver || (e.kind[target] === TraceKind.Response && e.loss[target] === LOSS.None))) {
+    if (target >= 0 && (e.kind[target] === TraceKind.Deliver || (e.kind[target] === TraceKind.Response && isAnswered(e.fate[target]!)))) {
       const y1 = lay.lineY[e.node[target]!]!;
       if (Number.isNaN(y1) || e.t[target]! < v.t0 || e.t[k]! > v.t1) continue;
-      const color = kind === TraceKind.Send ? COLORS.request : COLORS.reply;
+      const color = kind === TraceKind.Send ? COLORS.request : e.fate[target] === FATE.Reordered ? COLORS.late : COLORS.reply;
       const [x0, x1] = [xOf(s, e.t[k]!), xOf(s, e.t[target]!)];
       if (dense) paths[color]!.push(x0, y0, x1, y1);
       else {

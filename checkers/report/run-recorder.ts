@@ -13,7 +13,7 @@ import type { AnyModel, CheckResult, Operation } from '../linearizability/types.
 import type { ReportData } from './data.ts';
 import { reportData } from './report.ts';
 import type { RaftFact } from '../raft/types.ts';
-import { LOSS, ROLE, type Cuts, type NodeStates, type RunEvents, type RunReportData } from './run-data.ts';
+import { FATE, ROLE, type Cuts, type NodeStates, type RunEvents, type RunReportData } from './run-data.ts';
 
 /** Longest event text kept; the rest is cut with "…". */
 const TEXT_MAX = 160;
@@ -61,7 +61,7 @@ export class RunRecorder {
   private readonly stringIndex = new Map<string, number>();
   private readonly nodes: string[] = [];
   private readonly nodeIndex = new Map<string, number>();
-  private readonly events: RunEvents = { t: [], kind: [], node: [], peer: [], label: [], text: [], link: [], loss: [] };
+  private readonly events: RunEvents = { t: [], kind: [], node: [], peer: [], label: [], text: [], link: [], fate: [] };
   private readonly states: NodeStates[] = [];
   private readonly current: NodeState[] = [];
   private readonly hasState: boolean[] = [];
@@ -78,6 +78,8 @@ export class RunRecorder {
   /** Deliveries not yet replied to, by "server|caller|method", oldest first (with their sends). */
   private readonly unreplied = new Map<string, OpenSend[]>();
   private readonly replyFor = new Map<number, OpenSend>();
+  /** Per "caller|server": the latest send time of a call whose response has come back. */
+  private readonly latestAnswered = new Map<string, number>();
   /** Failed responses, paired with their calls when the run is over. */
   private readonly failed: { event: number; open: OpenSend[] }[] = [];
   /** Per end name: its pair of lanes and whether it is enabled. */
@@ -165,7 +167,7 @@ export class RunRecorder {
     e.label.push(this.str(r.label));
     e.text.push(this.str(text));
     e.link.push(-1);
-    e.loss.push(LOSS.None);
+    e.fate.push(FATE.Normal);
     return e.t.length - 1;
   }
 
@@ -223,9 +225,21 @@ export class RunRecorder {
       e.link[k] = reply;
       const s = this.replyFor.get(reply);
       this.replyFor.delete(reply);
-      if (s !== undefined) s.done = true;
+      if (s !== undefined) {
+        s.done = true;
+        this.markReordered(s, k);
+      }
     } else if (!r.ok) this.failed.push({ event: k, open });
     while (open.length > 0 && open[0]!.done) open.shift();
+  }
+
+  /** Marks response `k` reordered when its call was sent before one whose response came back already. */
+  private markReordered(s: OpenSend, k: number): void {
+    const key = `${s.from}|${s.to}`;
+    const sentAt = this.events.t[s.event]!;
+    const latest = this.latestAnswered.get(key) ?? -1;
+    if (sentAt < latest) this.events.fate[k] = FATE.Reordered;
+    else this.latestAnswered.set(key, sentAt);
   }
 
   /**
@@ -242,7 +256,7 @@ export class RunRecorder {
       s.done = true;
       e.link[k] = s.event;
       if (s.delivered < 0) e.link[s.event] = k;
-      e.loss[k] = s.delivered < 0 ? LOSS.RequestDropped : s.replied ? LOSS.ReplyLost : LOSS.Unanswered;
+      e.fate[k] = s.delivered < 0 ? FATE.RequestDropped : s.replied ? FATE.ReplyLost : FATE.Unanswered;
     }
   }
 

@@ -44,13 +44,14 @@ const RAFT_LEGEND = [
   ['#0969da', 'request / commit index'],
   ['#1a7f37', 'reply / applied index'],
   ['#8c959f', 'log length'],
-  ['#fb8500', 'snapshot index'],
+  ['#bc4c00', 'snapshot index'],
 ];
 const MESSAGE_LEGEND = [
   ['#0969da', 'request'],
   ['#1a7f37', 'reply'],
 ];
 const COMMON_LEGEND = [
+  ['#fb8500', 'late (reordered) reply'],
   ['rgba(207,34,46,0.35)', 'cut link (×: message lost)'],
   ['rgba(9,105,218,0.3)', 'call → return'],
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TraceKind, type TraceRecord } from '../../sim/trace.ts';
-import { LOSS, type RunReportData } from './run-data.ts';
+import { FATE, type RunReportData } from './run-data.ts';
 import { RunRecorder } from './run-recorder.ts';
 import { buildIndex, cutsAt, decodeView, encodeView, initialView, searchMask, stateAt, stepEvent, zoom } from './run-view.ts';
 
@@ -43,7 +43,7 @@ describe('the run viewer\'s model', () => {
     const send = e.kind.indexOf(TraceKind.Send);
     expect(e.kind[e.link[send]!]).toBe(TraceKind.Deliver);
     const failed = e.kind.lastIndexOf(TraceKind.Response);
-    expect(e.loss[failed]).toBe(LOSS.RequestDropped);
+    expect(e.fate[failed]).toBe(FATE.RequestDropped);
     expect(stateAt(d, d.nodes.indexOf('0'), 150)).toMatchObject({ role: 'candidate', term: 1, votedFor: '0' });
     expect(stateAt(d, d.nodes.indexOf('0'), 250).role).toBe('leader');
     expect(stateAt(d, d.nodes.indexOf('1'), 650).role).toBe('down');

@@ -5,7 +5,7 @@
  * in a window, a node's state at a time, the next event of a node).
  */
 import { TraceKind, traceKindName } from '../../sim/trace.ts';
-import { LOSS, ROLE_NAMES, type RunReportData } from './run-data.ts';
+import { isAnswered, ROLE_NAMES, type RunReportData } from './run-data.ts';
 
 export interface View {
   /** The visible time window, µs. */
@@ -52,7 +52,7 @@ export function buildIndex(d: RunReportData): RunIndex {
   for (let k = 0; k < n; k++) {
     const link = e.link[k]!;
     const kind = e.kind[k]!;
-    if (link > k && e.loss[link] === LOSS.None) maxSpanUs = Math.max(maxSpanUs, e.t[link]! - e.t[k]!);
+    if (link > k && isAnswered(e.fate[link]!)) maxSpanUs = Math.max(maxSpanUs, e.t[link]! - e.t[k]!);
     kinds.add(kind);
     if (MESSAGE_KINDS.has(kind)) methods.add(e.label[k]!);
     if (kind === TraceKind.Call) {
