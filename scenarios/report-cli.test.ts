@@ -3,7 +3,7 @@
  * side is e2e/): each command writes its report, prints the path where the
  * issue asks for it, and the embedded data is the run it names.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,10 +15,11 @@ import { main } from '../sim/cli/main.ts';
 
 const BUGGY_RAFT = 'raft=scenarios/properties/testdata/no-election-restriction.ts';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string[] }> {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: () => {} });
-  return { code, out };
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
 }
 
 function reportData(file: string): RunReportData {
@@ -41,6 +42,15 @@ describe('HTML reports from the CLI', () => {
     const d = reportData(file);
     expect([d.passed, d.seed, d.failEvent, d.replay]).toEqual([true, 2, -1, 'npx simlab run raft/3A/initial-election --seed 2']);
     expect(d.nodes).toEqual(expect.arrayContaining(['0', '1', '2']));
+  });
+
+  it('a report path that cannot be written is a one-line error, exit 2', async () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const r = await cli('run', 'demo/ping', '--html', join(blocker, 'run.html'));
+    expect(r.code).toBe(2);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(/cannot write the report .*run\.html: E[A-Z]+$/);
   });
 
   it('sweep --html-dir writes a report per failure, its path on the FAIL line, pinned to the bad record', async () => {

@@ -41,10 +41,16 @@ export function withRecording(options: RunOptions, rec: RunRecording | undefined
   };
 }
 
-/** Writes the run's report (making its folder) and returns the path to print. */
+/** Writes the run's report (making its folder) and returns the path to print; a path it cannot write is a one-line usage error. */
 export function writeRunReport(rec: RunRecording, file: string, title: string, result: ScenarioResult, replay: string): string {
-  mkdirSync(dirname(file) || '.', { recursive: true });
-  rec.write(file, title, result, replay);
+  try {
+    mkdirSync(dirname(file) || '.', { recursive: true });
+    rec.write(file, title, result, replay);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new UsageError(`cannot write the report ${file}: ${code}`);
+  }
   return file;
 }
 
