@@ -7,9 +7,10 @@
  * facts and from what the tester saw (Start/GetState returns, applies,
  * crashes), so a Raft that emits no facts still gets lanes and messages.
  */
-import type { CheckedHistory } from '../../sim/scenario.ts';
 import { describeRecord, TraceKind, type TraceRecord } from '../../sim/trace.ts';
-import type { AnyModel, CheckResult, Operation } from '../linearizability/types.ts';
+import { parseSimlabHistory } from '../history/simlab.ts';
+import { checkOperations } from '../linearizability/index.ts';
+import { MODELS } from '../linearizability/models/index.ts';
 import type { ReportData } from './data.ts';
 import { reportData } from './report.ts';
 import type { RaftFact } from '../raft/types.ts';
@@ -18,6 +19,8 @@ import { FATE, ROLE, type Cuts, type NodeStates, type RunEvents, type RunReportD
 /** Longest event text kept; the rest is cut with "…". */
 const TEXT_MAX = 160;
 const TAIL_ENTRIES = 3;
+/** Search steps for checking a run's history again (deterministic; the testers use the same order of magnitude). */
+const HISTORY_BUDGET_STEPS = 20_000_000;
 
 export interface RunOutcome {
   readonly title: string;
@@ -98,9 +101,17 @@ export class RunRecorder {
     this.follow(r);
   };
 
-  /** Takes a history the scenario checked (give it to RunOptions.onHistory); the last one is shown. */
-  readonly onHistory = (h: CheckedHistory): void => {
-    this.history = reportData(h.model as AnyModel<unknown, unknown, unknown>, h.operations as Operation<unknown, unknown>[], h.result as CheckResult, 'client history');
+  /**
+   * Takes the history the scenario checked, in simlab's format (give it to
+   * RunOptions.onHistory), and checks it again with the model its header
+   * names, for the history view; the last one is shown.
+   */
+  readonly onHistory = (text: string): void => {
+    const h = parseSimlabHistory(text, 'the run\'s history');
+    const entry = MODELS[h.model ?? ''];
+    if (entry === undefined) return;
+    const result = checkOperations(entry.model, h.operations, { budgetSteps: HISTORY_BUDGET_STEPS });
+    this.history = reportData(entry.model, h.operations, result, 'client history');
   };
 
   /** Takes one scenario log line, "12.345s text" (give it to RunOptions.onLog). */

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CheckedHistory, RunOptions, ScenarioResult } from '../scenario.ts';
+import type { RunOptions, ScenarioResult } from '../scenario.ts';
 import type { TraceRecord } from '../trace.ts';
 import { UsageError } from './args.ts';
 
@@ -13,7 +13,8 @@ import { UsageError } from './args.ts';
 export interface RunRecording {
   readonly onRecord: (r: TraceRecord) => void;
   readonly onLog: (line: string) => void;
-  readonly onHistory: (h: CheckedHistory) => void;
+  /** Takes the history the scenario checked, in simlab's history format. */
+  readonly onHistory: (history: string) => void;
   /** Writes the report of the finished run to `file`. */
   write(file: string, title: string, result: ScenarioResult, replay: string): void;
 }
