@@ -22,6 +22,7 @@ import { startRecording, withRecording, writeRunReport } from './html.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
+import { nameSuggestion } from './names.ts';
 import { loadUserFile, loadUserFiles, relativeToArtifact, resolveFromArtifact } from './user-files.ts';
 
 export const ARTIFACT_FORMAT = 'simlab-failure/1';
@@ -212,7 +213,7 @@ export function parseFcSeed(raw: string): number {
 
 export function findPropertyOrFail(name: string): Property {
   const p = findProperty(name);
-  if (!p) throw new UsageError(`unknown property "${name}" (see simlab prop)`);
+  if (!p) throw new UsageError(`unknown property "${name}"${nameSuggestion(name) || ' (see simlab prop)'}`);
   return p;
 }
 
