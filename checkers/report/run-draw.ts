@@ -20,7 +20,7 @@ const PLOT_PX = 14;
 /** Events in the window past which messages are drawn faint and batched. */
 const DENSE_EVENTS = 20_000;
 
-export interface Row {
+interface Row {
   readonly lane: number;
   readonly top: number;
   readonly height: number;
@@ -70,7 +70,7 @@ const KIND_COLORS: Record<number, string> = {
   [TraceKind.Net]: '#cf222e',
 };
 
-export const COLORS = { request: '#0969da', reply: '#1a7f37', late: '#fb8500', lost: '#cf222e', cursor: '#24292f', failure: '#cf222e', match: '#fb8500' } as const;
+const COLORS = { request: '#0969da', reply: '#1a7f37', late: '#fb8500', lost: '#cf222e', cursor: '#24292f', failure: '#cf222e', match: '#bf3989' } as const;
 
 export interface Scene {
   readonly d: RunReportData;
@@ -157,7 +157,7 @@ function drawLog(ctx: Canvas2D, s: Scene): void {
 }
 
 /** The text cut with "…" to fit `room` pixels. */
-export function fit(ctx: Canvas2D, text: string, room: number): string {
+function fit(ctx: Canvas2D, text: string, room: number): string {
   if (ctx.measureText(text).width <= room) return text;
   let lo = 0;
   let hi = text.length;

@@ -7,7 +7,7 @@
  */
 import { traceKindName, type TraceKind } from '../../sim/trace.ts';
 import { browser, type UiElement } from './browser.ts';
-import { draw, eventAt, formatUs, layout, timeAt, type Layout, type Scene } from './run-draw.ts';
+import { AXIS_PX, draw, eventAt, formatUs, layout, LOG_PX, timeAt, type Layout, type Scene } from './run-draw.ts';
 import type { RunReportData } from './run-data.ts';
 import {
   buildIndex,
@@ -137,7 +137,7 @@ class Page {
       return name;
     });
     const log = element('div', 'log', 'lane-name band');
-    log.style.cssText = `top:24px;height:30px;line-height:30px`;
+    log.style.cssText = `top:${AXIS_PX}px;height:${LOG_PX}px;line-height:${LOG_PX}px`;
     gutter.replaceChildren(log, ...names);
   }
 
