@@ -11,6 +11,10 @@ import { viewerScript } from './viewer-build.ts';
 
 export type { ReportData } from './data.ts';
 
+/** Longest operation or state text kept in a report (full values can be megabytes); the rest is cut with "…". */
+const TEXT_MAX = 200;
+const cut = (s: string) => (s.length > TEXT_MAX ? s.slice(0, TEXT_MAX - 1) + '…' : s);
+
 export function reportData<S, I, O>(
   model: AnyModel<S, I, O>,
   operations: readonly Operation<I, O>[],
@@ -18,12 +22,13 @@ export function reportData<S, I, O>(
   title: string,
 ): ReportData {
   const describe = describer(model, operations);
-  const text = (i: number) => describe.operation(i).replace(/^client \d+ \[[^\]]*\] /, '');
+  const text = (i: number) => cut(describe.operation(i).replace(/^client \d+ \[[^\]]*\] /, ''));
+  const state = (x: unknown) => cut(describe.state(x));
   return {
     title,
     model: model.name ?? 'model',
     verdict: result.verdict,
-    initialState: describe.state(statesAlong(model, operations, [])[0]),
+    initialState: state(statesAlong(model, operations, [])[0]),
     operations: operations.map((op, i) => ({
       client: op.clientId,
       call: op.call,
@@ -35,7 +40,7 @@ export function reportData<S, I, O>(
       verdict: p.verdict,
       operations: p.operations,
       linearization: p.linearization,
-      states: statesAlong(model, operations, p.linearization).slice(1).map(describe.state),
+      states: statesAlong(model, operations, p.linearization).slice(1).map(state),
       failing: p.failing ?? null,
       steps: p.steps,
     })),

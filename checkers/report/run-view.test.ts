@@ -71,6 +71,8 @@ describe('the run viewer\'s model', () => {
     const back = initialView(d, ix);
     decodeView(d, ix, `#${hash}`, back);
     expect(back).toEqual(v);
+    decodeView(d, ix, '#only=1', back);
+    expect([...back.hiddenNodes].map((n) => d.nodes[n])).toEqual(['0']);
     decodeView(d, ix, '#t0=9&t1=2&hide=nosuch&kinds=&q', back);
     expect([back.t0, back.hiddenNodes.size, back.hiddenKinds.size]).toEqual([v.t0, 0, 0]);
   });

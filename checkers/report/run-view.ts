@@ -231,11 +231,12 @@ export function cutsAt(index: RunIndex, lane: number, timeUs: number): string {
 
 const list = (names: Iterable<string>) => [...names].map(encodeURIComponent).join(',');
 
-/** The view as a URL fragment (without "#"): names, not indices, so it survives a re-generated report. */
+/** The view as a URL fragment (without "#"): names, not indices, so it survives a re-generated report; the shorter of the hidden and the shown lanes. */
 export function encodeView(d: RunReportData, v: View): string {
   const parts = [`t0=${Math.round(v.t0)}`, `t1=${Math.round(v.t1)}`, `cursor=${Math.round(v.cursor)}`];
   if (v.cursorEvent >= 0) parts.push(`event=${v.cursorEvent}`);
-  if (v.hiddenNodes.size > 0) parts.push(`hide=${list([...v.hiddenNodes].map((n) => d.nodes[n]!))}`);
+  if (v.hiddenNodes.size > d.nodes.length / 2) parts.push(`only=${list(d.nodes.filter((_, lane) => !v.hiddenNodes.has(lane)))}`);
+  else if (v.hiddenNodes.size > 0) parts.push(`hide=${list([...v.hiddenNodes].map((n) => d.nodes[n]!))}`);
   if (v.hiddenKinds.size > 0) parts.push(`kinds=${list([...v.hiddenKinds].map((k) => traceKindName(k as TraceKind)))}`);
   if (v.hiddenMethods.size > 0) parts.push(`methods=${list([...v.hiddenMethods].map((m) => d.strings[m]!))}`);
   if (v.query !== '') parts.push(`q=${encodeURIComponent(v.query)}`);
@@ -264,6 +265,10 @@ export function decodeView(d: RunReportData, index: RunIndex, hash: string, v: V
   if (event !== undefined && event >= -1 && event < d.events.t.length) v.cursorEvent = event;
   const names = (name: string) => (fields.get(name) ?? '').split(',').filter((s) => s !== '').map(decodeURIComponent);
   if (fields.has('hide')) replaceSet(v.hiddenNodes, names('hide').map((n) => d.nodes.indexOf(n)));
+  if (fields.has('only')) {
+    const only = new Set(names('only'));
+    replaceSet(v.hiddenNodes, d.nodes.map((n, lane) => (only.has(n) ? -1 : lane)));
+  }
   if (fields.has('kinds')) replaceSet(v.hiddenKinds, names('kinds').map((k) => index.kinds.find((x) => traceKindName(x as TraceKind) === k) ?? -1));
   if (fields.has('methods')) replaceSet(v.hiddenMethods, names('methods').map((m) => index.methods.find((x) => d.strings[x] === m) ?? -1));
   if (fields.has('q')) v.query = decodeURIComponent(fields.get('q')!);
@@ -274,13 +279,21 @@ function replaceSet(set: Set<number>, values: number[]): void {
   for (const x of values) if (x >= 0) set.add(x);
 }
 
+/** Lanes a report opens with at most (a 100,000-clerk run would make a canvas no browser draws); the filters show the others. */
+export const MAX_LANES_SHOWN = 48;
+
 /**
  * The view a report opens with: at the failure (a window of about 2 s
  * around it), else the whole run; lanes of tester tasks that only started
- * are hidden (the filters show them again).
+ * are hidden, and lanes past the first MAX_LANES_SHOWN (the failing
+ * event's lane stays).
  */
 export function initialView(d: RunReportData, index: RunIndex): View {
-  const v: View = { t0: 0, t1: index.endUs, cursor: index.endUs, cursorEvent: -1, hiddenNodes: idleTaskLanes(d), hiddenKinds: new Set(), hiddenMethods: new Set(), query: '' };
+  const hidden = idleTaskLanes(d);
+  const failLane = d.failEvent >= 0 ? d.events.node[d.failEvent]! : -1;
+  const shown = index.order.filter((lane) => !hidden.has(lane));
+  for (const lane of shown.slice(MAX_LANES_SHOWN)) if (lane !== failLane) hidden.add(lane);
+  const v: View = { t0: 0, t1: index.endUs, cursor: index.endUs, cursorEvent: -1, hiddenNodes: hidden, hiddenKinds: new Set(), hiddenMethods: new Set(), query: '' };
   if (d.failEvent >= 0) {
     const tf = d.events.t[d.failEvent]!;
     const span = Math.min(index.endUs, 2_000_000);

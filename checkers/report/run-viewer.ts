@@ -44,6 +44,7 @@ const STATE_COLUMNS: readonly Column[] = [
 ];
 const PLAIN_COLUMNS: readonly Column[] = [STATE_COLUMNS[0]!, STATE_COLUMNS[1]!, STATE_COLUMNS[8]!];
 const URL_DELAY_MS = 150;
+const MAX_CHECKBOXES = 400;
 
 const win = browser();
 const doc = win.document;
@@ -194,9 +195,11 @@ class Page {
     byId('search').value = v.query;
   }
 
+  /** One checkbox per item (the first MAX_CHECKBOXES; a note counts the rest). */
   private checkboxes(id: string, items: [number, string][], hidden: Set<number>): void {
+    const rest = items.length - MAX_CHECKBOXES;
     byId(id).replaceChildren(
-      ...items.map(([value, name]) => {
+      ...items.slice(0, MAX_CHECKBOXES).map(([value, name]) => {
         const box = element('input');
         box.setAttribute('type', 'checkbox');
         box.setAttribute('data-name', name);
@@ -211,6 +214,7 @@ class Page {
         labelEl.replaceChildren(box, element('span', name));
         return labelEl;
       }),
+      ...(rest > 0 ? [element('span', `… and ${rest} more (name them in the link: #only=a,b or #hide=a,b)`)] : []),
     );
   }
 
