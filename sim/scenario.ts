@@ -84,6 +84,8 @@ export interface RunOptions {
   readonly onRecord?: (r: TraceRecord) => void;
   /** Receives log lines as they are written. */
   readonly onLog?: (line: string) => void;
+  /** Receives the run's operation history in simlab's format (checkers/history/simlab.ts), from scenarios that record one, before it is checked. */
+  readonly onHistory?: (history: string) => void;
   /** Lets node code call Math.random, Date.now, performance.now and host timers (they throw during a step otherwise); default: the process's setting (allowNondeterminism). */
   readonly allowNondeterminism?: boolean;
 }
@@ -277,9 +279,12 @@ function failureReport(reporters: readonly (() => readonly string[])[]): string[
 }
 
 function classify(e: unknown): { kind: FailureKind; message: string } {
-  const inner = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  const caught = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  // A tester's failure raised inside a node's step (by a hook the step called) is the tester's verdict, not a crash of the node.
+  const wrapped = caught instanceof NodeStepError && caught.error instanceof ScenarioFailure;
+  const inner = wrapped ? caught.error : caught;
   if (inner instanceof ScenarioFailure) {
-    const message = e instanceof SimError && e.message !== inner.message ? e.message : inner.message;
+    const message = !wrapped && e instanceof SimError && e.message !== inner.message ? e.message : inner.message;
     return { kind: inner.kind, message };
   }
   if (inner instanceof SimError) return { kind: inner.reason === 'task-failed' ? 'crash' : inner.reason, message: inner.message };

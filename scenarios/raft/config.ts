@@ -451,6 +451,11 @@ export class RaftTester {
     return this.group.persister(i)?.raftStateSize() ?? 0;
   }
 
+  /** RPCs server i's live incarnation has sent (0 while crashed). */
+  rpcsSent(i: number): number {
+    return (this.group.endsOf(i) ?? []).reduce((sum, end) => sum + end.sent, 0);
+  }
+
   /** RPCs that reached dispatch at server i (labrpc's GetCount). */
   rpcCount(i: number): number {
     return this.net.getCount(String(i));

@@ -9,7 +9,7 @@ import { Coverage } from '../coverage.ts';
 import { allProperties, checkPropertyAsync, type CheckReport, type InputRun, type Property } from '../property.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
-import { loadImplSpecs, reportUnusedRoles, roleMarks } from './impl.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { loadUserFiles } from './user-files.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
@@ -221,7 +221,7 @@ export const propCommand: Command = {
       },
     }).finally(() => process.removeListener('SIGINT', onSigint));
     if (!verbose) drawProgress(state, runs, io, true);
-    reportUnusedRoles(implSpecs, marks, io);
+    reportUnusedRoles(implSpecs, rolesUsedSince(implSpecs, marks), io);
     const wallS = (wallNowMs() - state.startMs) / 1000;
     for (const line of stats.lines()) io.out(line);
     const never = stats.coverage.neverReached().map((n) => n.label);

@@ -11,7 +11,7 @@
  * fast-check's path from its seed to the same schedule, without an artifact.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
@@ -20,6 +20,7 @@ import { envDeterminism } from './env.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
+import { nameSuggestion } from './names.ts';
 import { loadUserFile, loadUserFiles, relativeToArtifact, resolveFromArtifact } from './user-files.ts';
 
 export const ARTIFACT_FORMAT = 'simlab-failure/1';
@@ -36,7 +37,7 @@ export interface Artifact {
   /** Runs asked for (the failure was run number runsToFailure of them). */
   readonly numRuns: number;
   readonly runsToFailure: number;
-  /** Node implementations the run used, as ROLE=FILE with absolute paths; the user's files defining the property, relative to the artifact. */
+  /** Node implementations the run used (ROLE=FILE) and the user's files defining the property, with paths relative to the artifact (absolute ones are read too). */
   readonly options: { readonly impl: readonly string[]; readonly files?: readonly string[] };
   readonly failure: { readonly kind: string; readonly message: string };
   readonly traceHash: string;
@@ -101,7 +102,7 @@ export function writeArtifact<T>(
     path: fc.path,
     numRuns: fc.numRuns,
     runsToFailure: fc.runsToFailure,
-    options: { impl: implSpecs.map(absoluteImpl), ...(files.length > 0 ? { files } : {}) },
+    options: { impl: implSpecs.map((spec) => mapImplFile(spec, (f) => relativeToArtifact(file, f))), ...(files.length > 0 ? { files } : {}) },
     failure: run.failure ?? { kind: 'none', message: '' },
     traceHash: run.traceHash,
     virtualUs: run.virtualUs,
@@ -117,9 +118,10 @@ export function writeArtifact<T>(
   return { file, artifact };
 }
 
-function absoluteImpl(spec: string): string {
+/** ROLE=FILE with FILE mapped. */
+function mapImplFile(spec: string, map: (file: string) => string): string {
   const eq = spec.indexOf('=');
-  return eq < 0 ? spec : `${spec.slice(0, eq)}=${resolve(spec.slice(eq + 1))}`;
+  return eq < 0 ? spec : `${spec.slice(0, eq)}=${map(spec.slice(eq + 1))}`;
 }
 
 /** Reads and checks an artifact; every problem is one UsageError line naming the file. */
@@ -204,7 +206,7 @@ export function parseFcSeed(raw: string): number {
 
 export function findPropertyOrFail(name: string): Property {
   const p = findProperty(name);
-  if (!p) throw new UsageError(`unknown property "${name}" (see simlab prop)`);
+  if (!p) throw new UsageError(`unknown property "${name}"${nameSuggestion(name) || ' (see simlab prop)'}`);
   return p;
 }
 
@@ -275,7 +277,7 @@ export const replayCliCommand: Command = {
     } catch (e) {
       throw new UsageError(`${file} is not a simlab artifact: its schedule is malformed: ${(e as Error).message.replace(/\s+/g, ' ')}`);
     }
-    const impl = await loadImplSpecs(artifact.options.impl);
+    const impl = await loadImplSpecs(artifact.options.impl.map((spec) => mapImplFile(spec, (f) => resolveFromArtifact(file, f))));
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
     const r = replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
     if (r.traceHash !== undefined) {

@@ -19,7 +19,7 @@ import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
 import { envDeterminism, envSeed } from './env.ts';
-import { loadImpl, reportUnusedRoles, roleMarks } from './impl.ts';
+import { loadImpl, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import { noMatch, resolveTargets } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -168,7 +168,7 @@ export const allCommand: Command = {
     io.out(
       `${chosen.length} scenarios, ${failed} failed, ${countOf(warnings, 'warning')}, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
-    reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
     if (notes.length > 0) {
       io.out(`note: sometimes labels not reached with seed ${seed} (coverage claims over many runs, not failures; simlab sweep counts them):`);
       for (const line of notes) io.out(line);
@@ -182,11 +182,12 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run one scenario for one seed',
   usage: [
-    'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
+    'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--history FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
     '  SCENARIO              a name (raft/3B/backup), or a Go test name (TestBackup3B, backup)',
     '  FILE.ts               your own scenario file(s): their scenarios join the list (SCENARIO may then be left out)',
     '  --seed N              the seed (default: SIMLAB_SEED, else 1); the same seed gives the same run, bit for bit',
     '  --trace FILE|-        write the trace, one line per event (virtual time, node, what happened)',
+    '  --history FILE        write the operations the scenario checked for linearizability (simlab check FILE --html shows them)',
     '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
     '  --verbose             print the scenario log',
     '  --impl ROLE=FILE      use your own node for ROLE (e.g. raft=./my-raft.ts); see the README',
@@ -195,6 +196,7 @@ export const runCommand: Command = {
     const p = parseArgs(args, {
       seed: { kind: 'seed' },
       trace: { kind: 'string' },
+      history: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       verbose: { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
@@ -211,8 +213,11 @@ export const runCommand: Command = {
     const tracePath = flag<string>(p, 'trace');
     const records: TraceRecord[] = [];
     const verbose = flag<boolean>(p, 'verbose') === true;
+    const historyPath = flag<string>(p, 'history');
+    let history: string | undefined;
     const r = runTimed(s, {
       ...base,
+      ...(historyPath !== undefined ? { onHistory: (h: string) => (history = h) } : {}),
       ...(tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
       ...(verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
     });
@@ -229,8 +234,16 @@ export const runCommand: Command = {
     if (!verbose) for (const w of r.warnings) io.out(`  warning: ${w}`);
     io.out(resultLine(r, flagAll<string>(p, 'impl'), user.files));
     for (const line of unreachedNote(s.name, r.sometimes)) io.out(line);
-    reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
+    if (historyPath !== undefined) {
+      if (history === undefined) {
+        io.err(`${s.name} records no history (GenericTest scenarios of kvraft do)`);
+        return 2;
+      }
+      writeFileSync(historyPath, history);
+      io.out(`history: ${history.split('\n').length - 2} operations written to ${historyPath} (simlab check ${historyPath} --html)`);
+    }
     return r.passed ? 0 : 1;
   },
 };

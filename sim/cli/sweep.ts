@@ -23,11 +23,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
-import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
-import { findScenario, matchScenarios, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
+import { findProperty, inputAt, propertyScenario, type Property } from '../property.ts';
+import { findScenario, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
 import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
 import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
-import { loadImplSpecs } from './impl.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { seedPathCommand } from './replay.ts';
 import { envDeterminism, envRuns, envSeed, envWorkers } from './env.ts';
@@ -53,7 +53,7 @@ function isProperty(t: Target): t is Property {
 
 /** What the sweep command sends a worker thread. */
 type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean; allowNondeterminism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
-type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done' } | { type: 'error'; message: string };
+type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done'; rolesUsed: string[] } | { type: 'error'; message: string };
 
 /** Parses "i/n" with 1 ≤ i ≤ n. */
 export function parseShard(raw: string): { index: number; count: number } {
@@ -139,18 +139,22 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
 export function sweepWorkerMain(port: MessagePort = parentPort!): void {
   let impl: Record<string, unknown> | undefined;
   let determinism = false;
+  let implSpecs: readonly string[] = [];
+  let marks: number[] = [];
   port.on('message', (msg: ToWorker) => {
     void (async () => {
       try {
         if (msg.type === 'init') {
           impl = await loadImplSpecs(msg.impl);
+          implSpecs = msg.impl;
+          marks = roleMarks(msg.impl);
           userFiles = (await loadUserFiles(msg.files)).files;
           determinism = msg.determinism;
           allowNondeterminism(msg.allowNondeterminism);
           port.postMessage({ type: 'ready' } satisfies FromWorker);
         } else if (msg.type === 'run') {
           for (const item of msg.items) port.postMessage({ type: 'result', result: runItem(item, impl, determinism) } satisfies FromWorker);
-          port.postMessage({ type: 'batch-done' } satisfies FromWorker);
+          port.postMessage({ type: 'batch-done', rolesUsed: rolesUsedSince(implSpecs, marks) } satisfies FromWorker);
         } else {
           port.close();
         }
@@ -219,6 +223,7 @@ async function runParallel(
   determinism: boolean,
   onResult: (r: RunSummary) => void,
   signal: AbortSignal,
+  rolesUsed: Set<string>,
 ): Promise<void> {
   if (!workerEntry) throw new Error('sweep: no worker entry (run through bin/simlab.mjs)');
   const items = dispatchOrder(all);
@@ -263,6 +268,7 @@ async function runParallel(
           };
           w.on('message', (msg: FromWorker) => {
             if (signal.aborted) return;
+            if (msg.type === 'batch-done') for (const role of msg.rolesUsed) rolesUsed.add(role);
             if (msg.type === 'ready' || msg.type === 'batch-done') feed();
             else if (msg.type === 'result') {
               const c = cost.get(msg.result.name) ?? { total: 0, runs: 0 };
@@ -382,6 +388,8 @@ export const sweepCommand: Command = {
     const items = workList(targets, seeds, shard);
     const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), items.length));
     const impl = await loadImplSpecs(implSpecs); // validates the files before any worker starts
+    const marks = roleMarks(implSpecs); // the runs of this thread (--workers 1); workers report their own
+    const rolesUsed = new Set<string>();
 
     io.err(
       `sweep: ${targets.length} scenario(s)/propert(ies) × ${seeds.length} seed(s) (${seedsText})${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
@@ -415,12 +423,14 @@ export const sweepCommand: Command = {
           await new Promise((resolve) => setImmediate(resolve)); // lets a Ctrl-C in between runs
         }
       } else {
-        await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult, controller.signal);
+        await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult, controller.signal, rolesUsed);
       }
     } finally {
       detach();
     }
     drawProgress(progress, io, true);
+    for (const role of rolesUsedSince(implSpecs, marks)) rolesUsed.add(role);
+    reportUnusedRoles(implSpecs, [...rolesUsed], io);
     const report: SweepReport = {
       format: REPORT_FORMAT,
       targets: targets.map((t) => t.name),
