@@ -25,18 +25,22 @@ export class ChainValue {
     readonly parent: ChainValue | undefined,
     readonly tail: string,
     readonly length: number,
-    /** FNV-1a over the UTF-16 code units of the whole text. */
+    /** FNV-1a (kept to 30 bits, see fnv) over the UTF-16 code units of the whole text. */
     readonly hash: number,
   ) {
     this.text = parent === undefined ? tail : undefined;
   }
 }
 
-const FNV_BASIS = 0x811c9dc5;
+const FNV_BASIS = 0x011c9dc5;
 
-/** FNV-1a of `s` continued from the hash `h` of what precedes it. */
+/**
+ * FNV-1a of `s` continued from the hash `h` of what precedes it, its state
+ * kept to 30 bits so that it is a small integer for V8: a value's hash then
+ * sits in the object itself rather than in a number boxed beside it.
+ */
 function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) & 0x3fffffff;
   return h;
 }
 
