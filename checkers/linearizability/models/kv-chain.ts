@@ -20,6 +20,8 @@ import type { KvInput, KvOutput } from './kv.ts';
 export class ChainValue {
   /** The whole text, once known: always for a value without a parent. */
   text: string | undefined;
+  /** The last observed string this value was found to be a prefix of. */
+  prefixOf: string | undefined;
 
   constructor(
     readonly parent: ChainValue | undefined,
@@ -29,6 +31,7 @@ export class ChainValue {
     readonly hash: number,
   ) {
     this.text = parent === undefined ? tail : undefined;
+    this.prefixOf = undefined;
   }
 }
 
@@ -71,6 +74,25 @@ function reads(value: ChainValue, observed: string): boolean {
   return true;
 }
 
+/** Whether `value` is a prefix of `observed`, so that appends could make it read as `observed`. */
+function mayGrowInto(value: ChainValue, observed: string): boolean {
+  if (value.length > observed.length) return false;
+  let node = value;
+  let end = value.length;
+  while (node.text === undefined && node.prefixOf !== observed) {
+    const start = end - node.tail.length;
+    if (!observed.startsWith(node.tail, start)) return false;
+    end = start;
+    node = node.parent!;
+  }
+  if (node.prefixOf !== observed) {
+    if (!observed.startsWith(node.text!)) return false;
+    node.prefixOf = observed;
+  }
+  value.prefixOf = observed;
+  return true;
+}
+
 /** The whole text of `value`, learnt by joining its chain (a model state compared by content: rare). */
 export function chainText(value: ChainValue): string {
   if (value.text !== undefined) return value.text;
@@ -105,5 +127,9 @@ export const kvChainModel: Model<ChainValue, KvInput, KvOutput> = {
   hash: (value) => value.hash,
   // A value appended in two ways is almost always two values (the lab's appends are distinct tokens); puts repeat.
   worthInterning: (value) => value.parent === undefined,
+  // Without a put, a value only grows: a read of a string it is no prefix of can never be legal.
+  resets: (input) => input.op === 1,
+  resetMayEnable: (put, _input, output) => output.value.startsWith(put.value),
+  mayBecomeLegal: (value, _input, output) => mayGrowInto(value, output.value),
   describeState: (value) => JSON.stringify(chainText(value)),
 };
