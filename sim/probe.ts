@@ -116,6 +116,8 @@ export class Probe {
   readonly flights: ProbeFlight[] = [];
   /** Requests that reached their callee, in order. */
   readonly rpcs: ProbeRpc[] = [];
+  /** Messages the nodes sent, retries included (labrpc's total count). */
+  sends = 0;
   readonly facts: ProbeRecord<Payload>[] = [];
   readonly applies: ProbeRecord<Payload>[] = [];
   readonly notes: ProbeRecord<string>[] = [];
@@ -327,6 +329,7 @@ export class Probe {
     const callee = typeof to === 'string' ? to : node.options.peers?.[to];
     if (callee === undefined) throw new Error(`probe: ${node.options.name} sent to end ${to}, which leads nowhere`);
     const caller = node.options.name;
+    this.sends++;
     this.flights.push({ kind: 'request', caller, callerIncarnation: incarnation, callee, to, method, args, tag, ok: false, reply: null });
   }
 
