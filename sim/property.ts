@@ -20,7 +20,8 @@
  * fast-check reads seeds as 32-bit integers (negative ones too).
  */
 import fc from 'fast-check';
-import { matchNames, runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { Registry } from './registry.ts';
+import { runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 import type { Co } from './task.ts';
 
 export interface Property<T = unknown> {
@@ -46,26 +47,23 @@ export interface Property<T = unknown> {
   readonly eventBudget?: number;
 }
 
-const registry = new Map<string, Property<any>>();
+const properties = new Registry<Property<any>>('property', /^prop\/[a-z0-9][a-z0-9._/-]*$/i, 'prop/… expected');
 
 export function defineProperty<T>(p: Property<T>): Property<T> {
-  if (registry.has(p.name)) throw new Error(`a property named ${p.name} is already registered`);
-  if (!/^prop\/[a-z0-9][a-z0-9._/-]*$/i.test(p.name)) throw new Error(`bad property name "${p.name}" (prop/… expected)`);
-  registry.set(p.name, p);
-  return p;
+  return properties.define(p);
 }
 
 export function allProperties(): Property[] {
-  return [...registry.values()];
+  return properties.all();
 }
 
 export function findProperty(name: string): Property | undefined {
-  return registry.get(name);
+  return properties.find(name);
 }
 
 /** Properties matching a pattern, with the scenario patterns' rules: `*` within a segment, `**` across, a plain name or prefix. */
 export function matchProperties(pattern: string): Property[] {
-  return matchNames(pattern, allProperties());
+  return properties.match(pattern);
 }
 
 /** One input as a scenario (named after the property), for runScenario and the determinism check. */

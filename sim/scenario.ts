@@ -15,6 +15,7 @@
  * The registry is filled by the modules under scenarios/ at import time; the
  * kernel and the CLI only ever see the registry.
  */
+import { Registry } from './registry.ts';
 import type { Prng } from './prng.ts';
 import type { Co } from './task.ts';
 import type { TraceOptions, TraceRecord } from './trace.ts';
@@ -98,26 +99,23 @@ export interface ScenarioResult {
   readonly world: World;
 }
 
-const registry = new Map<string, Scenario>();
+const scenarios = new Registry<Scenario>('scenario', /^[a-z0-9][a-z0-9._/-]*$/i);
 
 export const DEFAULT_TIME_LIMIT_US = 600_000_000;
 export const DEFAULT_EVENT_BUDGET = 50_000_000;
 
 /** Registers a scenario; names are unique. */
 export function defineScenario(s: Scenario): Scenario {
-  if (registry.has(s.name)) throw new Error(`a scenario named ${s.name} is already registered`);
-  if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(s.name)) throw new Error(`bad scenario name "${s.name}"`);
-  registry.set(s.name, s);
-  return s;
+  return scenarios.define(s);
 }
 
 /** Every registered scenario, in registration order. */
 export function allScenarios(): Scenario[] {
-  return [...registry.values()];
+  return scenarios.all();
 }
 
 export function findScenario(name: string): Scenario | undefined {
-  return registry.get(name);
+  return scenarios.find(name);
 }
 
 /**
@@ -126,35 +124,7 @@ export function findScenario(name: string): Scenario | undefined {
  * the name itself or everything under it (`raft/3A`).
  */
 export function matchScenarios(pattern: string): Scenario[] {
-  return matchNames(pattern, allScenarios());
-}
-
-/**
- * The items whose `name` matches `pattern`: `*` within one path segment,
- * `**` across segments; without wildcards, the name itself or everything
- * under it. Shared by the scenario and property registries.
- */
-export function matchNames<T extends { readonly name: string }>(pattern: string, items: readonly T[]): T[] {
-  if (!/[*?]/.test(pattern)) {
-    const exact = items.find((x) => x.name === pattern);
-    if (exact) return [exact];
-    const prefix = pattern.endsWith('/') ? pattern : pattern + '/';
-    return items.filter((x) => x.name.startsWith(prefix));
-  }
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('**')
-        .map((part) =>
-          part
-            .split('*')
-            .map((p) => p.replace(/[.+^${}()|[\]\\?]/g, '\\$&'))
-            .join('[^/]*'),
-        )
-        .join('.*') +
-      '$',
-  );
-  return items.filter((x) => re.test(x.name));
+  return scenarios.match(pattern);
 }
 
 /** Runs one scenario for one seed. Never throws for a failing run: the result says why. */
