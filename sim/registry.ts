@@ -14,27 +14,23 @@ export class Registry<T extends { readonly name: string }> {
     private readonly hint = '',
   ) {}
 
+  // Arrow functions, so that a module can export them by destructuring (scenario.ts, property.ts).
+
   /** Registers an item; throws if the name is taken or malformed. */
-  define<U extends T>(item: U): U {
+  readonly define = <U extends T>(item: U): U => {
     if (this.items.has(item.name)) throw new Error(`a ${this.kind} named ${item.name} is already registered`);
     if (!this.form.test(item.name)) throw new Error(`bad ${this.kind} name "${item.name}"${this.hint ? ` (${this.hint})` : ''}`);
     this.items.set(item.name, item);
     return item;
-  }
+  };
 
   /** Every item, in registration order. */
-  all(): T[] {
-    return [...this.items.values()];
-  }
+  readonly all = (): T[] => [...this.items.values()];
 
-  find(name: string): T | undefined {
-    return this.items.get(name);
-  }
+  readonly find = (name: string): T | undefined => this.items.get(name);
 
   /** The items whose names match `pattern` (see matchNames). */
-  match(pattern: string): T[] {
-    return matchNames(pattern, this.all());
-  }
+  readonly match = (pattern: string): T[] => matchNames(pattern, this.all());
 }
 
 /**

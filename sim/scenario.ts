@@ -99,33 +99,21 @@ export interface ScenarioResult {
   readonly world: World;
 }
 
-const scenarios = new Registry<Scenario>('scenario', /^[a-z0-9][a-z0-9._/-]*$/i);
-
 export const DEFAULT_TIME_LIMIT_US = 600_000_000;
 export const DEFAULT_EVENT_BUDGET = 50_000_000;
 
-/** Registers a scenario; names are unique. */
-export function defineScenario(s: Scenario): Scenario {
-  return scenarios.define(s);
-}
-
-/** Every registered scenario, in registration order. */
-export function allScenarios(): Scenario[] {
-  return scenarios.all();
-}
-
-export function findScenario(name: string): Scenario | undefined {
-  return scenarios.find(name);
-}
-
 /**
- * Scenarios whose names match a pattern: `*` matches within one path
- * segment, `**` across segments, and a pattern without wildcards matches
- * the name itself or everything under it (`raft/3A`).
+ * The scenario registry (sim/registry.ts): defineScenario registers one
+ * (names unique), allScenarios lists them in registration order,
+ * findScenario looks one up, matchScenarios takes a pattern (`*` within a
+ * path segment, `**` across, a plain name or everything under it).
  */
-export function matchScenarios(pattern: string): Scenario[] {
-  return scenarios.match(pattern);
-}
+export const {
+  define: defineScenario,
+  all: allScenarios,
+  find: findScenario,
+  match: matchScenarios,
+} = new Registry<Scenario>('scenario', /^[a-z0-9][a-z0-9._/-]*$/i);
 
 /** Runs one scenario for one seed. Never throws for a failing run: the result says why. */
 export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
