@@ -21,7 +21,7 @@
  */
 import fc from 'fast-check';
 import { Registry } from './registry.ts';
-import { runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { runScenario, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 import type { Co } from './task.ts';
 
 export interface Property<T = unknown> {
