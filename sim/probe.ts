@@ -60,6 +60,7 @@ export interface ProbeRpc {
 export interface ProbeRecord<T> {
   readonly node: string;
   readonly incarnation: number;
+  readonly atUs: number;
   readonly value: T;
 }
 
@@ -79,6 +80,8 @@ export interface ProbeOptions {
   readonly seed?: number;
   /** The test's stream for random delivery orders (default: the seed's fork `probe`). */
   readonly rng?: Prng;
+  /** The files the nodes share (default: an empty file system). */
+  readonly fs?: FileSystem;
   /** The random stream of an incarnation (default: the seed's fork `node:<name>#<incarnation>`). */
   readonly rngOf?: (name: string, incarnation: number) => Prng;
 }
@@ -121,8 +124,10 @@ export class Probe {
   readonly facts: ProbeRecord<Payload>[] = [];
   readonly applies: ProbeRecord<Payload>[] = [];
   readonly notes: ProbeRecord<string>[] = [];
+  /** Nodes that exited by themselves, with their codes. */
+  readonly exits: ProbeRecord<number>[] = [];
   /** The files of every node that uses them (survive crashes). */
-  readonly fs = new FileSystem();
+  readonly fs: FileSystem;
   /** The test's stream for random delivery orders. */
   readonly rng: Prng;
   /** Whether calls from one node reach another now (default: always); a call that does not fails. */
@@ -131,6 +136,13 @@ export class Probe {
   dropIf: ((f: ProbeFlight) => boolean) | undefined = undefined;
   /** A running digest of every step's input and outputs: equal runs have equal digests. */
   digest = 0;
+  /**
+   * Sees every flight as it is queued, and every timer as it is armed: a
+   * test that schedules deliveries and timers on a timeline of its own (a
+   * fixed latency, test-mr.sh's clock) starts from these.
+   */
+  onFlight: ((f: ProbeFlight) => void) | undefined = undefined;
+  onTimer: ((node: string, name: string, dueUs: number) => void) | undefined = undefined;
 
   private readonly nodes = new Map<string, ProbeNode>();
   private readonly rngOf: (name: string, incarnation: number) => Prng;
@@ -146,17 +158,18 @@ export class Probe {
   constructor(options: ProbeOptions = {}) {
     const root = new Prng(options.seed ?? 1);
     this.rng = options.rng ?? root.fork('probe');
+    this.fs = options.fs ?? new FileSystem();
     this.rngOf = options.rngOf ?? ((name, k) => root.fork(`node:${name}#${k}`));
   }
 
   // ── nodes ─────────────────────────────────────────────────────────────────
 
-  /** Adds a node and starts its first incarnation. */
-  add<S, C>(options: ProbeNodeOptions<S, C>): void {
+  /** Adds a node and starts its first incarnation; returns what its init emitted (already applied). */
+  add<S, C>(options: ProbeNodeOptions<S, C>): readonly Output[] {
     if (this.nodes.has(options.name)) throw new Error(`probe: a node named ${options.name} exists already`);
     const node = new ProbeNode<S>(options, this.rngOf(options.name, 0));
     this.nodes.set(options.name, node);
-    this.boot(node);
+    return this.boot(node);
   }
 
   private node(name: string): ProbeNode {
@@ -201,9 +214,11 @@ export class Probe {
     this.boot(node);
   }
 
-  private boot(node: ProbeNode): void {
+  private boot(node: ProbeNode): readonly Output[] {
     const { def, config } = node.options;
-    this.absorb(node, 'init', def.init(config, node.persisted, this.ctx(node)));
+    const result = def.init(config, node.persisted, this.ctx(node));
+    this.absorb(node, 'init', result);
+    return result.outputs;
   }
 
   private ctx(node: ProbeNode): StepContext {
@@ -307,7 +322,7 @@ export class Probe {
     if (f.callerIncarnation !== this.node(f.caller).incarnation) return;
     const callee = this.nodes.get(f.callee);
     if (callee === undefined || !callee.alive || !this.linked(f.caller, f.callee) || this.dropIf?.(f)) {
-      this.flights.push({ ...f, kind: 'response', ok: false, reply: null });
+      this.queue({ ...f, kind: 'response', ok: false, reply: null });
       return;
     }
     const reqId = this.nextReqId++;
@@ -330,7 +345,7 @@ export class Probe {
     if (callee === undefined) throw new Error(`probe: ${node.options.name} sent to end ${to}, which leads nowhere`);
     const caller = node.options.name;
     this.sends++;
-    this.flights.push({ kind: 'request', caller, callerIncarnation: incarnation, callee, to, method, args, tag, ok: false, reply: null });
+    this.queue({ kind: 'request', caller, callerIncarnation: incarnation, callee, to, method, args, tag, ok: false, reply: null });
   }
 
   /** @internal A node answered request `reqId`. */
@@ -343,7 +358,7 @@ export class Probe {
       return;
     }
     p.rpc.reply = reply;
-    this.flights.push({ ...p.flight, kind: 'response', ok: true, reply });
+    this.queue({ ...p.flight, kind: 'response', ok: true, reply });
   }
 
   /** @internal A node returned from call `callId`. */
@@ -398,7 +413,14 @@ export class Probe {
 
   /** @internal */
   armed(node: ProbeNode, name: string, afterUs: number): void {
-    node.timers.set(name, { dueUs: this.nowUs + afterUs, seq: this.timerSeq++ });
+    const dueUs = this.nowUs + afterUs;
+    node.timers.set(name, { dueUs, seq: this.timerSeq++ });
+    this.onTimer?.(node.options.name, name, dueUs);
+  }
+
+  private queue(f: ProbeFlight): void {
+    this.flights.push(f);
+    this.onFlight?.(f);
   }
 }
 
@@ -413,7 +435,7 @@ class NodeSink implements OutputSink {
     return this.node.alive && this.node.incarnation === this.incarnation;
   }
   private record<T>(value: T): ProbeRecord<T> {
-    return { node: this.node.options.name, incarnation: this.incarnation, value };
+    return { node: this.node.options.name, incarnation: this.incarnation, atUs: this.probe.nowUs, value };
   }
   persist(state: Bytes, snapshot: Uint8Array): void {
     this.node.persisted = { state: bytesOf(state), snapshot };
@@ -443,7 +465,8 @@ class NodeSink implements OutputSink {
   fact(fact: Payload): void {
     this.probe.facts.push(this.record(fact));
   }
-  exit(): void {
+  exit(code: number): void {
+    this.probe.exits.push(this.record(code));
     this.probe.crash(this.node.options.name);
   }
   writeFile(name: string, data: string): void {
