@@ -4,6 +4,9 @@
  * dispatcher in sim/cli. Bundled to dist/simlab.mjs by bin/simlab.mjs.
  */
 import '../scenarios/index.ts';
+import fc from 'fast-check';
+import * as simlab from '../lib/index.ts';
+import { setHostModules } from '../sim/cli/impl.ts';
 import { checkCommand, checkUsage } from '../checkers/cli.ts';
 import { main, registerCommand } from '../sim/cli/main.ts';
 import type { CliIO } from '../sim/cli/io.ts';
@@ -16,6 +19,9 @@ registerCommand({
   usage: checkUsage,
   run: (args, io) => checkCommand(args, io),
 });
+
+// User files (--impl, scenario and property files) import these very modules, so their definitions join this CLI's registries.
+setHostModules({ simlab, 'fast-check': { ...fc, default: fc } });
 
 // Sweep workers are this same bundle started on a worker thread.
 setWorkerEntry(new URL(import.meta.url));

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'simlab.mjs');
-const SOURCES = ['sim', 'protocols', 'scenarios', 'checkers', 'bin'];
+const SOURCES = ['sim', 'protocols', 'scenarios', 'checkers', 'lib', 'bin'];
 /** How a report viewer is bundled; checkers/report/viewer-build.ts builds the same way in-process. */
 const VIEWER_BUILD = { bundle: true, write: false, platform: 'browser', format: 'iife', minify: true, logLevel: 'error' };
 

@@ -16,8 +16,9 @@
  */
 import { mix, type CodecScratch } from './codec.ts';
 import { hashString32 } from './prng.ts';
-import type { Bytes, EndRef, Input, NodeDef, Payload, Persisted, StepContext } from './node.ts';
+import type { Bytes, EndRef, Input, NodeDef, Payload, Persisted, Step, StepContext } from './node.ts';
 import { applyOutputs, type OutputSink } from './outputs.ts';
+import { enterStep, leaveStep, stepFailed } from './step-guard.ts';
 import type { ClientEnd, NetHost, Network, RpcCall } from './network.ts';
 import type { Prng } from './prng.ts';
 import type { FileSystem, Persister } from './storage.ts';
@@ -143,7 +144,15 @@ export class Host<S = unknown, C = unknown> implements NetHost, OutputSink {
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
       : NOTHING_PERSISTED;
     world.trace.eventHashed(world.nowUs, TraceKind.Start, this.nameHash, this.name, 0, '', world.trace.nameHash(def.name), def.name, undefined, -1, true, undefined);
-    const first = def.init(options.config, persisted, world.stepContext.enter(this, world.nowUs, options.fs));
+    let first: Step<S>;
+    enterStep(); // the step guard (sim/step-guard.ts): no host nondeterminism in node code; its exceptions name node and input
+    try {
+      first = def.init(options.config, persisted, world.stepContext.enter(this, world.nowUs, options.fs));
+    } catch (e) {
+      throw stepFailed(e, this.name, undefined, world.nowUs);
+    } finally {
+      leaveStep();
+    }
     this.state = first.state;
     applyOutputs(first.outputs, this);
   }
@@ -172,7 +181,15 @@ export class Host<S = unknown, C = unknown> implements NetHost, OutputSink {
 
   private step(input: Input): void {
     const world = this.world;
-    const r = this.def.step(this.state, input, world.stepContext.enter(this, world.nowUs, this.hooks?.fs));
+    let r: Step<S>;
+    enterStep();
+    try {
+      r = this.def.step(this.state, input, world.stepContext.enter(this, world.nowUs, this.hooks?.fs));
+    } catch (e) {
+      throw stepFailed(e, this.name, input, world.nowUs);
+    } finally {
+      leaveStep();
+    }
     this.state = r.state;
     if (r.outputs.length > 0) applyOutputs(r.outputs, this);
   }

@@ -73,7 +73,7 @@ export function runInput<T>(p: Property<T>, input: T, options: Omit<RunOptions, 
 }
 
 /** What a run left behind, without the world (small enough to keep many). */
-export type InputRun<T> = Omit<ScenarioResult, 'name' | 'seed' | 'world'> & { readonly input: T };
+export type InputRun<T> = Omit<ScenarioResult, 'name' | 'seed' | 'world' | 'warnings'> & { readonly input: T };
 
 function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
   return {
@@ -100,6 +100,8 @@ export interface CheckParams {
   readonly endOnFailure?: boolean;
   /** Runs allowed for shrinking; once used up, the smallest failure so far is reported (default: no limit). */
   readonly maxShrinkRuns?: number;
+  /** Asked before every run: once true, no more inputs are run (an interrupt) and the report says so. */
+  readonly stop?: () => boolean;
 }
 
 export interface CheckHooks<T> {
@@ -119,6 +121,8 @@ export interface CheckReport<T> {
   readonly numShrinks: number;
   /** Whether shrinking stopped at maxShrinkRuns rather than at a minimum. */
   readonly shrinkLimited: boolean;
+  /** Whether `stop` ended the check early (before a failure, or while shrinking one). */
+  readonly interrupted: boolean;
   /** The path to replay the reported failure (fast-check's counterexamplePath). */
   readonly path?: string;
   /** The first failing input and its run, before shrinking. */
@@ -127,21 +131,22 @@ export interface CheckReport<T> {
   readonly counterexample?: InputRun<T>;
 }
 
-/**
- * fc.check over the property with synchronous runs. Keeps the first and the
- * last failing run (fast-check's counterexample is the last input that
- * failed while shrinking).
- */
-export function checkProperty<T>(p: Property<T>, params: CheckParams, options: Omit<RunOptions, 'seed'> = {}, hooks: CheckHooks<T> = {}): CheckReport<T> {
+/** One check's bookkeeping, shared by checkProperty and checkPropertyAsync: the predicate fast-check calls, and the report. */
+function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunOptions, 'seed'>, hooks: CheckHooks<T>) {
   let runs = 0;
   let runsToFailure = 0;
   let shrinkRuns = 0;
   let limited = false;
+  let interrupted = false;
   let original: InputRun<T> | undefined;
   let last: InputRun<T> | undefined;
   const maxShrink = params.maxShrinkRuns ?? Infinity;
-  const property = fc.property(p.arbitrary, (input) => {
+  const predicate = (input: T): boolean => {
     const shrinking = original !== undefined;
+    if (params.stop?.()) {
+      interrupted = true;
+      throw new fc.PreconditionFailure(true); // fast-check's own interrupt: no more runs; the smallest failure so far is reported
+    }
     if (shrinking && shrinkRuns >= maxShrink) {
       limited = true;
       return true; // budget used up: report the smallest failure found so far
@@ -156,28 +161,62 @@ export function checkProperty<T>(p: Property<T>, params: CheckParams, options: O
       last = run;
     }
     return run.passed;
-  });
-  const details = fc.check(property, {
+  };
+  const fcParams = {
     seed: params.seed,
     numRuns: params.numRuns ?? 100,
     ...(params.path !== undefined ? { path: params.path } : {}),
     ...(params.endOnFailure ? { endOnFailure: true } : {}),
-  });
-  if (details.failed && details.errorInstance !== null && last === undefined) {
-    throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
-  }
-  return {
-    property: p.name,
-    seed: params.seed,
-    failed: details.failed,
-    runsToFailure,
-    shrinkRuns,
-    numShrinks: details.numShrinks,
-    shrinkLimited: limited,
-    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
-    ...(original ? { original } : {}),
-    ...(last ? { counterexample: last } : {}),
   };
+  const report = (details: fc.RunDetails<[T]>): CheckReport<T> => {
+    if (details.failed && details.errorInstance !== null && last === undefined) {
+      throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
+    }
+    return {
+      property: p.name,
+      seed: params.seed,
+      failed: details.failed && original !== undefined, // interrupted before any run, fast-check says failed
+      runsToFailure,
+      shrinkRuns,
+      numShrinks: details.numShrinks,
+      shrinkLimited: limited,
+      interrupted,
+      ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
+      ...(original ? { original } : {}),
+      ...(last ? { counterexample: last } : {}),
+    };
+  };
+  return { predicate, fcParams, report };
+}
+
+/**
+ * fc.check over the property with synchronous runs. Keeps the first and the
+ * last failing run (fast-check's counterexample is the last input that
+ * failed while shrinking).
+ */
+export function checkProperty<T>(p: Property<T>, params: CheckParams, options: Omit<RunOptions, 'seed'> = {}, hooks: CheckHooks<T> = {}): CheckReport<T> {
+  const s = checkSession(p, params, options, hooks);
+  return s.report(fc.check(fc.property(p.arbitrary, s.predicate), s.fcParams));
+}
+
+/**
+ * checkProperty, awaiting `between()` before every run, so that the caller's
+ * event loop turns (the CLI sees a Ctrl-C and sets `params.stop`). The same
+ * inputs in the same order as checkProperty.
+ */
+export async function checkPropertyAsync<T>(
+  p: Property<T>,
+  params: CheckParams,
+  between: () => Promise<void>,
+  options: Omit<RunOptions, 'seed'> = {},
+  hooks: CheckHooks<T> = {},
+): Promise<CheckReport<T>> {
+  const s = checkSession(p, params, options, hooks);
+  const property = fc.asyncProperty(p.arbitrary, async (input) => {
+    await between();
+    return s.predicate(input);
+  });
+  return s.report(await fc.check(property, s.fcParams));
 }
 
 /**

@@ -15,11 +15,15 @@
  * The registry is filled by the modules under scenarios/ at import time; the
  * kernel and the CLI only ever see the registry.
  */
-import { Registry } from './registry.ts';
 import type { Prng } from './prng.ts';
+import { Registry } from './registry.ts';
 import type { Co } from './task.ts';
 import type { TraceOptions, TraceRecord } from './trace.ts';
 import { SimError, World } from './world.ts';
+import { allowNondeterminism, installDeterminismTrap, NodeStepError } from './step-guard.ts';
+
+/** Name patterns, for the CLI's lists (sim/registry.ts). */
+export { matchNames } from './registry.ts';
 
 /** How a run failed: an assertion of the test, a checker's safety verdict, missing progress, an exception in node code, or a kernel stop. */
 export type FailureKind = 'assertion' | 'safety' | 'liveness' | 'crash' | 'deadlock' | 'time-limit' | 'event-budget';
@@ -59,6 +63,10 @@ export interface ScenarioContext {
   count(label: string, n?: number): void;
   /** The node definition to use for `role` (the user's via --impl, else `fallback`). */
   impl<T>(role: string, fallback: T): T;
+  /** A warning: logged as "warning: …" and counted in the result (a pass with warnings says so). */
+  warn(line: string): void;
+  /** Adds lines to a failure's report, made when the run fails, at the moment it fails (a tester's table of its servers). */
+  onFailure(report: () => readonly string[]): void;
 }
 
 export interface Scenario {
@@ -80,6 +88,10 @@ export interface RunOptions {
   readonly onRecord?: (r: TraceRecord) => void;
   /** Receives log lines as they are written. */
   readonly onLog?: (line: string) => void;
+  /** Receives the run's operation history in simlab's format (checkers/history/simlab.ts), from scenarios that record one, before it is checked. */
+  readonly onHistory?: (history: string) => void;
+  /** Lets node code call Math.random, Date.now, performance.now and host timers (they throw during a step otherwise); default: the process's setting (allowNondeterminism). */
+  readonly allowNondeterminism?: boolean;
 }
 
 export interface ScenarioResult {
@@ -91,6 +103,10 @@ export interface ScenarioResult {
   readonly events: number;
   readonly traceHash: string;
   readonly log: readonly string[];
+  /** The warnings the run logged (t.warn). */
+  readonly warnings: readonly string[];
+  /** A failed run's report lines (t.onFailure), made after its trace hash was taken. */
+  readonly failureReport?: readonly string[];
   /** Every sometimes label the run declared, and whether it reached it (in declaration order). */
   readonly sometimes: Readonly<Record<string, boolean>>;
   /** The run's counters (t.count). */
@@ -101,6 +117,24 @@ export interface ScenarioResult {
 
 export const DEFAULT_TIME_LIMIT_US = 600_000_000;
 export const DEFAULT_EVENT_BUDGET = 50_000_000;
+
+const roles = new Map<string, string>();
+const rolesAsked = new Map<string, number>();
+
+/** Declares a role scenarios take a node for (`t.impl(role, …)`), so `--impl ROLE=FILE` can check ROLE. */
+export function defineRole(name: string, description: string): void {
+  roles.set(name, description);
+}
+
+/** The declared roles, by name, with what they are. */
+export function knownRoles(): ReadonlyMap<string, string> {
+  return roles;
+}
+
+/** How many times runs in this process have asked for `role` (t.impl): compare two readings to see whether some runs did. */
+export function roleAsks(role: string): number {
+  return rolesAsked.get(role) ?? 0;
+}
 
 /**
  * The scenario registry (sim/registry.ts): defineScenario registers one
@@ -125,6 +159,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
   });
   if (options.onRecord) world.trace.addListener(options.onRecord);
   const log: string[] = [];
+  const warnings: string[] = [];
+  const reporters: (() => readonly string[])[] = [];
   const declared: Record<string, boolean> = {};
   const counts: Record<string, number> = {};
   const t: ScenarioContext = {
@@ -150,41 +186,78 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       counts[label] = (counts[label] ?? 0) + n;
     },
     impl<T>(role: string, fallback: T): T {
+      rolesAsked.set(role, (rolesAsked.get(role) ?? 0) + 1);
       const chosen = options.impl?.[role];
       return chosen === undefined ? fallback : (chosen as T);
     },
+    warn(line) {
+      warnings.push(line);
+      t.log(`warning: ${line}`);
+    },
+    onFailure(report) {
+      reporters.push(report);
+    },
   };
   let failure: ScenarioResult['failure'];
+  installDeterminismTrap();
+  const allowedBefore = options.allowNondeterminism === undefined ? undefined : allowNondeterminism(options.allowNondeterminism);
   try {
     world.runTask('main', s.run(t));
   } catch (e) {
     failure = classify(e);
+  } finally {
+    if (allowedBefore !== undefined) allowNondeterminism(allowedBefore);
   }
+  const traceHash = world.trace.hash;
+  const events = world.events;
   return {
     name: s.name,
     seed: options.seed,
     passed: failure === undefined,
-    ...(failure ? { failure } : {}),
+    ...(failure ? { failure, failureReport: failureReport(reporters) } : {}),
     virtualUs: world.nowUs,
-    events: world.events,
-    traceHash: world.trace.hash,
+    events,
+    traceHash,
     log,
+    warnings,
     sometimes: declared,
     counts,
     world,
   };
 }
 
+/** The report lines of a failed run; a reporter that throws is named instead of hiding the failure. */
+function failureReport(reporters: readonly (() => readonly string[])[]): string[] {
+  const lines: string[] = [];
+  for (const r of reporters) {
+    try {
+      lines.push(...r());
+    } catch (e) {
+      lines.push(`(the failure report could not be made: ${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  return lines;
+}
+
 function classify(e: unknown): { kind: FailureKind; message: string } {
-  const inner = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  const caught = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  // A tester's failure raised inside a node's step (by a hook the step called) is the tester's verdict, not a crash of the node.
+  const wrapped = caught instanceof NodeStepError && caught.error instanceof ScenarioFailure;
+  const inner = wrapped ? caught.error : caught;
   if (inner instanceof ScenarioFailure) {
-    const message = e instanceof SimError && e.message !== inner.message ? e.message : inner.message;
+    const message = !wrapped && e instanceof SimError && e.message !== inner.message ? e.message : inner.message;
     return { kind: inner.kind, message };
   }
   if (inner instanceof SimError) return { kind: inner.reason === 'task-failed' ? 'crash' : inner.reason, message: inner.message };
   const err = inner instanceof Error ? inner : new Error(String(inner));
-  const where = err.stack?.split('\n').slice(1, 3).map((l) => l.trim()).join(' ') ?? '';
-  return { kind: 'crash', message: `${err.constructor.name}: ${err.message}${where ? ` (${where})` : ''}` };
+  // Node code's own error: its message names the node, input and time; its place is the node code's first frame.
+  const own = err instanceof NodeStepError ? err.error : err;
+  const stack = own instanceof Error ? (own.stack ?? '') : '';
+  const frames = stack.split('\n').slice(1).map((l) => l.trim()).filter((l) => l.startsWith('at '));
+  const users = frames.filter((l) => !/dist\/simlab\.mjs|sim\/step-guard\.ts/.test(l));
+  const where = (users.length > 0 ? users : frames).slice(0, 2).join(' ');
+  const head = err instanceof NodeStepError ? err.message : `${err.constructor.name}: ${err.message}`;
+  return { kind: 'crash', message: `${head}${where ? ` (${where})` : ''}` };
 }
 
 /** The labels a run declared but did not reach. */

@@ -78,6 +78,22 @@ export interface Model<S, I, O> extends ModelExtras<S, I, O> {
   init(): S;
   /** The state after the operation, or undefined when the operation is not legal in `state`. */
   step(state: S, input: I, output: O | undefined): S | undefined;
+  /**
+   * A model with the same legal sequences (and readOnly, unknownOutcomeLegal)
+   * but states of its own, cheaper to search; the general search runs it
+   * instead (the fold of a sequential partition and explanations run this
+   * one). Verdicts must not change; a copy of the model with another step
+   * must leave it out.
+   */
+  readonly searchWith?: Model<any, I, O>;
+  /**
+   * Whether the search should look for an equal state met before (default:
+   * always). A model whose new states are almost never equal to earlier ones
+   * (values built by appends) can say no for those: such a state then gets
+   * an id of its own even if an equal one exists, which can cost the search
+   * repeated work but never changes a verdict.
+   */
+  worthInterning?(state: S): boolean;
 }
 
 /** A sequential specification whose step may lead to several states (none = not legal). */

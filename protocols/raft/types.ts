@@ -4,12 +4,9 @@
  * assembled from (see index.ts) so that a bug variant can replace one piece.
  */
 import type { Bytes, Out, Payload, Persisted, StepContext } from '../../sim/contract.ts';
+import type { RaftConfig, StartResult } from './api.ts';
 
-/** Peer `me` of a cluster of `peers` nodes; peer i is reached through end i. */
-export interface RaftConfig {
-  readonly me: number;
-  readonly peers: number;
-}
+export * from './api.ts';
 
 /** One log entry. Never mutated once created, so logs, messages and facts may share it. */
 export interface Entry {
@@ -142,46 +139,7 @@ export interface InstallSnapshotReply {
   readonly term: number;
 }
 
-// ── Tester calls (inputs of kind 'call', answered in the same step) ─────────
-
-export const CALL = { start: 'start', getState: 'getState', snapshot: 'snapshot' } as const;
-
-export interface StartArgs {
-  readonly command: Payload;
-}
-/** index is -1 when isLeader is false. */
-export interface StartResult {
-  readonly index: number;
-  readonly term: number;
-  readonly isLeader: boolean;
-}
-export interface GetStateResult {
-  readonly term: number;
-  readonly isLeader: boolean;
-}
-/** Go's Snapshot(index, bytes): the service's state holds everything through `index`. */
-export interface SnapshotArgs {
-  readonly index: number;
-  readonly snapshot: Uint8Array;
-}
-
-// ── The applyCh ──────────────────────────────────────────────────────────────
-
-export interface CommandApply {
-  readonly commandValid: true;
-  readonly snapshotValid?: undefined;
-  readonly command: Payload;
-  readonly commandIndex: number;
-}
-export interface SnapshotApply {
-  readonly snapshotValid: true;
-  readonly commandValid?: undefined;
-  readonly snapshot: Uint8Array;
-  readonly snapshotTerm: number;
-  readonly snapshotIndex: number;
-}
-/** What `apply` outputs carry: commands in index order, exactly once per incarnation, or an installed snapshot. */
-export type ApplyMsg = CommandApply | SnapshotApply;
+// ── Tester calls and the applyCh: see api.ts (what a service sees of Raft) ──
 
 // ── Facts for trace checkers ─────────────────────────────────────────────────
 

@@ -3,7 +3,7 @@ import type { NodeDef, Output } from '../../sim/node.ts';
 import { findScenario, runScenario, unreached, type RunOptions, type ScenarioContext } from '../../sim/scenario.ts';
 import { kvServer, type KvServerState } from '../../protocols/kvsrv/server.ts';
 import { KvAppend, type KvServerConfig } from '../../protocols/kvsrv/types.ts';
-import { testSweep } from '../../sim/cli/env.ts';
+import { testSeeds, testSweep } from '../../sim/cli/env.ts';
 import './index.ts';
 import { KVSRV_SERVER_ROLE, KvsrvTester, serverStateBytes } from './tester.ts';
 
@@ -39,9 +39,11 @@ function appendReplyServer(name: string, rewrite: (old: string) => string): Node
 /** Drops the last "x c j y" token from an old value: still free of the new token, but stale. */
 const dropLastToken = (old: string) => (old.lastIndexOf('x ') > 0 ? old.slice(0, old.lastIndexOf('x ')) : old);
 
+const SEEDS = testSeeds([1, 2]); // SIMLAB_SEED / SIMLAB_RUNS choose others
+
 describe('kvsrv scenarios', () => {
-  it.each(LIGHT)('%s passes seeds 1 and 2, reaching each sometimes label', (name) => {
-    expect(testSweep(findScenario(name)!, [1, 2])).toEqual({ failures: [], neverReached: [] });
+  it.each(LIGHT)(`%s passes seeds ${SEEDS.join(', ')}, reaching each sometimes label`, (name) => {
+    expect(testSweep(findScenario(name)!, SEEDS)).toEqual({ failures: [], neverReached: [] });
   });
 
   it.each(HEAVY)('%s passes seed 1', (name) => {

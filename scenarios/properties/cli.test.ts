@@ -56,7 +56,7 @@ describe('simlab prop and simlab replay', () => {
     expect(artifact).toMatchObject({ format: 'simlab-failure/1', simlab: simlabVersion(), property: 'prop/raft/safety', seed: 3, numRuns: 200 });
     expect(simlabVersion()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     expect(artifact.path).toMatch(/^\d+(:\d+)*$/);
-    expect(artifact.options.impl[0]).toMatch(/^raft=\/.*no-election-restriction\.ts$/);
+    expect(artifact.options.impl[0]).toMatch(/^raft=(\.\.\/)+.*no-election-restriction\.ts$/); // relative to the artifact
     expect(artifact.failure.kind).toBe('safety');
     expect(artifact.schedule.actions).toHaveLength(1);
     expect(artifact.traceHash).toMatch(/^[0-9a-f]{16}$/);
@@ -146,6 +146,59 @@ describe('simlab prop seeds, environment and statistics', () => {
     expect(r.out[at + 3]).toMatch(/^ {2}fired +runs +of all +times +passed +failed$/);
     const kinds = r.out.filter((l) => /^ {2}fault [a-z]+ +\d+ +\d+% +\d+ +\d+ +0$/.test(l)).map((l) => l.trim().split(/\s+/)[1]);
     expect(kinds.length).toBeGreaterThanOrEqual(8); // the swarm turns kinds on and off: most fire in 40 runs
+  });
+});
+
+describe('simlab prop reports', () => {
+  it('--reporter json: the verdict, the statistics and the failure with its artifact and replay command', async () => {
+    const file = join(dir, 'prop.json');
+    const r = await cli('prop', 'prop/raft/safety', '--runs', '50', '--seed', '3', '--impl', BUG, '--artifact-dir', dir, '--reporter', 'json', '--output', file);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    expect(report).toMatchObject({ format: 'simlab-prop/1', property: 'prop/raft/safety', seed: 3, runs: 50, verdict: 'fail', neverReached: [] });
+    expect(report.statistics.runs).toBe(report.runsDone);
+    expect(report.failure).toMatchObject({ kind: 'safety', actions: 1 });
+    expect(report.failure.replay).toBe(`npx simlab replay ${report.failure.artifact}`);
+  });
+
+  it('--reporter junit: one testcase for the check, passing for the correct Raft', async () => {
+    const file = join(dir, 'prop.xml');
+    const r = await cli('prop', 'prop/raft/safety', '--runs', '5', '--seed', '3', '--reporter', 'junit', '--output', file);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('<testcase classname="prop/raft/safety" name="fast-check seed 3, 5 runs" time="');
+    const bad = await cli('prop', 'prop/raft/safety', '--reporter', 'junit');
+    expect([bad.code, bad.err]).toEqual([2, ['simlab: --reporter and --output go together']]);
+  });
+});
+
+describe('simlab prop and Ctrl-C', () => {
+  /** Runs the CLI in process and delivers a SIGINT (to its listeners only) when `when` first matches an output line. */
+  async function interruptWhen(when: RegExp, ...args: string[]) {
+    const out: string[] = [];
+    let sent = false;
+    const code = await main(args, {
+      out: (l) => {
+        out.push(l);
+        if (!sent && when.test(l)) sent = process.emit('SIGINT');
+      },
+      err: () => undefined,
+    });
+    return { code, out };
+  }
+
+  it('before a failure: stops, prints the statistics so far, exits 130', async () => {
+    const r = await interruptWhen(/^prop\/raft\/safety: fast-check seed 4,/, 'prop', 'prop/raft/safety', '--runs', '100000', '--seed', '4');
+    expect(r.code).toBe(130);
+    expect(r.out.at(-1)).toMatch(/^INTERRUPTED prop\/raft\/safety: 0 of 100000 runs passed before Ctrl-C \(fast-check seed 4\)/);
+  });
+
+  it('prints a failure when found; Ctrl-C while shrinking keeps the smallest failure so far, with its artifact', async () => {
+    const r = await interruptWhen(/^FAIL at run \d+: safety: /, 'prop', 'prop/raft/safety', '--runs', '200', '--seed', '3', '--impl', BUG, '--artifact-dir', dir);
+    expect(r.code).toBe(130);
+    const at = r.out.findIndex((l) => l.startsWith('FAIL at run '));
+    expect(r.out[at + 1]).toMatch(/^ {4}replay: npx simlab replay --seed 3 --path \d+ prop\/raft\/safety --impl \S+ {3}\(shrinking it now/);
+    expect(r.out.find((l) => l.startsWith('FAIL prop/raft/safety: '))).toMatch(/in 0 runs \(shrinking stopped by Ctrl-C\)/);
+    expect(r.out.some((l) => l.startsWith('artifact: '))).toBe(true);
   });
 });
 

@@ -26,7 +26,7 @@ defineScenario({
     // does the leader+term stay the same if there is no network failure?
     yield* sleep(2 * ELECTION_TIMEOUT_US);
     const term2 = c.checkTerms();
-    if (term1 !== term2) t.log('warning: term changed even though there were no failures');
+    if (term1 !== term2) t.warn('term changed even though there were no failures');
 
     // there should still be a leader.
     yield* c.checkOneLeader();

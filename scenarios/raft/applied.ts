@@ -45,6 +45,11 @@ export class AppliedLogs {
     return this.last[i]!;
   }
 
+  /** The highest index server i's record holds (its applies, or the snapshot it installed); 0 for none. */
+  highest(i: number): number {
+    return Math.max(0, this.logs[i]!.length - 1);
+  }
+
   setLastApplied(i: number, index: number): void {
     this.last[i] = index;
   }

@@ -32,6 +32,7 @@ import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { ServerGroup, serverNames } from '../cluster/group.ts';
 import { AppliedLogs, snapshotCommands } from './applied.ts';
+import { raftStateTable } from './state-table.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 
 /** The tester's election timeout (Go's RaftElectionTimeout): tests sleep multiples of it. */
@@ -111,6 +112,7 @@ export class RaftTester {
     this.applied = new AppliedLogs(n);
     this.applyErr = new Array<string>(n).fill('');
     this.startUs = t.world.nowUs;
+    t.onFailure(() => raftStateTable(this));
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
@@ -437,6 +439,21 @@ export class RaftTester {
   /** RPCs sent in total (labrpc's GetTotalCount). */
   rpcTotal(): number {
     return this.net.getTotalCount();
+  }
+
+  /** The highest index server i's applies reached (0: none). */
+  lastAppliedIndex(i: number): number {
+    return this.applied.highest(i);
+  }
+
+  /** Bytes of Raft state server i persisted (Go's RaftStateSize). */
+  persistedBytes(i: number): number {
+    return this.group.persister(i)?.raftStateSize() ?? 0;
+  }
+
+  /** RPCs server i's live incarnation has sent (0 while crashed). */
+  rpcsSent(i: number): number {
+    return (this.group.endsOf(i) ?? []).reduce((sum, end) => sum + end.sent, 0);
   }
 
   /** RPCs that reached dispatch at server i (labrpc's GetCount). */

@@ -3,11 +3,11 @@ import { defineRaft, raftParts } from '../../protocols/raft/index.ts';
 import { ms } from '../../sim/node.ts';
 import { matchScenarios, runScenario, type Scenario, type ScenarioContext } from '../../sim/scenario.ts';
 import { sleep, type Co } from '../../sim/task.ts';
-import { testSweep } from '../../sim/cli/env.ts';
+import { testSeeds, testSweep } from '../../sim/cli/env.ts';
 import { makeConfig, type RaftTester } from './config.ts';
 import './index.ts';
 
-const SEEDS = [1, 2, 3];
+const SEEDS = testSeeds([1, 2, 3]); // SIMLAB_SEED / SIMLAB_RUNS choose others
 
 /** A scenario made on the spot (not registered), for testing the tester itself. */
 function adHoc(name: string, run: (t: ScenarioContext) => Co<void>): Scenario {

@@ -97,19 +97,20 @@ export function testRun(s: Scenario, options: RunOptions, env: Env = process.env
 }
 
 /**
- * A scenario over the test's seeds (testSeeds), as a sweep judges it: the
+ * A scenario over `seeds` (a test's testSeeds), as a sweep judges it: the
  * failing runs, and the sometimes labels no run reached — empty when the
- * scenario passes (a passing run longer than `maxVirtualUs` counts as failing). For `expect(testSweep(s, [1, 2, 3])).toEqual({ failures: [], neverReached: [] })`.
+ * scenario passes (a passing run longer than `maxVirtualUs` counts as failing). For
+ * `expect(testSweep(s, testSeeds([1, 2, 3]))).toEqual({ failures: [], neverReached: [] })`.
  */
 export function testSweep(
   s: Scenario,
-  defaults: readonly number[],
+  seeds: readonly number[],
   options: Omit<RunOptions, 'seed'> = {},
   maxVirtualUs = Infinity,
 ): { failures: string[]; neverReached: string[] } {
   const coverage = new Coverage();
   const failures: string[] = [];
-  for (const seed of testSeeds(defaults)) {
+  for (const seed of seeds) {
     const r = testRun(s, { ...options, seed });
     coverage.add(s.name, r.sometimes);
     if (!r.passed) failures.push(`seed ${seed}: ${r.failure!.kind}: ${r.failure!.message}`);

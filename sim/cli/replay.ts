@@ -11,7 +11,7 @@
  * fast-check's path from its seed to the same schedule, without an artifact.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
@@ -20,6 +20,7 @@ import { envDeterminism } from './env.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
+import { loadUserFile, loadUserFiles, relativeToArtifact, resolveFromArtifact } from './user-files.ts';
 
 export const ARTIFACT_FORMAT = 'simlab-failure/1';
 export const DEFAULT_ARTIFACT_DIR = 'simlab-artifacts';
@@ -35,8 +36,8 @@ export interface Artifact {
   /** Runs asked for (the failure was run number runsToFailure of them). */
   readonly numRuns: number;
   readonly runsToFailure: number;
-  /** Node implementations the run used, as ROLE=FILE with absolute paths. */
-  readonly options: { readonly impl: readonly string[] };
+  /** Node implementations the run used (ROLE=FILE) and the user's files defining the property, with paths relative to the artifact (absolute ones are read too). */
+  readonly options: { readonly impl: readonly string[]; readonly files?: readonly string[] };
   readonly failure: { readonly kind: string; readonly message: string };
   readonly traceHash: string;
   readonly virtualUs: number;
@@ -75,8 +76,9 @@ function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function seedPathCommand(property: string, seed: number, path: string): string {
-  return `npx simlab replay --seed ${seed} --path ${path} ${property}`;
+/** The command that walks fast-check's (seed, path) to an input and runs it; `files` are the user's files defining the property. */
+export function seedPathCommand(property: string, seed: number, path: string, files: readonly string[] = []): string {
+  return `npx simlab replay ${files.map((f) => `${shellArg(f)} `).join('')}--seed ${seed} --path ${path} ${property}`;
 }
 
 /** Writes the artifact of a shrunk failure; returns its file name. */
@@ -86,9 +88,11 @@ export function writeArtifact<T>(
   fc: { seed: number; path: string; numRuns: number; runsToFailure: number },
   implSpecs: readonly string[],
   run: InputRun<T>,
+  userFiles: readonly string[] = [],
 ): { file: string; artifact: Artifact } {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${slug(p.name)}-seed${fc.seed}-${run.traceHash}.json`);
+  const files = userFiles.map((f) => relativeToArtifact(file, f));
   const artifact: Artifact = {
     format: ARTIFACT_FORMAT,
     simlab: simlabVersion(),
@@ -97,7 +101,7 @@ export function writeArtifact<T>(
     path: fc.path,
     numRuns: fc.numRuns,
     runsToFailure: fc.runsToFailure,
-    options: { impl: implSpecs.map(absoluteImpl) },
+    options: { impl: implSpecs.map((spec) => mapImplFile(spec, (f) => relativeToArtifact(file, f))), ...(files.length > 0 ? { files } : {}) },
     failure: run.failure ?? { kind: 'none', message: '' },
     traceHash: run.traceHash,
     virtualUs: run.virtualUs,
@@ -113,9 +117,10 @@ export function writeArtifact<T>(
   return { file, artifact };
 }
 
-function absoluteImpl(spec: string): string {
+/** ROLE=FILE with FILE mapped. */
+function mapImplFile(spec: string, map: (file: string) => string): string {
   const eq = spec.indexOf('=');
-  return eq < 0 ? spec : `${spec.slice(0, eq)}=${resolve(spec.slice(eq + 1))}`;
+  return eq < 0 ? spec : `${spec.slice(0, eq)}=${map(spec.slice(eq + 1))}`;
 }
 
 /** Reads and checks an artifact; every problem is one UsageError line naming the file. */
@@ -145,6 +150,8 @@ export function readArtifact(file: string): Artifact {
   if (typeof options !== 'object' || options === null || !Array.isArray(options.impl) || options.impl.some((s) => typeof s !== 'string')) {
     bad('"options.impl" must be a list of ROLE=FILE strings');
   }
+  const files = (options as { files?: unknown }).files;
+  if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string'))) bad('"options.files" must be a list of file paths');
   if (!('schedule' in a)) bad('"schedule" is missing');
   return json as Artifact;
 }
@@ -204,7 +211,8 @@ export function findPropertyOrFail(name: string): Property {
 
 export const replayUsage = [
   'simlab replay ARTIFACT [--trace FILE|-] [--check-determinism] [--verbose]',
-  'simlab replay --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--check-determinism] [--verbose]',
+  'simlab replay [FILE.ts…] --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--check-determinism] [--verbose]',
+  '  FILE.ts               your own property file(s) (an artifact names its own, relative to itself)',
   '  ARTIFACT              a failure artifact written by simlab prop (simlab-artifacts/*.json): runs its saved',
   '                        schedule and compares the trace hash with the saved one',
   '  --seed S --path P     the seed and path fast-check reported (simlab prop, test.prop, a sweep line):',
@@ -236,13 +244,14 @@ export const replayCliCommand: Command = {
       determinism: flag<boolean>(p, 'check-determinism') === true || envDeterminism(),
       verbose: flag<boolean>(p, 'verbose') === true,
     };
-    if (p.positional.length !== 1) {
+    const user = seedRaw !== undefined || path !== undefined ? await loadUserFiles(p.positional) : { rest: p.positional };
+    if (user.rest.length !== 1) {
       throw new UsageError('replay needs one artifact file, or --seed S --path P and one property name');
     }
     if (seedRaw !== undefined || path !== undefined) {
       if (seedRaw === undefined || path === undefined) throw new UsageError('replay needs both --seed and --path (as fast-check reported them)');
       const seed = parseFcSeed(seedRaw);
-      const prop = findPropertyOrFail(p.positional[0]!);
+      const prop = findPropertyOrFail(user.rest[0]!);
       let input: unknown;
       try {
         input = inputAt(prop, seed, path);
@@ -258,6 +267,7 @@ export const replayCliCommand: Command = {
     if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
     const file = p.positional[0]!;
     const artifact = readArtifact(file);
+    for (const f of artifact.options.files ?? []) await loadUserFile(resolveFromArtifact(file, f));
     const prop = findProperty(artifact.property);
     if (!prop) throw new UsageError(`${file}: unknown property "${artifact.property}" (see simlab prop)`);
     let input: unknown;
@@ -266,7 +276,7 @@ export const replayCliCommand: Command = {
     } catch (e) {
       throw new UsageError(`${file} is not a simlab artifact: its schedule is malformed: ${(e as Error).message.replace(/\s+/g, ' ')}`);
     }
-    const impl = await loadImplSpecs(artifact.options.impl);
+    const impl = await loadImplSpecs(artifact.options.impl.map((spec) => mapImplFile(spec, (f) => resolveFromArtifact(file, f))));
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
     const r = replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
     if (r.traceHash !== undefined) {

@@ -141,7 +141,8 @@ export function printSummary(report: SweepReport, io: CliIO, allFailures = false
   if (!allFailures) for (const [name, n] of perTarget) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
 }
 
-function xml(s: string): string {
+/** Text escaped for XML content and attributes. */
+export function xml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 

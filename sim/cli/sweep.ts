@@ -1,8 +1,9 @@
 /**
  * `simlab sweep PATTERN… --seeds A..B`: every matching scenario or property
- * over a seed range, in parallel on worker threads, with a progress line and
- * a summary table (name, runs, failures, first failing seed, wall, virtual,
- * events) and the command that replays each failure.
+ * over a seed range, in parallel on worker threads, with a progress line,
+ * each failure with the command that replays it as it is found, and a
+ * summary (report.ts): per name runs, failures, first failing seed, wall,
+ * virtual, events; the sometimes coverage; the failures again.
  *
  * For a property (prop/…), seed S is one generated input: the schedule
  * fast-check draws first from seed S (fc.check with seed S, run 0, so a
@@ -11,20 +12,29 @@
  *
  * The work list is (name, seed) in a fixed order; `--shard i/n` keeps every
  * n-th item starting at i, so a CI matrix or several machines split one
- * range deterministically. Results do not depend on the number of workers:
- * each run is a pure function of (scenario or property, seed, implementation).
+ * range deterministically, and writes the shard's result file for `simlab
+ * merge` (report.ts). Results do not depend on the number of workers: each
+ * run is a pure function of (scenario or property, seed, implementation).
+ *
+ * Workers send each result as its run ends, so a failure is printed the
+ * moment it is found; Ctrl-C (SIGINT) and --bail abort the sweep: workers are
+ * terminated, and the summary covers the runs that ended.
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
-import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
-import { findScenario, matchScenarios, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
-import { flag, flagAll, parseArgs, UsageError } from './args.ts';
-import { loadImplSpecs } from './impl.ts';
+import { findProperty, inputAt, propertyScenario, type Property } from '../property.ts';
+import { findScenario, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
+import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
+import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { seedPathCommand } from './replay.ts';
 import { envDeterminism, envRuns, envSeed, envWorkers } from './env.ts';
 import { exitCodeOf, failureLines, parseReporter, printSummary, REPORT_FORMAT, writeReport, type Reporter, type RunSummary, type SweepReport } from './report.ts';
-import { checkDeterminism, runTimed } from './run.ts';
+import { checkDeterminism, runTimed, withFiles } from './run.ts';
+import { noMatch, resolveTargets as targetsNamed } from './names.ts';
+import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
 
 interface WorkItem {
@@ -42,8 +52,8 @@ function isProperty(t: Target): t is Property {
 }
 
 /** What the sweep command sends a worker thread. */
-type ToWorker = { type: 'init'; impl: string[]; determinism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
-type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done' } | { type: 'error'; message: string };
+type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean; allowNondeterminism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
+type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done'; rolesUsed: string[] } | { type: 'error'; message: string };
 
 /** Parses "i/n" with 1 ≤ i ≤ n. */
 export function parseShard(raw: string): { index: number; count: number } {
@@ -83,6 +93,9 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
   };
 }
 
+/** The user's files the sweep loaded (scenario and property files), named in replay commands. */
+let userFiles: readonly string[] = [];
+
 /** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
 function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
   let s: Scenario;
@@ -98,8 +111,8 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
     if (!r.passed) {
       r = {
         ...r,
-        replay: seedPathCommand(item.name, item.seed, '0'),
-        shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
+        replay: seedPathCommand(item.name, item.seed, '0', userFiles),
+        shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
         detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
       };
     }
@@ -109,6 +122,7 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
     s = found;
     options = { seed: item.seed, ...(impl ? { impl } : {}) };
     r = summarize(item.name, item.seed, runTimed(s, options));
+    if (!r.passed && userFiles.length > 0) r = { ...r, replay: replayCommand(withFiles(userFiles, item.name), item.seed) };
   }
   if (!determinism) return r;
   // The same run again: any difference from the first is a failure; checkDeterminism then names the first differing event.
@@ -117,7 +131,7 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
   const lines: string[] = [];
   checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
   const detail = lines[0]?.startsWith('NOT deterministic') ? lines.slice(0, 3).join(' | ') : `NOT deterministic: ${item.name} seed=${item.seed}`;
-  const replay = item.property ? seedPathCommand(item.name, item.seed, '0') : replayCommand(item.name, item.seed);
+  const replay = item.property ? seedPathCommand(item.name, item.seed, '0', userFiles) : replayCommand(withFiles(userFiles, item.name), item.seed);
   return { ...r, passed: false, kind: 'nondeterminism', message: `${detail} (trace ${r.traceHash}, then ${again.traceHash})`, replay: `${replay} --check-determinism` };
 }
 
@@ -125,16 +139,22 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
 export function sweepWorkerMain(port: MessagePort = parentPort!): void {
   let impl: Record<string, unknown> | undefined;
   let determinism = false;
+  let implSpecs: readonly string[] = [];
+  let marks: number[] = [];
   port.on('message', (msg: ToWorker) => {
     void (async () => {
       try {
         if (msg.type === 'init') {
           impl = await loadImplSpecs(msg.impl);
+          implSpecs = msg.impl;
+          marks = roleMarks(msg.impl);
+          userFiles = (await loadUserFiles(msg.files)).files;
           determinism = msg.determinism;
+          allowNondeterminism(msg.allowNondeterminism);
           port.postMessage({ type: 'ready' } satisfies FromWorker);
         } else if (msg.type === 'run') {
           for (const item of msg.items) port.postMessage({ type: 'result', result: runItem(item, impl, determinism) } satisfies FromWorker);
-          port.postMessage({ type: 'batch-done' } satisfies FromWorker);
+          port.postMessage({ type: 'batch-done', rolesUsed: rolesUsedSince(implSpecs, marks) } satisfies FromWorker);
         } else {
           port.close();
         }
@@ -199,9 +219,11 @@ async function runParallel(
   all: WorkItem[],
   workers: number,
   impl: string[],
+  files: string[],
   determinism: boolean,
   onResult: (r: RunSummary) => void,
   signal: AbortSignal,
+  rolesUsed: Set<string>,
 ): Promise<void> {
   if (!workerEntry) throw new Error('sweep: no worker entry (run through bin/simlab.mjs)');
   const items = dispatchOrder(all);
@@ -246,6 +268,7 @@ async function runParallel(
           };
           w.on('message', (msg: FromWorker) => {
             if (signal.aborted) return;
+            if (msg.type === 'batch-done') for (const role of msg.rolesUsed) rolesUsed.add(role);
             if (msg.type === 'ready' || msg.type === 'batch-done') feed();
             else if (msg.type === 'result') {
               const c = cost.get(msg.result.name) ?? { total: 0, runs: 0 };
@@ -262,7 +285,7 @@ async function runParallel(
             haltAll();
             reject(e);
           });
-          w.postMessage({ type: 'init', impl, determinism } satisfies ToWorker);
+          w.postMessage({ type: 'init', impl, files, determinism, allowNondeterminism: nondeterminismAllowed() } satisfies ToWorker);
         });
       }),
     );
@@ -271,10 +294,11 @@ async function runParallel(
   }
 }
 
-export const sweepUsage = [
-  'simlab sweep PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
+const sweepUsage = [
+  'simlab sweep [FILE.ts…] PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
   '                      [--check-determinism] [--impl ROLE=FILE]',
-  "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
+  "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety, TestBackup3B",
+  '  FILE.ts             your own scenario or property file(s): without a PATTERN, everything they define',
   '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
   '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10, or SIMLAB_RUNS seeds from SIMLAB_SEED',
   '  --workers N         worker threads (default: SIMLAB_WORKERS, else one per core; 1 runs in this thread)',
@@ -292,20 +316,16 @@ export const sweepUsage = [
 function resolveTargets(patterns: readonly string[]): Target[] {
   const targets: Target[] = [];
   for (const pattern of patterns) {
-    const found: Target[] = [...matchScenarios(pattern), ...matchProperties(pattern)];
-    if (found.length === 0) throw new UsageError(`no scenario or property matches "${pattern}" (see simlab list, simlab prop)`);
+    const found = targetsNamed(pattern);
+    if (found.length === 0) throw noMatch(pattern);
     for (const t of found) if (!targets.includes(t)) targets.push(t);
   }
   return targets;
 }
 
 /** --seeds, else SIMLAB_RUNS seeds from SIMLAB_SEED, else 1..10; with the text the report keeps. */
-function sweepSeeds(p: ReturnType<typeof parseArgs>, args: readonly string[]): { seeds: number[]; text: string } {
-  const given = flag<number[]>(p, 'seeds');
-  if (given) {
-    const i = args.findIndex((a) => a === '--seeds' || a.startsWith('--seeds='));
-    return { seeds: given, text: args[i]!.startsWith('--seeds=') ? args[i]!.slice('--seeds='.length) : args[i + 1]! };
-  }
+function sweepSeeds(raw: string | undefined): { seeds: number[]; text: string } {
+  if (raw !== undefined) return { seeds: parseSeeds(raw), text: raw };
   const first = envSeed() ?? 1;
   const count = envRuns() ?? 10;
   return { seeds: Array.from({ length: count }, (_, i) => first + i), text: `${first}..${first + count - 1}` };
@@ -342,7 +362,7 @@ export const sweepCommand: Command = {
   usage: sweepUsage,
   async run(args, io) {
     const p = parseArgs(args, {
-      seeds: { kind: 'seeds' },
+      seeds: { kind: 'string' },
       workers: { kind: 'int' },
       shard: { kind: 'string' },
       bail: { kind: 'optional-int' },
@@ -351,9 +371,11 @@ export const sweepCommand: Command = {
       'check-determinism': { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
     });
-    if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
-    const targets = resolveTargets(p.positional);
-    const { seeds, text: seedsText } = sweepSeeds(p, args);
+    const user = await loadUserFiles(p.positional);
+    userFiles = user.files;
+    if (user.rest.length === 0 && user.files.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
+    const targets = resolveTargets(user.rest.length > 0 ? user.rest : user.defined);
+    const { seeds, text: seedsText } = sweepSeeds(flag<string>(p, 'seeds'));
     const shardRaw = flag<string>(p, 'shard');
     const shard = shardRaw === undefined ? undefined : parseShard(shardRaw);
     const output = outputChoice(p, shard);
@@ -366,6 +388,8 @@ export const sweepCommand: Command = {
     const items = workList(targets, seeds, shard);
     const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), items.length));
     const impl = await loadImplSpecs(implSpecs); // validates the files before any worker starts
+    const marks = roleMarks(implSpecs); // the runs of this thread (--workers 1); workers report their own
+    const rolesUsed = new Set<string>();
 
     io.err(
       `sweep: ${targets.length} scenario(s)/propert(ies) × ${seeds.length} seed(s) (${seedsText})${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
@@ -399,12 +423,14 @@ export const sweepCommand: Command = {
           await new Promise((resolve) => setImmediate(resolve)); // lets a Ctrl-C in between runs
         }
       } else {
-        await runParallel(items, workers, [...implSpecs], determinism, onResult, controller.signal);
+        await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult, controller.signal, rolesUsed);
       }
     } finally {
       detach();
     }
     drawProgress(progress, io, true);
+    for (const role of rolesUsedSince(implSpecs, marks)) rolesUsed.add(role);
+    reportUnusedRoles(implSpecs, [...rolesUsed], io);
     const report: SweepReport = {
       format: REPORT_FORMAT,
       targets: targets.map((t) => t.name),
