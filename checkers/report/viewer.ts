@@ -109,11 +109,20 @@ function summary(part: ReportPartition, data: ReportData): string {
   return `${name}: ${verdict}, ${part.operations.length} operations, ${part.linearization.length} linearized${failing}`;
 }
 
+/**
+ * Element ids: a run report that carries a history prefixes them with
+ * "history-" (its own canvas and data have the plain names).
+ */
+function idPrefix(): string {
+  return doc.getElementById('history-report-data') !== null ? 'history-' : '';
+}
+
 function start(): void {
-  const data = JSON.parse(doc.getElementById('report-data')!.textContent ?? '{}') as ReportData;
-  const select = doc.getElementById('partition')!;
-  const canvas = doc.getElementById('canvas')!;
-  const info = doc.getElementById('partition-info')!;
+  const id = (name: string) => doc.getElementById(`${idPrefix()}${name}`)!;
+  const data = JSON.parse(id('report-data').textContent ?? '{}') as ReportData;
+  const select = id('partition');
+  const canvas = id('canvas');
+  const info = id('partition-info');
   data.partitions.forEach((part, k) => {
     const option = doc.createElement('option');
     option.setAttribute('value', String(k));
