@@ -16,10 +16,14 @@
  * kernel and the CLI only ever see the registry.
  */
 import type { Prng } from './prng.ts';
+import { Registry } from './registry.ts';
 import type { Co } from './task.ts';
 import type { TraceOptions, TraceRecord } from './trace.ts';
 import { SimError, World } from './world.ts';
 import { allowNondeterminism, installDeterminismTrap, NodeStepError } from './step-guard.ts';
+
+/** Name patterns, for the CLI's lists (sim/registry.ts). */
+export { matchNames } from './registry.ts';
 
 /** How a run failed: an assertion of the test, a checker's safety verdict, missing progress, an exception in node code, or a kernel stop. */
 export type FailureKind = 'assertion' | 'safety' | 'liveness' | 'crash' | 'deadlock' | 'time-limit' | 'event-budget';
@@ -115,8 +119,6 @@ export interface ScenarioResult {
   readonly world: World;
 }
 
-const registry = new Map<string, Scenario>();
-
 export const DEFAULT_TIME_LIMIT_US = 600_000_000;
 export const DEFAULT_EVENT_BUDGET = 50_000_000;
 
@@ -138,59 +140,18 @@ export function roleAsks(role: string): number {
   return rolesAsked.get(role) ?? 0;
 }
 
-/** Registers a scenario; names are unique. */
-export function defineScenario(s: Scenario): Scenario {
-  if (registry.has(s.name)) throw new Error(`a scenario named ${s.name} is already registered`);
-  if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(s.name)) throw new Error(`bad scenario name "${s.name}"`);
-  registry.set(s.name, s);
-  return s;
-}
-
-/** Every registered scenario, in registration order. */
-export function allScenarios(): Scenario[] {
-  return [...registry.values()];
-}
-
-export function findScenario(name: string): Scenario | undefined {
-  return registry.get(name);
-}
-
 /**
- * Scenarios whose names match a pattern: `*` matches within one path
- * segment, `**` across segments, and a pattern without wildcards matches
- * the name itself or everything under it (`raft/3A`).
+ * The scenario registry (sim/registry.ts): defineScenario registers one
+ * (names unique), allScenarios lists them in registration order,
+ * findScenario looks one up, matchScenarios takes a pattern (`*` within a
+ * path segment, `**` across, a plain name or everything under it).
  */
-export function matchScenarios(pattern: string): Scenario[] {
-  return matchNames(pattern, allScenarios());
-}
-
-/**
- * The items whose `name` matches `pattern`: `*` within one path segment,
- * `**` across segments; without wildcards, the name itself or everything
- * under it. Shared by the scenario and property registries.
- */
-export function matchNames<T extends { readonly name: string }>(pattern: string, items: readonly T[]): T[] {
-  if (!/[*?]/.test(pattern)) {
-    const exact = items.find((x) => x.name === pattern);
-    if (exact) return [exact];
-    const prefix = pattern.endsWith('/') ? pattern : pattern + '/';
-    return items.filter((x) => x.name.startsWith(prefix));
-  }
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('**')
-        .map((part) =>
-          part
-            .split('*')
-            .map((p) => p.replace(/[.+^${}()|[\]\\?]/g, '\\$&'))
-            .join('[^/]*'),
-        )
-        .join('.*') +
-      '$',
-  );
-  return items.filter((x) => re.test(x.name));
-}
+export const {
+  define: defineScenario,
+  all: allScenarios,
+  find: findScenario,
+  match: matchScenarios,
+} = new Registry<Scenario>('scenario', /^[a-z0-9][a-z0-9._/-]*$/i);
 
 /** Runs one scenario for one seed. Never throws for a failing run: the result says why. */
 export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {

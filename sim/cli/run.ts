@@ -248,7 +248,7 @@ export const runCommand: Command = {
         return 2;
       }
       writeFileSync(historyPath, history);
-      io.out(`history: ${history.split('\n').length - 2} operations written to ${historyPath} (simlab check ${historyPath} --html)`);
+      io.out(`history: ${history.split('\n').length - 2} operations written to ${historyPath} (view: simlab check ${historyPath} --html ${historyPath}.html)`);
     }
     if (recording !== undefined) {
       const replay = replayCommand(withFiles(user.files, r.name), r.seed, flagAll<string>(p, 'impl'));

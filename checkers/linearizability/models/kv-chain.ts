@@ -20,23 +20,30 @@ import type { KvInput, KvOutput } from './kv.ts';
 export class ChainValue {
   /** The whole text, once known: always for a value without a parent. */
   text: string | undefined;
+  /** The last observed string this value was found to be a prefix of. */
+  prefixOf: string | undefined;
 
   constructor(
     readonly parent: ChainValue | undefined,
     readonly tail: string,
     readonly length: number,
-    /** FNV-1a over the UTF-16 code units of the whole text. */
+    /** FNV-1a (kept to 30 bits, see fnv) over the UTF-16 code units of the whole text. */
     readonly hash: number,
   ) {
     this.text = parent === undefined ? tail : undefined;
+    this.prefixOf = undefined;
   }
 }
 
-const FNV_BASIS = 0x811c9dc5;
+const FNV_BASIS = 0x011c9dc5;
 
-/** FNV-1a of `s` continued from the hash `h` of what precedes it. */
+/**
+ * FNV-1a of `s` continued from the hash `h` of what precedes it, its state
+ * kept to 30 bits so that it is a small integer for V8: a value's hash then
+ * sits in the object itself rather than in a number boxed beside it.
+ */
 function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) & 0x3fffffff;
   return h;
 }
 
@@ -64,6 +71,25 @@ function reads(value: ChainValue, observed: string): boolean {
   const known = node.text;
   if (!(end === observed.length ? known === observed : observed.startsWith(known))) return false;
   value.text = observed;
+  return true;
+}
+
+/** Whether `value` is a prefix of `observed`, so that appends could make it read as `observed`. */
+function mayGrowInto(value: ChainValue, observed: string): boolean {
+  if (value.length > observed.length) return false;
+  let node = value;
+  let end = value.length;
+  while (node.text === undefined && node.prefixOf !== observed) {
+    const start = end - node.tail.length;
+    if (!observed.startsWith(node.tail, start)) return false;
+    end = start;
+    node = node.parent!;
+  }
+  if (node.prefixOf !== observed) {
+    if (!observed.startsWith(node.text!)) return false;
+    node.prefixOf = observed;
+  }
+  value.prefixOf = observed;
   return true;
 }
 
@@ -101,5 +127,9 @@ export const kvChainModel: Model<ChainValue, KvInput, KvOutput> = {
   hash: (value) => value.hash,
   // A value appended in two ways is almost always two values (the lab's appends are distinct tokens); puts repeat.
   worthInterning: (value) => value.parent === undefined,
+  // Without a put, a value only grows: a read of a string it is no prefix of can never be legal.
+  resets: (input) => input.op === 1,
+  resetMayEnable: (put, _input, output) => output.value.startsWith(put.value),
+  mayBecomeLegal: (value, _input, output) => mayGrowInto(value, output.value),
   describeState: (value) => JSON.stringify(chainText(value)),
 };
