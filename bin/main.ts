@@ -4,7 +4,12 @@
  * dispatcher in sim/cli. Bundled to dist/simlab.mjs by bin/simlab.mjs.
  */
 import '../scenarios/index.ts';
+import fc from 'fast-check';
+import * as simlab from '../lib/index.ts';
+import { setHostModules } from '../sim/cli/impl.ts';
 import { checkCommand, checkUsage } from '../checkers/cli.ts';
+import { startRunRecording } from '../checkers/report/run-html.ts';
+import { setRunReporter } from '../sim/cli/html.ts';
 import { main, registerCommand } from '../sim/cli/main.ts';
 import type { CliIO } from '../sim/cli/io.ts';
 import { setWorkerEntry, sweepWorkerMain } from '../sim/cli/sweep.ts';
@@ -16,6 +21,11 @@ registerCommand({
   usage: checkUsage,
   run: (args, io) => checkCommand(args, io),
 });
+
+// User files (--impl, scenario and property files) import these very modules, so their definitions join this CLI's registries.
+setHostModules({ simlab, 'fast-check': { ...fc, default: fc } });
+
+setRunReporter(startRunRecording);
 
 // Sweep workers are this same bundle started on a worker thread.
 setWorkerEntry(new URL(import.meta.url));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -119,5 +120,20 @@ describe('simlab check', () => {
     expect((await run(badFile, '--html', out)).code).toBe(1);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('cannot be placed next: client 1 [20, 30] get("k") → ""');
+  });
+});
+
+describe('simlab check --html through the CLI launcher (the bundled viewer, not the sources)', () => {
+  it('writes the report, prints its path and exits 1 for an illegal history', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'simlab-check-html-')), 'out.html');
+    const launcher = path.join(import.meta.dirname, '..', 'bin', 'simlab.mjs');
+    const file = path.join(porcupineDataDir(), 'jepsen', 'etcd_000.log');
+    const run = spawnSync(process.execPath, [launcher, 'check', file, '--html', out], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`report: ${out}\n`);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('1 partition ·');
+    expect(/<script>([\s\S]*?)<\/script>/.exec(page)![1]).toContain('cannot be placed');
   });
 });

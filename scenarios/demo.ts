@@ -49,7 +49,6 @@ defineScenario({
     const total = hosts.reduce((a, h) => a + h.state.received, 0);
     t.check(total === 1000, `expected 1000 completed calls, got ${total}`);
     t.check(t.world.network.getTotalCount() === 1000, `expected 1000 RPCs sent, got ${t.world.network.getTotalCount()}`);
-    t.sometimes('calls completed', total > 0);
   },
 });
 

@@ -6,4 +6,6 @@ import './demo.ts';
 import './raft/index.ts';
 import './mr/index.ts';
 import './kvsrv/index.ts';
+import './kvraft/index.ts';
+import './shardctrler/index.ts';
 import './properties/index.ts';

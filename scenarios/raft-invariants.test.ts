@@ -31,9 +31,9 @@ interface Watched {
 
 /**
  * A cluster whose facts, applies and crashes become trace records in the
- * order the testkit emits them (it appends facts and applies to two lists
- * from one loop, so both lists' pushes are intercepted), each fed to a
- * checker at once.
+ * order the nodes emit them (the probe appends facts and applies to two
+ * lists as it applies a step's outputs, so both lists' pushes are
+ * intercepted), each fed to a checker at once.
  */
 function watch(c: RaftCluster, options: RaftCheckerOptions = {}): Watched {
   const b = new TraceBuilder();
@@ -43,8 +43,8 @@ function watch(c: RaftCluster, options: RaftCheckerOptions = {}): Watched {
     checker.observe(b.push(kind, String(node), payload));
   };
   for (const f of c.facts) record(TraceKind.Fact, f.node, f.fact); // the constructor's boots
-  intercept(c.facts, (f) => record(TraceKind.Fact, f.node, f.fact));
-  intercept(c.applies, (a) => record(TraceKind.Apply, a.node, a.msg));
+  intercept(c.probe.facts, (f) => record(TraceKind.Fact, Number(f.node), f.value));
+  intercept(c.probe.applies, (a) => record(TraceKind.Apply, Number(a.node), a.value));
   const crash = c.crash.bind(c);
   c.crash = (i: number) => {
     record(TraceKind.Crash, i, undefined);
@@ -158,7 +158,7 @@ describe('the Raft checker on known-bug variants', () => {
     expect(run(raft).checker.violation).toBeNull();
     const v = run(raftVotedForNotPersisted.node).checker.violation;
     expect(v?.invariant).toBe('vote-once');
-    expect([v?.record.node, v?.record.payload]).toEqual(['0', { type: 'vote', term: 1, for: 2 }]);
+    expect([v?.record.node, v?.record.payload]).toEqual(['0', { type: 'raft/vote', term: 1, for: 2 }]);
     expect(v?.message).toBe('node 0 voted for 2 in term 1, but it voted for 1 in that term before a restart');
   });
 
@@ -173,7 +173,7 @@ describe('the Raft checker on known-bug variants', () => {
     expect(run(raft).checker.violation).toBeNull();
     const v = run(raftCommitOldTermByCount.node).checker.violation;
     expect(v?.invariant).toBe('leader-completeness');
-    expect([v?.record.node, (v?.record.payload as RaftFact).type]).toEqual(['4', 'leader']);
+    expect([v?.record.node, (v?.record.payload as RaftFact).type]).toEqual(['4', 'raft/leader']);
     expect(v?.message).toMatch(/^leader 4 of term 4 lacks committed index 2 \(term 1 "b", committed by node 0\): it holds term 2 "c" there$/);
   });
 
@@ -187,7 +187,7 @@ describe('the Raft checker on known-bug variants', () => {
     expect(run(raft).checker.violation).toBeNull();
     const v = run(raftNoElectionRestriction.node).checker.violation;
     expect(v?.invariant).toBe('leader-completeness');
-    expect([v?.record.node, (v?.record.payload as RaftFact).type]).toEqual(['2', 'leader']);
+    expect([v?.record.node, (v?.record.payload as RaftFact).type]).toEqual(['2', 'raft/leader']);
     expect(v?.message).toBe('leader 2 of term 2 lacks committed index 2 (term 1 102, committed by node 0): its log ends at index 1');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError, decode, encode, encodedSize, hashValue } from './codec.ts';
+import { CodecError, CodecScratch, decode, encode, encodedSize, hashValue } from './codec.ts';
 
 const samples: unknown[] = [
   null,
@@ -87,26 +87,34 @@ describe('codec', () => {
   });
 });
 
-describe('sizeAndHash', () => {
-  it('equals encodedSize and hashValue on every sample', async () => {
-    const { sizeAndHash, lastHash: _unused } = await import('./codec.ts');
-    const codec = await import('./codec.ts');
+describe('CodecScratch', () => {
+  it('sizeAndHash returns encodedSize and leaves hashValue in its hash, on every sample', () => {
+    const scratch = new CodecScratch();
     for (const v of samples) {
-      const size = sizeAndHash(v, 17);
-      expect(size).toBe(encodedSize(v));
-      expect(codec.lastHash).toBe(hashValue(17, v));
+      expect(scratch.sizeAndHash(v, 17)).toBe(encodedSize(v));
+      expect(scratch.hash).toBe(hashValue(17, v));
+      expect(scratch.hashValue(17, v)).toBe(hashValue(17, v));
     }
-    void _unused;
+  });
+
+  it('answers the same for a long string it remembers as for one it meets first (memo, not state)', () => {
+    const a = 'q'.repeat(5000) + '✓';
+    const b = 'r'.repeat(7000);
+    const warm = new CodecScratch();
+    warm.sizeAndHash(a, 0);
+    const sizes = [warm.sizeAndHash(b, 1), warm.sizeAndHash(a, 1), warm.sizeAndHash(a, 1)];
+    expect(sizes).toEqual([encodedSize(b), encodedSize(a), encodedSize(a)]);
+    expect(warm.hash).toBe(new CodecScratch().hashValue(1, a));
   });
 });
 
 describe('long strings', () => {
-  it('are measured exactly and fingerprinted by a sample', async () => {
-    const codec = await import('./codec.ts');
+  it('are measured exactly and fingerprinted by a sample', () => {
+    const scratch = new CodecScratch();
     const long = 'ab✓'.repeat(10_000) + '𝄞' + '\ud800';
     expect(encodedSize(long)).toBe(encode(long).length);
-    expect(codec.sizeAndHash(long, 3)).toBe(encode(long).length);
-    expect(codec.lastHash).toBe(hashValue(3, long));
+    expect(scratch.sizeAndHash(long, 3)).toBe(encode(long).length);
+    expect(scratch.hash).toBe(hashValue(3, long));
     // A change at an end or in the length changes the hash.
     expect(hashValue(0, long + 'x')).not.toBe(hashValue(0, long));
     expect(hashValue(0, 'z' + long.slice(1))).not.toBe(hashValue(0, long));

@@ -57,10 +57,7 @@ const nativeByteLength: ((s: string) => number) | undefined =
 
 /** UTF-8 byte length of a string (lone surrogates count as 3 bytes, as TextEncoder replaces them). */
 export function utf8Length(s: string): number {
-  if (s.length > LONG_STRING && nativeByteLength) {
-    if (s !== lastLong) measureLong(s);
-    return lastLongBytes;
-  }
+  if (s.length > LONG_STRING && nativeByteLength) return nativeByteLength(s);
   let bytes = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -326,47 +323,6 @@ export function decode(bytes: Uint8Array): Value {
   return v;
 }
 
-/**
- * A string's contribution to a hash. Strings up to LONG_STRING code units
- * are hashed whole; longer ones by their length and a digest of 24 code
- * units at an even stride and their last 8 — the trace fingerprint must stay
- * cheap when a test moves large values (kvsrv's memory tests put 100,000
- * 1000-byte values and append megabytes), and a run that diverges almost
- * always shows it in lengths, ends or later events. Object keys count by a
- * digest of their own (keyInfo), remembered per key.
- */
-function hashString(h: number, v: string): number {
-  h = mix(h, 0x56 ^ (v.length << 8));
-  const n = v.length;
-  if (n <= LONG_STRING) {
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-    return h | 0;
-  }
-  if (v !== lastLong) measureLong(v);
-  return mix(h, lastLongDigest);
-}
-
-/**
- * The latest long string measured, its sampled digest and (where Node
- * measures it natively) its UTF-8 length: a test that sends one big value
- * 100,000 times, or hashes a payload and then measures it, samples it once.
- * (A string equal in content to the latest counts as it: same answers.)
- */
-let lastLong = '';
-let lastLongDigest = 0;
-let lastLongBytes = 0;
-
-function measureLong(v: string): void {
-  const n = v.length;
-  let h = 0x811c9dc5 | 0;
-  const stride = Math.floor(n / 24);
-  for (let i = 0; i < n; i += stride) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-  for (let i = n - 8; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
-  lastLongDigest = h | 0;
-  lastLongBytes = nativeByteLength ? nativeByteLength(v) : -1;
-  lastLong = v;
-}
-
 /** Decodes a concatenation of encodings (pieces saved back to back) into their values. */
 export function decodeSequence(bytes: Uint8Array): Value[] {
   const r = new Reader(bytes);
@@ -375,147 +331,221 @@ export function decodeSequence(bytes: Uint8Array): Value[] {
   return out;
 }
 
-/**
- * A 32-bit digest of a value's content (same walk order as encode), folded
- * into `h`. Used by the trace fingerprint; equal values hash equal in every
- * process.
- */
-export function hashValue(h: number, v: unknown): number {
-  switch (typeof v) {
-    case 'undefined':
-      return mix(h, 0x51);
-    case 'boolean':
-      return mix(h, v ? 0x53 : 0x52);
-    case 'number':
-      if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return mix(mix(h, 0x54), v | 0);
-      return mix(mix(mix(h, 0x55), Math.floor(v / 0x100000000) | 0), v >>> 0);
-    case 'string':
-      return hashString(h, v);
-    case 'object': {
-      if (v === null) return mix(h, 0x51);
-      if (Array.isArray(v)) {
-        h = mix(h, 0x57 ^ (v.length << 8));
-        for (let i = 0; i < v.length; i++) h = hashValue(h, v[i]);
-        return h;
-      }
-      if (v instanceof Uint8Array) {
-        h = mix(h, 0x58 ^ (v.length << 8));
-        for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v[i]!, 0x01000193);
-        return h | 0;
-      }
-      h = mix(h, 0x59);
-      const record = v as Record<string, unknown>;
-      for (const key in record) {
-        const field = record[key];
-        if (field === undefined) continue;
-        h = hashValue(mix(h, keyInfo(key).hash), field);
-      }
-      return h;
-    }
-    default:
-      return mix(h, 0x5a);
-  }
-}
-
 /** An object key's contribution: its hash (folded in as one word) and its encoded size without the tag byte. */
 interface KeyInfo {
   readonly hash: number;
   readonly size: number;
 }
 
-/** Keys seen so far (the field names of a protocol's messages: few, and met on every message). */
-const keyInfos = new Map<string, KeyInfo>();
 const KEY_INFOS_MAX = 4096;
 
-function keyInfo(key: string): KeyInfo {
-  let info = keyInfos.get(key);
-  if (info === undefined) {
-    const n = utf8Length(key);
-    info = { hash: hashString(0x4b, key), size: varintSize(n) + n };
-    if (keyInfos.size < KEY_INFOS_MAX) keyInfos.set(key, info);
-  }
-  return info;
-}
-
-/** The hash computed by the last sizeAndHash call. */
-export let lastHash = 0;
-
 /**
- * encodedSize(v) and hashValue(h, v) in one walk (the network measures and
- * fingerprints every payload once); returns the size and leaves the hash,
- * identical to hashValue(h, v), in `lastHash`.
+ * Measuring and fingerprinting payloads, with what is worth remembering
+ * between calls. One world owns one (sim/world.ts) and hands it to its
+ * network, hosts and trace; nothing of it lives in the module.
+ *
+ * It remembers the latest long string measured (its sampled digest and,
+ * where Node measures it natively, its UTF-8 length: a test that sends one
+ * big value 100,000 times, or hashes a payload and then measures it,
+ * samples it once; a string equal in content to the latest counts as it,
+ * same answers) and the object keys seen (the field names of a protocol's
+ * messages: few, and met on every message). `sizeAndHash` leaves the hash it
+ * computed in `hash`, so a caller gets both from one walk without an
+ * allocation.
  */
-export function sizeAndHash(v: unknown, h: number): number {
-  walkHash = h;
-  const size = walk(v);
-  lastHash = walkHash;
-  return size;
+export class CodecScratch {
+  /** The hash computed by the last sizeAndHash. */
+  hash = 0;
+  private lastLong = '';
+  private lastLongDigest = 0;
+  private lastLongBytes = 0;
+  private readonly keyInfos = new Map<string, KeyInfo>();
+
+  /** `remember`: false for a scratch that never writes (the pure module functions' own). */
+  constructor(private readonly remember = true) {}
+
+  /**
+   * encodedSize(v) and hashValue(h, v) in one walk (the network measures and
+   * fingerprints every payload once): returns the size and leaves the hash,
+   * identical to hashValue(h, v), in `hash`.
+   */
+  sizeAndHash(v: unknown, h: number): number {
+    this.hash = h;
+    return this.walk(v);
+  }
+
+  /**
+   * A 32-bit digest of a value's content (same walk order as encode), folded
+   * into `h`. Used by the trace fingerprint; equal values hash equal in every
+   * process.
+   */
+  hashValue(h: number, v: unknown): number {
+    switch (typeof v) {
+      case 'undefined':
+        return mix(h, 0x51);
+      case 'boolean':
+        return mix(h, v ? 0x53 : 0x52);
+      case 'number':
+        if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return mix(mix(h, 0x54), v | 0);
+        return mix(mix(mix(h, 0x55), Math.floor(v / 0x100000000) | 0), v >>> 0);
+      case 'string':
+        return this.hashString(h, v);
+      case 'object': {
+        if (v === null) return mix(h, 0x51);
+        if (Array.isArray(v)) {
+          h = mix(h, 0x57 ^ (v.length << 8));
+          for (let i = 0; i < v.length; i++) h = this.hashValue(h, v[i]);
+          return h;
+        }
+        if (v instanceof Uint8Array) {
+          h = mix(h, 0x58 ^ (v.length << 8));
+          for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v[i]!, 0x01000193);
+          return h | 0;
+        }
+        h = mix(h, 0x59);
+        const record = v as Record<string, unknown>;
+        for (const key in record) {
+          const field = record[key];
+          if (field === undefined) continue;
+          h = this.hashValue(mix(h, this.keyInfo(key).hash), field);
+        }
+        return h;
+      }
+      default:
+        return mix(h, 0x5a);
+    }
+  }
+
+  /**
+   * A string's contribution to a hash. Strings up to LONG_STRING code units
+   * are hashed whole; longer ones by their length and a digest of 24 code
+   * units at an even stride and their last 8 — the trace fingerprint must stay
+   * cheap when a test moves large values (kvsrv's memory tests put 100,000
+   * 1000-byte values and append megabytes), and a run that diverges almost
+   * always shows it in lengths, ends or later events. Object keys count by a
+   * digest of their own (keyInfo).
+   */
+  private hashString(h: number, v: string): number {
+    h = mix(h, 0x56 ^ (v.length << 8));
+    const n = v.length;
+    if (n <= LONG_STRING) {
+      for (let i = 0; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+      return h | 0;
+    }
+    return mix(h, this.longDigest(v));
+  }
+
+  private longDigest(v: string): number {
+    if (!this.remember) return sampleDigest(v);
+    if (v !== this.lastLong) this.measureLong(v);
+    return this.lastLongDigest;
+  }
+
+  /** UTF-8 length of a long string (LONG_STRING code units and more). */
+  private longBytes(v: string): number {
+    if (!this.remember || !nativeByteLength) return utf8Length(v);
+    if (v !== this.lastLong) this.measureLong(v);
+    return this.lastLongBytes;
+  }
+
+  private measureLong(v: string): void {
+    this.lastLongDigest = sampleDigest(v);
+    this.lastLongBytes = nativeByteLength ? nativeByteLength(v) : -1;
+    this.lastLong = v;
+  }
+
+  private keyInfo(key: string): KeyInfo {
+    let info = this.keyInfos.get(key);
+    if (info === undefined) {
+      const n = utf8Length(key);
+      info = { hash: this.hashString(0x4b, key), size: varintSize(n) + n };
+      if (this.remember && this.keyInfos.size < KEY_INFOS_MAX) this.keyInfos.set(key, info);
+    }
+    return info;
+  }
+
+  /** sizeAndHash's walk: returns the size, folds the hash into `hash`. */
+  private walk(v: unknown): number {
+    switch (typeof v) {
+      case 'undefined':
+        this.hash = mix(this.hash, 0x51);
+        return 1;
+      case 'boolean':
+        this.hash = mix(this.hash, v ? 0x53 : 0x52);
+        return 1;
+      case 'number':
+        if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) this.hash = mix(mix(this.hash, 0x54), v | 0);
+        else this.hash = mix(mix(mix(this.hash, 0x55), Math.floor(v / 0x100000000) | 0), v >>> 0);
+        if (Number.isSafeInteger(v)) return 1 + varintSize(v < 0 ? -v : v);
+        return 9;
+      case 'string': {
+        if (v.length > LONG_STRING) {
+          this.hash = this.hashString(this.hash, v);
+          const n = this.longBytes(v);
+          return 1 + varintSize(n) + n;
+        }
+        let h = mix(this.hash, 0x56 ^ (v.length << 8));
+        let bytes = v.length;
+        for (let i = 0; i < v.length; i++) {
+          const c = v.charCodeAt(i);
+          h = Math.imul(h ^ c, 0x01000193);
+          if (c >= 0x80) bytes += utf8Extra(v, i, c);
+        }
+        this.hash = h | 0;
+        return 1 + varintSize(bytes) + bytes;
+      }
+      case 'object': {
+        if (v === null) {
+          this.hash = mix(this.hash, 0x51);
+          return 1;
+        }
+        if (Array.isArray(v)) {
+          this.hash = mix(this.hash, 0x57 ^ (v.length << 8));
+          let size = 1 + varintSize(v.length);
+          for (let i = 0; i < v.length; i++) size += this.walk(v[i]);
+          return size;
+        }
+        if (v instanceof Uint8Array) {
+          this.hash = this.hashValue(this.hash, v);
+          return 1 + varintSize(v.length) + v.length;
+        }
+        if (!isPlainObject(v)) refuse(v);
+        this.hash = mix(this.hash, 0x59);
+        const record = v as Record<string, unknown>;
+        let count = 0;
+        let size = 0;
+        for (const key in record) {
+          const field = record[key];
+          if (field === undefined) continue;
+          count++;
+          const info = this.keyInfo(key);
+          this.hash = mix(this.hash, info.hash);
+          size += info.size + this.walk(field);
+        }
+        return 1 + varintSize(count) + size;
+      }
+      default:
+        return refuse(v);
+    }
+  }
 }
 
-let walkHash = 0;
+/** The sampled digest of a long string (see hashString). */
+function sampleDigest(v: string): number {
+  const n = v.length;
+  let h = 0x811c9dc5 | 0;
+  const stride = Math.floor(n / 24);
+  for (let i = 0; i < n; i += stride) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  for (let i = n - 8; i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
 
-function walk(v: unknown): number {
-  switch (typeof v) {
-    case 'undefined':
-      walkHash = mix(walkHash, 0x51);
-      return 1;
-    case 'boolean':
-      walkHash = mix(walkHash, v ? 0x53 : 0x52);
-      return 1;
-    case 'number':
-      if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) walkHash = mix(mix(walkHash, 0x54), v | 0);
-      else walkHash = mix(mix(mix(walkHash, 0x55), Math.floor(v / 0x100000000) | 0), v >>> 0);
-      if (Number.isSafeInteger(v)) return 1 + varintSize(v < 0 ? -v : v);
-      return 9;
-    case 'string': {
-      if (v.length > LONG_STRING) {
-        walkHash = hashString(walkHash, v);
-        const n = utf8Length(v);
-        return 1 + varintSize(n) + n;
-      }
-      let h = mix(walkHash, 0x56 ^ (v.length << 8));
-      let bytes = v.length;
-      for (let i = 0; i < v.length; i++) {
-        const c = v.charCodeAt(i);
-        h = Math.imul(h ^ c, 0x01000193);
-        if (c >= 0x80) bytes += utf8Extra(v, i, c);
-      }
-      walkHash = h | 0;
-      return 1 + varintSize(bytes) + bytes;
-    }
-    case 'object': {
-      if (v === null) {
-        walkHash = mix(walkHash, 0x51);
-        return 1;
-      }
-      if (Array.isArray(v)) {
-        walkHash = mix(walkHash, 0x57 ^ (v.length << 8));
-        let size = 1 + varintSize(v.length);
-        for (let i = 0; i < v.length; i++) size += walk(v[i]);
-        return size;
-      }
-      if (v instanceof Uint8Array) {
-        walkHash = hashValue(walkHash, v);
-        return 1 + varintSize(v.length) + v.length;
-      }
-      if (!isPlainObject(v)) refuse(v);
-      walkHash = mix(walkHash, 0x59);
-      const record = v as Record<string, unknown>;
-      let count = 0;
-      let size = 0;
-      for (const key in record) {
-        const field = record[key];
-        if (field === undefined) continue;
-        count++;
-        const info = keyInfo(key);
-        walkHash = mix(walkHash, info.hash);
-        size += info.size + walk(field);
-      }
-      return 1 + varintSize(count) + size;
-    }
-    default:
-      return refuse(v);
-  }
+/** The module's own scratch for hashValue: it remembers nothing (frozen: a write would throw). */
+const STATELESS = Object.freeze(new CodecScratch(false));
+
+/** hashValue without a world's scratch (same digests, nothing remembered). */
+export function hashValue(h: number, v: unknown): number {
+  return STATELESS.hashValue(h, v);
 }
 
 /**

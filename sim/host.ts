@@ -1,9 +1,8 @@
 /**
  * A host runs one incarnation of a node: it feeds inputs to the node's pure
- * step and applies the outputs. Ordering duty (from the output type): every
- * `persist` of a step is applied before anything else of that step, so no
- * message or reply leaves before the state it depends on is durable. The
- * other outputs are applied in the order the step emitted them.
+ * step and is the sink of the outputs (sim/outputs.ts fixes their order:
+ * every `persist` of a step first, so no message or reply leaves before the
+ * state it depends on is durable, then the rest as emitted).
  *
  * `apply` outputs go synchronously to the host's apply listener (the
  * tester's applier, or a service). The listener may call the node again
@@ -15,9 +14,11 @@
  * its requests get no handler, responses to its calls are dropped, and its
  * outputs after the kill are ignored.
  */
-import { hashValue, lastHash, mix, sizeAndHash } from './codec.ts';
+import { mix, type CodecScratch } from './codec.ts';
 import { hashString32 } from './prng.ts';
-import type { Bytes, Input, NodeDef, Output, Payload, Persisted, StepContext } from './node.ts';
+import type { Bytes, EndRef, Input, NodeDef, Payload, Persisted, Step, StepContext } from './node.ts';
+import { applyOutputs, type OutputSink } from './outputs.ts';
+import { enterStep, leaveStep, stepFailed } from './step-guard.ts';
 import type { ClientEnd, NetHost, Network, RpcCall } from './network.ts';
 import type { Prng } from './prng.ts';
 import type { FileSystem, Persister } from './storage.ts';
@@ -30,10 +31,14 @@ export interface HostWorld {
   readonly queue: { push(atUs: number, event: { fire(tag: number): void }, tag: number): void };
   readonly network: Network;
   readonly trace: Trace;
+  /** The world's scratch for measuring and hashing payloads. */
+  readonly codec: CodecScratch;
   /** An independent random stream named by `label`. */
   fork(label: string): Prng;
   /** The context every step of this world's nodes is handed. */
   readonly stepContext: StepScope;
+  /** The one describe function of a node definition, shared by its hosts. */
+  describerOf(def: NodeDef<any, any>): Describer;
   /** The incarnation (1, 2, …) of the node started at `position` among all starts. */
   incarnationOf(position: number): number;
   at(atUs: number, fire: () => void): void;
@@ -91,7 +96,7 @@ export class StepScope implements StepContext {
   }
 }
 
-export class Host<S = unknown, C = unknown> implements NetHost {
+export class Host<S = unknown, C = unknown> implements NetHost, OutputSink {
   readonly name: string;
   readonly def: NodeDef<S, C>;
   alive = true;
@@ -134,14 +139,22 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     this.hooks = used === undefined ? undefined : options;
     this.nameHash = hashString32(this.name) | 0; // not cached in the trace: host names can be many and one-off
     const def = options.def;
-    this.describer = describerOf(def);
+    this.describer = world.describerOf(def);
     const persisted: Persisted = options.persister
       ? { state: options.persister.readRaftState(), snapshot: options.persister.readSnapshot() }
       : NOTHING_PERSISTED;
     world.trace.eventHashed(world.nowUs, TraceKind.Start, this.nameHash, this.name, 0, '', world.trace.nameHash(def.name), def.name, undefined, -1, true, undefined);
-    const first = def.init(options.config, persisted, world.stepContext.enter(this, world.nowUs, options.fs));
+    let first: Step<S>;
+    enterStep(); // the step guard (sim/step-guard.ts): no host nondeterminism in node code; its exceptions name node and input
+    try {
+      first = def.init(options.config, persisted, world.stepContext.enter(this, world.nowUs, options.fs));
+    } catch (e) {
+      throw stepFailed(e, this.name, undefined, world.nowUs);
+    } finally {
+      leaveStep();
+    }
     this.state = first.state;
-    this.applyOutputs(first.outputs);
+    applyOutputs(first.outputs, this);
   }
 
   /** Which start of this name this host is: 1 for the first. */
@@ -168,9 +181,17 @@ export class Host<S = unknown, C = unknown> implements NetHost {
 
   private step(input: Input): void {
     const world = this.world;
-    const r = this.def.step(this.state, input, world.stepContext.enter(this, world.nowUs, this.hooks?.fs));
+    let r: Step<S>;
+    enterStep();
+    try {
+      r = this.def.step(this.state, input, world.stepContext.enter(this, world.nowUs, this.hooks?.fs));
+    } catch (e) {
+      throw stepFailed(e, this.name, input, world.nowUs);
+    } finally {
+      leaveStep();
+    }
     this.state = r.state;
-    if (r.outputs.length > 0) this.applyOutputs(r.outputs);
+    if (r.outputs.length > 0) applyOutputs(r.outputs, this);
   }
 
   deliverRequest(call: RpcCall): void {
@@ -257,7 +278,7 @@ export class Host<S = unknown, C = unknown> implements NetHost {
 
   private traceCall(method: string, args: Payload): void {
     const trace = this.world.trace;
-    trace.eventHashed(this.world.nowUs, TraceKind.Call, this.nameHash, this.name, 0, '', trace.nameHash(method), method, args, hashValue(0, args), true, undefined);
+    trace.eventHashed(this.world.nowUs, TraceKind.Call, this.nameHash, this.name, 0, '', trace.nameHash(method), method, args, this.world.codec.hashValue(0, args), true, undefined);
   }
 
   /** Stops this incarnation (crash, Kill). Its persister keeps what was saved. */
@@ -277,92 +298,95 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     for (const task of waiters) this.world.wakeWithError(task, new HostError(`${this.name} stopped (${reason}) with a call pending`));
   }
 
-  // ---- outputs ----
+  // ---- outputs (the host is the sink of its own steps' outputs, sim/outputs.ts) ----
 
-  private applyOutputs(outputs: readonly Output[]): void {
-    const n = outputs.length;
-    for (let i = 0; i < n; i++) {
-      const o = outputs[i]!;
-      if (o.kind === 'persist') this.persist(o.state, o.snapshot);
-    }
-    for (let i = 0; i < n && this.alive; i++) this.applyOutput(outputs[i]!);
+  /** @internal */
+  send(to: EndRef, method: string, args: Payload, tag: Payload): void {
+    this.world.network.send(this, this.end(to), to, method, args, tag);
   }
 
-  private applyOutput(o: Output): void {
+  /** @internal */
+  reply(reqId: number, reply: Payload): void {
     const world = this.world;
-    switch (o.kind) {
-      case 'persist':
-        return;
-      case 'send':
-        return world.network.send(this, this.end(o.to), o.to, o.method, o.args, o.tag);
-      case 'reply': {
-        let call = this.request;
-        if (call !== undefined && call.id === o.reqId) this.request = undefined;
-        else {
-          call = this.pendingRequests?.get(o.reqId);
-          if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${o.reqId}`);
-          this.pendingRequests!.delete(o.reqId);
-        }
-        const size = sizeAndHash(o.reply, 0);
-        world.trace.eventHashed(world.nowUs, TraceKind.Reply, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, o.reply, lastHash, true, this.describer);
-        return world.network.reply(call, o.reply, size);
-      }
-      case 'setTimer': {
-        if (!(o.afterUs >= 0) || !Number.isSafeInteger(o.afterUs)) {
-          throw new HostError(`${this.name} set timer ${o.name} with a bad duration ${o.afterUs} (integer µs ≥ 0 expected)`);
-        }
-        const timers = (this.timers ??= new Map());
-        let slot = timers.get(o.name);
-        if (slot === undefined) {
-          slot = new TimerSlot(this, o.name, world.trace.nameHash(o.name));
-          timers.set(o.name, slot);
-        }
-        const serial = ++this.timerSerial;
-        slot.serial = serial;
-        world.queue.push(world.nowUs + o.afterUs, slot, serial);
-        return;
-      }
-      case 'cancelTimer': {
-        const slot = this.timers?.get(o.name);
-        if (slot !== undefined) slot.serial = 0;
-        return;
-      }
-      case 'return':
-        return this.deliverReturn(o.callId, o.value);
-      case 'apply':
-        world.trace.event(world.nowUs, TraceKind.Apply, this.name, '', '', o.msg);
-        this.hooks?.onApply?.(o.msg, this);
-        return;
-      case 'note':
-        world.trace.event(world.nowUs, TraceKind.Note, this.name, '', o.text, undefined);
-        return;
-      case 'fact':
-        world.trace.event(world.nowUs, TraceKind.Fact, this.name, '', '', o.fact);
-        return;
-      case 'exit':
-        this.kill(`exit ${o.code}`);
-        this.hooks?.onExit?.(o.code, this);
-        return;
-      case 'writeFile':
-        this.fs().write(o.name, o.data);
-        world.trace.event(world.nowUs, TraceKind.File, this.name, '', 'write', { name: o.name, bytes: o.data.length });
-        return;
-      case 'rename':
-        this.fs().rename(o.from, o.to);
-        world.trace.event(world.nowUs, TraceKind.File, this.name, '', 'rename', { from: o.from, to: o.to });
-        return;
-      case 'removeFile':
-        this.fs().remove(o.name);
-        world.trace.event(world.nowUs, TraceKind.File, this.name, '', 'remove', { name: o.name });
-        return;
-      default: {
-        const never: never = o;
-        throw new HostError(`${this.name} emitted an unknown output ${JSON.stringify(never)}`);
-      }
+    let call = this.request;
+    if (call !== undefined && call.id === reqId) this.request = undefined;
+    else {
+      call = this.pendingRequests?.get(reqId);
+      if (call === undefined) throw new HostError(`${this.name} replied to unknown request ${reqId}`);
+      this.pendingRequests!.delete(reqId);
     }
+    const codec = world.codec;
+    const size = codec.sizeAndHash(reply, 0);
+    world.trace.eventHashed(world.nowUs, TraceKind.Reply, this.nameHash, this.name, call.caller.nameHash, call.caller.name, call.methodHash, call.method, reply, codec.hash, true, this.describer);
+    world.network.reply(call, reply, size);
   }
 
-  private persist(state: Bytes, snapshot: Uint8Array): void {
+  /** @internal */
+  setTimer(name: string, afterUs: number): void {
+    if (!(afterUs >= 0) || !Number.isSafeInteger(afterUs)) {
+      throw new HostError(`${this.name} set timer ${name} with a bad duration ${afterUs} (integer µs ≥ 0 expected)`);
+    }
+    const world = this.world;
+    const timers = (this.timers ??= new Map());
+    let slot = timers.get(name);
+    if (slot === undefined) {
+      slot = new TimerSlot(this, name, world.trace.nameHash(name));
+      timers.set(name, slot);
+    }
+    const serial = ++this.timerSerial;
+    slot.serial = serial;
+    world.queue.push(world.nowUs + afterUs, slot, serial);
+  }
+
+  /** @internal */
+  cancelTimer(name: string): void {
+    const slot = this.timers?.get(name);
+    if (slot !== undefined) slot.serial = 0;
+  }
+
+  /** @internal */
+  apply(msg: Payload): void {
+    const world = this.world;
+    world.trace.event(world.nowUs, TraceKind.Apply, this.name, '', '', msg);
+    this.hooks?.onApply?.(msg, this);
+  }
+
+  /** @internal */
+  note(text: string): void {
+    this.world.trace.event(this.world.nowUs, TraceKind.Note, this.name, '', text, undefined);
+  }
+
+  /** @internal */
+  fact(fact: Payload): void {
+    this.world.trace.event(this.world.nowUs, TraceKind.Fact, this.name, '', '', fact);
+  }
+
+  /** @internal */
+  exit(code: number): void {
+    this.kill(`exit ${code}`);
+    this.hooks?.onExit?.(code, this);
+  }
+
+  /** @internal */
+  writeFile(name: string, data: string): void {
+    this.fs().write(name, data);
+    this.world.trace.event(this.world.nowUs, TraceKind.File, this.name, '', 'write', { name, bytes: data.length });
+  }
+
+  /** @internal */
+  rename(from: string, to: string): void {
+    this.fs().rename(from, to);
+    this.world.trace.event(this.world.nowUs, TraceKind.File, this.name, '', 'rename', { from, to });
+  }
+
+  /** @internal */
+  removeFile(name: string): void {
+    this.fs().remove(name);
+    this.world.trace.event(this.world.nowUs, TraceKind.File, this.name, '', 'remove', { name });
+  }
+
+  /** @internal */
+  persist(state: Bytes, snapshot: Uint8Array): void {
     const p = this.hooks?.persister;
     if (p === undefined) throw new HostError(`${this.name} persisted but was started without a persister`);
     const pieces = state instanceof Uint8Array || (Array.isArray(state) && state.every((x) => x instanceof Uint8Array));
@@ -376,8 +400,9 @@ export class Host<S = unknown, C = unknown> implements NetHost {
     trace.eventHashed(this.world.nowUs, TraceKind.Persist, this.nameHash, this.name, 0, '', PERSIST_LABEL_HASH, 'persist', sizes, mix(stateSize, snapshot.length), true, undefined);
   }
 
-  private deliverReturn(callId: number, value: Payload): void {
-    this.world.trace.eventHashed(this.world.nowUs, TraceKind.Return, this.nameHash, this.name, 0, '', 0, '', value, hashValue(0, value), true, undefined);
+  /** @internal */
+  returnValue(callId: number, value: Payload): void {
+    this.world.trace.eventHashed(this.world.nowUs, TraceKind.Return, this.nameHash, this.name, 0, '', 0, '', value, this.world.codec.hashValue(0, value), true, undefined);
     if (callId === this.syncCallId) {
       this.syncResult = value;
       return;
@@ -453,16 +478,9 @@ class CallWait implements Wait {
   }
 }
 
-const describers = new WeakMap<object, Describer>();
-
-/** One describe function per node definition, shared by its hosts. */
-function describerOf(def: NodeDef<any, any>): Describer {
-  let d = describers.get(def);
-  if (d === undefined) {
-    d = def.describe ? (m, p, r) => def.describe!(m, p, r) : (m, p) => `${m} ${shortJson(p)}`;
-    describers.set(def, d);
-  }
-  return d;
+/** The trace's describe function for a node definition (the world keeps one per definition, shared by its hosts). */
+export function makeDescriber(def: NodeDef<any, any>): Describer {
+  return def.describe ? (m, p, r) => def.describe!(m, p, r) : (m, p) => `${m} ${shortJson(p)}`;
 }
 
 /** A payload as one short line (the default describer; stacks use it too). */

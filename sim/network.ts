@@ -18,7 +18,7 @@
  *   dispatch starts.
  * All draws come from the network's own PRNG stream.
  */
-import * as codec from './codec.ts';
+import type { CodecScratch } from './codec.ts';
 import type { EndRef, Payload } from './node.ts';
 import { hashString32, type Prng } from './prng.ts';
 import { TraceKind, type Describer, type Trace } from './trace.ts';
@@ -48,6 +48,8 @@ export class ClientEnd {
   /** Trace hash of `server` (kept with it, so sends need no lookup). */
   serverHash = 0;
   deleted = false;
+  /** Calls sent through this end (a server's RPCs out, per incarnation: a restart gets fresh ends). */
+  sent = 0;
   /** Trace hash of `name`. */
   readonly nameHash: number;
   constructor(readonly name: string) {
@@ -136,6 +138,7 @@ export class Network {
     private readonly clock: NetClock,
     private readonly rng: Prng,
     private readonly trace: Trace,
+    private readonly codec: CodecScratch,
   ) {}
 
   // ---- configuration (the tester's labrpc API) ----
@@ -227,8 +230,10 @@ export class Network {
   send(caller: NetHost, end: ClientEnd, to: EndRef, method: string, args: Payload, tag: Payload): void {
     const now = this.clock.nowUs;
     this.totalCount++;
+    end.sent++;
+    const codec = this.codec;
     this.totalBytes += codec.sizeAndHash(args, 0);
-    const argsHash = codec.lastHash;
+    const argsHash = codec.hash;
     const serverName = end.enabled && !end.deleted && !this.cleanedUp ? end.server : null;
     const slot = serverName === null ? null : (this.servers.get(serverName) ?? null);
     const server = slot === null ? null : slot.host;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ms } from './node.ts';
-import { checkProperty, defineProperty, findProperty, inputAt, matchProperties, PathError, runInput, type Property } from './property.ts';
+import { checkProperty, checkPropertyAsync, defineProperty, findProperty, inputAt, matchProperties, PathError, runInput, type Property } from './property.ts';
 import { sleep } from './task.ts';
 
 /** A tiny property: a list of waits (ms); it fails when they add up to more than 100 ms. */
@@ -48,6 +48,20 @@ describe('properties', () => {
     const again = inputAt(waits, 42, r.path!);
     expect(again).toEqual(r.counterexample!.input);
     expect(runInput(waits, again).traceHash).toBe(r.counterexample!.traceHash);
+  });
+
+  it('checkPropertyAsync tries the same inputs as checkProperty, and stop() ends it with the smallest failure so far', async () => {
+    const sync = checkProperty(waits, { seed: 42, numRuns: 200 });
+    const tick = () => Promise.resolve();
+    const async = await checkPropertyAsync(waits, { seed: 42, numRuns: 200 }, tick);
+    expect([async.runsToFailure, async.path, async.counterexample!.input]).toEqual([sync.runsToFailure, sync.path, sync.counterexample!.input]);
+    let runs = 0;
+    const stopped = await checkPropertyAsync(waits, { seed: 42, numRuns: 200, stop: () => runs >= sync.runsToFailure + 1 }, tick, {}, { onRun: () => void runs++ });
+    expect(stopped.interrupted).toBe(true);
+    expect(stopped.shrinkRuns).toBe(1);
+    expect(stopped.counterexample!.passed).toBe(false);
+    const before = await checkPropertyAsync(waits, { seed: 42, numRuns: 200, stop: () => true }, tick);
+    expect([before.failed, before.interrupted, before.runsToFailure]).toEqual([false, true, 0]);
   });
 
   it('stop shrinking at the budget and keep the smallest failure so far', () => {

@@ -20,7 +20,8 @@
  * fast-check reads seeds as 32-bit integers (negative ones too).
  */
 import fc from 'fast-check';
-import { matchNames, runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { Registry } from './registry.ts';
+import { runScenario, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 import type { Co } from './task.ts';
 
 export interface Property<T = unknown> {
@@ -46,26 +47,13 @@ export interface Property<T = unknown> {
   readonly eventBudget?: number;
 }
 
-const registry = new Map<string, Property<any>>();
+/** The property registry (sim/registry.ts), read as the scenario registry is. */
+const properties = new Registry<Property<any>>('property', /^prop\/[a-z0-9][a-z0-9._/-]*$/i, 'prop/… expected');
+export const { all: allProperties, find: findProperty, match: matchProperties } = properties;
 
+/** Registers a property (names unique, under prop/); typed by its input. */
 export function defineProperty<T>(p: Property<T>): Property<T> {
-  if (registry.has(p.name)) throw new Error(`a property named ${p.name} is already registered`);
-  if (!/^prop\/[a-z0-9][a-z0-9._/-]*$/i.test(p.name)) throw new Error(`bad property name "${p.name}" (prop/… expected)`);
-  registry.set(p.name, p);
-  return p;
-}
-
-export function allProperties(): Property[] {
-  return [...registry.values()];
-}
-
-export function findProperty(name: string): Property | undefined {
-  return registry.get(name);
-}
-
-/** Properties matching a pattern, with the scenario patterns' rules: `*` within a segment, `**` across, a plain name or prefix. */
-export function matchProperties(pattern: string): Property[] {
-  return matchNames(pattern, allProperties());
+  return properties.define(p);
 }
 
 /** One input as a scenario (named after the property), for runScenario and the determinism check. */
@@ -85,15 +73,7 @@ export function runInput<T>(p: Property<T>, input: T, options: Omit<RunOptions, 
 }
 
 /** What a run left behind, without the world (small enough to keep many). */
-export interface InputRun<T> {
-  readonly input: T;
-  readonly passed: boolean;
-  readonly failure?: { readonly kind: FailureKind; readonly message: string };
-  readonly virtualUs: number;
-  readonly events: number;
-  readonly traceHash: string;
-  readonly log: readonly string[];
-}
+export type InputRun<T> = Omit<ScenarioResult, 'name' | 'seed' | 'world' | 'warnings'> & { readonly input: T };
 
 function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
   return {
@@ -104,6 +84,8 @@ function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
     events: r.events,
     traceHash: r.traceHash,
     log: r.log,
+    sometimes: r.sometimes,
+    counts: r.counts,
   };
 }
 
@@ -118,6 +100,8 @@ export interface CheckParams {
   readonly endOnFailure?: boolean;
   /** Runs allowed for shrinking; once used up, the smallest failure so far is reported (default: no limit). */
   readonly maxShrinkRuns?: number;
+  /** Asked before every run: once true, no more inputs are run (an interrupt) and the report says so. */
+  readonly stop?: () => boolean;
 }
 
 export interface CheckHooks<T> {
@@ -137,6 +121,8 @@ export interface CheckReport<T> {
   readonly numShrinks: number;
   /** Whether shrinking stopped at maxShrinkRuns rather than at a minimum. */
   readonly shrinkLimited: boolean;
+  /** Whether `stop` ended the check early (before a failure, or while shrinking one). */
+  readonly interrupted: boolean;
   /** The path to replay the reported failure (fast-check's counterexamplePath). */
   readonly path?: string;
   /** The first failing input and its run, before shrinking. */
@@ -145,21 +131,22 @@ export interface CheckReport<T> {
   readonly counterexample?: InputRun<T>;
 }
 
-/**
- * fc.check over the property with synchronous runs. Keeps the first and the
- * last failing run (fast-check's counterexample is the last input that
- * failed while shrinking).
- */
-export function checkProperty<T>(p: Property<T>, params: CheckParams, options: Omit<RunOptions, 'seed'> = {}, hooks: CheckHooks<T> = {}): CheckReport<T> {
+/** One check's bookkeeping, shared by checkProperty and checkPropertyAsync: the predicate fast-check calls, and the report. */
+function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunOptions, 'seed'>, hooks: CheckHooks<T>) {
   let runs = 0;
   let runsToFailure = 0;
   let shrinkRuns = 0;
   let limited = false;
+  let interrupted = false;
   let original: InputRun<T> | undefined;
   let last: InputRun<T> | undefined;
   const maxShrink = params.maxShrinkRuns ?? Infinity;
-  const property = fc.property(p.arbitrary, (input) => {
+  const predicate = (input: T): boolean => {
     const shrinking = original !== undefined;
+    if (params.stop?.()) {
+      interrupted = true;
+      throw new fc.PreconditionFailure(true); // fast-check's own interrupt: no more runs; the smallest failure so far is reported
+    }
     if (shrinking && shrinkRuns >= maxShrink) {
       limited = true;
       return true; // budget used up: report the smallest failure found so far
@@ -174,28 +161,62 @@ export function checkProperty<T>(p: Property<T>, params: CheckParams, options: O
       last = run;
     }
     return run.passed;
-  });
-  const details = fc.check(property, {
+  };
+  const fcParams = {
     seed: params.seed,
     numRuns: params.numRuns ?? 100,
     ...(params.path !== undefined ? { path: params.path } : {}),
     ...(params.endOnFailure ? { endOnFailure: true } : {}),
-  });
-  if (details.failed && details.errorInstance !== null && last === undefined) {
-    throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
-  }
-  return {
-    property: p.name,
-    seed: params.seed,
-    failed: details.failed,
-    runsToFailure,
-    shrinkRuns,
-    numShrinks: details.numShrinks,
-    shrinkLimited: limited,
-    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
-    ...(original ? { original } : {}),
-    ...(last ? { counterexample: last } : {}),
   };
+  const report = (details: fc.RunDetails<[T]>): CheckReport<T> => {
+    if (details.failed && details.errorInstance !== null && last === undefined) {
+      throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
+    }
+    return {
+      property: p.name,
+      seed: params.seed,
+      failed: details.failed && original !== undefined, // interrupted before any run, fast-check says failed
+      runsToFailure,
+      shrinkRuns,
+      numShrinks: details.numShrinks,
+      shrinkLimited: limited,
+      interrupted,
+      ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
+      ...(original ? { original } : {}),
+      ...(last ? { counterexample: last } : {}),
+    };
+  };
+  return { predicate, fcParams, report };
+}
+
+/**
+ * fc.check over the property with synchronous runs. Keeps the first and the
+ * last failing run (fast-check's counterexample is the last input that
+ * failed while shrinking).
+ */
+export function checkProperty<T>(p: Property<T>, params: CheckParams, options: Omit<RunOptions, 'seed'> = {}, hooks: CheckHooks<T> = {}): CheckReport<T> {
+  const s = checkSession(p, params, options, hooks);
+  return s.report(fc.check(fc.property(p.arbitrary, s.predicate), s.fcParams));
+}
+
+/**
+ * checkProperty, awaiting `between()` before every run, so that the caller's
+ * event loop turns (the CLI sees a Ctrl-C and sets `params.stop`). The same
+ * inputs in the same order as checkProperty.
+ */
+export async function checkPropertyAsync<T>(
+  p: Property<T>,
+  params: CheckParams,
+  between: () => Promise<void>,
+  options: Omit<RunOptions, 'seed'> = {},
+  hooks: CheckHooks<T> = {},
+): Promise<CheckReport<T>> {
+  const s = checkSession(p, params, options, hooks);
+  const property = fc.asyncProperty(p.arbitrary, async (input) => {
+    await between();
+    return s.predicate(input);
+  });
+  return s.report(await fc.check(property, s.fcParams));
 }
 
 /**

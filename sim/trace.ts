@@ -5,7 +5,7 @@
  * per-event hashes are kept only when asked for (printing a trace, checking
  * determinism, checkers that read facts).
  */
-import { hashValue, mix } from './codec.ts';
+import { CodecScratch, mix } from './codec.ts';
 import { hashString32 } from './prng.ts';
 
 export const TraceKind = {
@@ -119,7 +119,11 @@ export class Trace {
     if (fn) this.addListener(fn);
   }
 
-  constructor(options: TraceOptions = {}) {
+  /** `codec`: the world's scratch for hashing payloads (sim/codec.ts: CodecScratch). */
+  constructor(
+    options: TraceOptions = {},
+    private readonly codec: CodecScratch = new CodecScratch(),
+  ) {
     this.records = options.records ? [] : undefined;
     this.eventHashes = options.eventHashes ? new Uint32Array(1024) : undefined;
     this.hashPayloads = options.hashPayloads ?? true;
@@ -157,7 +161,7 @@ export class Trace {
     payloadHash = NaN,
   ): void {
     let ph = payloadHash;
-    if (ph !== ph) ph = this.hashPayloads && payload !== undefined ? hashValue(0x3c6ef372, payload) : -1;
+    if (ph !== ph) ph = this.hashPayloads && payload !== undefined ? this.codec.hashValue(0x3c6ef372, payload) : -1;
     this.eventHashed(
       timeUs,
       kind,
@@ -246,8 +250,8 @@ function short(payload: unknown, max = 120): string {
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
-/** One human-readable line per record: time, node, what happened. */
-export function formatRecord(r: TraceRecord): string {
+/** What happened, on one line, without the time and node (formatRecord adds them). */
+export function describeRecord(r: TraceRecord): string {
   const d = (isReply: boolean) =>
     r.describe ? r.describe(r.label, r.payload, isReply) : `${r.label} ${short(r.payload)}`.trimEnd();
   let what: string;
@@ -290,5 +294,10 @@ export function formatRecord(r: TraceRecord): string {
     default:
       what = `${traceKindName(r.kind)} ${r.label}${r.payload !== undefined ? ' ' + short(r.payload) : ''}`;
   }
-  return `${formatTime(r.timeUs)}  ${r.node.padEnd(8)} ${what}`.trimEnd();
+  return what.trimEnd();
+}
+
+/** One human-readable line per record: time, node, what happened. */
+export function formatRecord(r: TraceRecord): string {
+  return `${formatTime(r.timeUs)}  ${r.node.padEnd(8)} ${describeRecord(r)}`.trimEnd();
 }

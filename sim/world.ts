@@ -7,13 +7,15 @@
  * while tasks still wait is a deadlock and is reported with what each task
  * waits for.
  */
-import { Host, StepScope, type HostOptions } from './host.ts';
+import { CodecScratch } from './codec.ts';
+import { Host, makeDescriber, StepScope, type HostOptions } from './host.ts';
+import type { NodeDef } from './node.ts';
 import { Network } from './network.ts';
 import { Prng } from './prng.ts';
 import { EventQueue } from './queue.ts';
 import { FileSystem } from './storage.ts';
 import { Task, type Co, type TaskHost } from './task.ts';
-import { Trace, TraceKind, type TraceOptions } from './trace.ts';
+import { Trace, TraceKind, type Describer, type TraceOptions } from './trace.ts';
 
 type Event = { fire(tag: number): void } | (() => void);
 
@@ -52,6 +54,8 @@ export class World implements TaskHost {
   readonly seed: number;
   readonly queue = new EventQueue<Event>();
   readonly rng: Prng;
+  /** Measuring and hashing payloads, with what it remembers between calls (the codec keeps no state of its own). */
+  readonly codec = new CodecScratch();
   readonly trace: Trace;
   readonly network: Network;
   readonly fs = new FileSystem();
@@ -67,12 +71,14 @@ export class World implements TaskHost {
   /** Starts per name among started[0 .. incarnationAt.length), and the incarnation of each of those starts. */
   private readonly startCounts = new Map<string, number>();
   private readonly incarnationAt: number[] = [];
+  /** One describe function per node definition (see describerOf). */
+  private readonly describers = new Map<NodeDef<any, any>, Describer>();
   private failure: SimError | null = null;
 
   constructor(options: WorldOptions) {
     this.seed = options.seed;
     this.rng = new Prng(options.seed);
-    this.trace = new Trace(options.trace);
+    this.trace = new Trace(options.trace, this.codec);
     this.timeLimitUs = options.timeLimitUs ?? 3_600_000_000;
     this.eventBudget = options.eventBudget ?? 200_000_000;
     const queue = this.queue;
@@ -85,6 +91,7 @@ export class World implements TaskHost {
       },
       this.rng.fork('net'),
       this.trace,
+      this.codec,
     );
   }
 
@@ -131,6 +138,15 @@ export class World implements TaskHost {
   /** Starts an incarnation of a node; its random stream is forked by name and incarnation. */
   startNode<S, C>(options: HostOptions<S, C>): Host<S, C> {
     return new Host<S, C>(this, this.started.push(options.name) - 1, options);
+  }
+
+  describerOf(def: NodeDef<any, any>): Describer {
+    let d = this.describers.get(def);
+    if (d === undefined) {
+      d = makeDescriber(def);
+      this.describers.set(def, d);
+    }
+    return d;
   }
 
   /**

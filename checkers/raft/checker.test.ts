@@ -86,8 +86,8 @@ describe('RaftInvariantChecker: clean histories', () => {
     b.push(TraceKind.Fact, '0', { type: 'mr/issue', task: 3 });
     b.push(TraceKind.Fact, '0', null);
     b.push(TraceKind.Apply, '0', 'not an apply message');
-    b.push(TraceKind.Send, '0', { type: 'leader', term: 1, lastIndex: 0 }); // a message, not a fact
-    b.push(TraceKind.Note, '1', { type: 'commit', index: 99 });
+    b.push(TraceKind.Send, '0', { type: 'raft/leader', term: 1, lastIndex: 0 }); // a message, not a fact
+    b.push(TraceKind.Note, '1', { type: 'raft/commit', index: 99 });
     expect(check(b)).toBeNull();
   });
 });

@@ -198,17 +198,17 @@ export class RaftInvariantChecker {
     if (typeof f !== 'object' || f === null) return;
     this.raiseTermBound(f);
     switch (f.type) {
-      case 'boot':
+      case 'raft/boot':
         return this.onBoot(this.node(r.node), f, r);
-      case 'vote':
+      case 'raft/vote':
         return this.recordVote(this.node(r.node), f.term, f.for, 'voted', r);
-      case 'leader':
+      case 'raft/leader':
         return this.onLeader(this.node(r.node), f.term, r);
-      case 'log':
+      case 'raft/log':
         return this.onLog(this.node(r.node), f.from, f.entries, r);
-      case 'commit':
+      case 'raft/commit':
         return this.onCommit(this.node(r.node), f.index, r);
-      case 'compact':
+      case 'raft/compact':
         return this.onCompact(this.node(r.node), f.index, f.term, r);
       default:
         return;
@@ -218,13 +218,13 @@ export class RaftInvariantChecker {
   private raiseTermBound(f: RaftFact): void {
     let t = 0;
     switch (f.type) {
-      case 'boot':
-      case 'vote':
-      case 'leader':
-      case 'compact':
+      case 'raft/boot':
+      case 'raft/vote':
+      case 'raft/leader':
+      case 'raft/compact':
         t = f.term;
         break;
-      case 'log':
+      case 'raft/log':
         for (const e of f.entries) if (e.term > t) t = e.term;
         break;
       default:
@@ -236,7 +236,7 @@ export class RaftInvariantChecker {
   // ── Votes and leaders ──────────────────────────────────────────────────────
 
   /** A new incarnation: its persisted vote counts as a vote; its log must be the one its facts built. */
-  private onBoot(n: NodeView, f: Extract<RaftFact, { type: 'boot' }>, r: TraceRecord): void {
+  private onBoot(n: NodeView, f: Extract<RaftFact, { type: 'raft/boot' }>, r: TraceRecord): void {
     n.incarnations++;
     if (n.incarnations > 1) this.restarts++;
     if (f.votedFor !== null) this.recordVote(n, f.term, f.votedFor, 'boots with a vote', r);

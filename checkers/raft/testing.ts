@@ -36,27 +36,27 @@ export class TraceBuilder {
   }
 
   boot(node: string, term = 0, votedFor: number | null = null, snapshotIndex = 0, lastIndex = 0): TraceRecord {
-    return this.fact(node, { type: 'boot', term, votedFor, snapshotIndex, lastIndex });
+    return this.fact(node, { type: 'raft/boot', term, votedFor, snapshotIndex, lastIndex });
   }
 
   vote(node: string, term: number, candidate: number): TraceRecord {
-    return this.fact(node, { type: 'vote', term, for: candidate });
+    return this.fact(node, { type: 'raft/vote', term, for: candidate });
   }
 
   leader(node: string, term: number, lastIndex: number): TraceRecord {
-    return this.fact(node, { type: 'leader', term, lastIndex });
+    return this.fact(node, { type: 'raft/leader', term, lastIndex });
   }
 
   log(node: string, from: number, entries: EntrySpec): TraceRecord {
-    return this.fact(node, { type: 'log', from, entries: entries.map(([term, cmd]) => ({ term, cmd })) });
+    return this.fact(node, { type: 'raft/log', from, entries: entries.map(([term, cmd]) => ({ term, cmd })) });
   }
 
   commit(node: string, index: number): TraceRecord {
-    return this.fact(node, { type: 'commit', index });
+    return this.fact(node, { type: 'raft/commit', index });
   }
 
   compact(node: string, index: number, term: number): TraceRecord {
-    return this.fact(node, { type: 'compact', index, term });
+    return this.fact(node, { type: 'raft/compact', index, term });
   }
 
   apply(node: string, index: number, command: unknown): TraceRecord {

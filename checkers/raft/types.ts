@@ -20,15 +20,17 @@ export interface RaftFactEntry {
  * - log: its log now holds `entries` from index `from`, and nothing after them ([] = it ends at from − 1);
  * - commit: its commit point advanced to `index` (after an installed snapshot too);
  * - compact: a snapshot now replaces its log through `index` (whose entry had `term`).
- * Facts of any other `type` (other protocols) are ignored.
+ * Each type is namespaced (`raft/boot`, …). Facts of any other `type` (other
+ * protocols) are ignored. scenarios/raft-vocabulary.test.ts ties this
+ * vocabulary to the one protocols/raft emits.
  */
 export type RaftFact =
-  | { readonly type: 'boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
-  | { readonly type: 'vote'; readonly term: number; readonly for: number }
-  | { readonly type: 'leader'; readonly term: number; readonly lastIndex: number }
-  | { readonly type: 'log'; readonly from: number; readonly entries: readonly RaftFactEntry[] }
-  | { readonly type: 'commit'; readonly index: number }
-  | { readonly type: 'compact'; readonly index: number; readonly term: number };
+  | { readonly type: 'raft/boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
+  | { readonly type: 'raft/vote'; readonly term: number; readonly for: number }
+  | { readonly type: 'raft/leader'; readonly term: number; readonly lastIndex: number }
+  | { readonly type: 'raft/log'; readonly from: number; readonly entries: readonly RaftFactEntry[] }
+  | { readonly type: 'raft/commit'; readonly index: number }
+  | { readonly type: 'raft/compact'; readonly index: number; readonly term: number };
 
 /** The payload of a TraceKind.Apply record: one committed command, or a snapshot the service must install. */
 export type RaftApply =

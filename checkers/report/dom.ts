@@ -5,6 +5,7 @@
 export interface DomElement {
   textContent: string | null;
   value: string;
+  scrollLeft: number;
   readonly style: { cssText: string };
   setAttribute(name: string, value: string): void;
   appendChild<T extends DomElement>(child: T): T;

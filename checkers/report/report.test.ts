@@ -15,6 +15,7 @@ class FakeElement {
   readonly style = { cssText: '' };
   textContent: string | null = null;
   value = '';
+  scrollLeft = 0;
   constructor(readonly tag: string) {}
   setAttribute(name: string, value: string): void {
     this.attributes.set(name, value);

@@ -8,10 +8,17 @@
 import type { ReportData, ReportPartition } from './data.ts';
 import { SVG_NS, theDocument, type DomElement } from './dom.ts';
 
-const LANE_PX = 34;
-const STEP_PX = 18;
-const LEFT_PX = 90;
-const TOP_PX = 24;
+/** A lane: the marker row (linearization points) above the bar, so markers never cover a label. */
+const LANE_PX = 44;
+const MARK_PX = 14;
+const BAR_PX = 20;
+const STEP_PX = 34;
+/** The client names sit in their own column that does not scroll with the bars. */
+const NAMES_PX = 80;
+const LEFT_PX = 10;
+const TOP_PX = 12;
+/** Width of one character of the 10px label font, rounded up. */
+const CHAR_PX = 6;
 
 const doc = theDocument();
 
@@ -34,45 +41,65 @@ function timeScale(data: ReportData, part: ReportPartition): (t: number | null) 
   return (t) => LEFT_PX + STEP_PX * (t === null ? sorted.length + 1 : rank.get(t)!);
 }
 
+/** The label cut to what fits in `width` pixels, "…" marking the cut. */
+function fitLabel(text: string, width: number): string {
+  const room = Math.floor((width - 6) / CHAR_PX);
+  if (text.length <= room) return text;
+  return room <= 1 ? '' : text.slice(0, room - 1) + '…';
+}
+
 function draw(data: ReportData, part: ReportPartition, canvas: DomElement): void {
   const x = timeScale(data, part);
   const clients = [...new Set(part.operations.map((i) => data.operations[i]!.client))].sort((a, b) => a - b);
   const lane = new Map(clients.map((c, k) => [c, k] as const));
   const width = Math.max(...part.operations.map((i) => x(data.operations[i]!.return))) + STEP_PX * 2;
+  const height = TOP_PX + LANE_PX * clients.length + 10;
+  const names = doc.createElementNS(SVG_NS, 'svg');
+  names.setAttribute('width', String(NAMES_PX));
+  names.setAttribute('height', String(height));
   const root = doc.createElementNS(SVG_NS, 'svg');
   root.setAttribute('width', String(width));
-  root.setAttribute('height', String(TOP_PX + LANE_PX * clients.length + 10));
+  root.setAttribute('height', String(height));
   clients.forEach((c, k) => {
-    svg('text', { x: 4, y: TOP_PX + LANE_PX * k + 20, class: 'lane' }, root).textContent = `client ${c}`;
+    svg('text', { x: 4, y: TOP_PX + LANE_PX * k + MARK_PX + 14, class: 'lane' }, names).textContent = `client ${c}`;
     svg('line', { x1: LEFT_PX, x2: width, y1: TOP_PX + LANE_PX * (k + 1) - 2, y2: TOP_PX + LANE_PX * (k + 1) - 2, class: 'sep' }, root);
   });
   const order = new Map(part.linearization.map((op, k) => [op, k] as const));
   const points: [number, number][] = [];
   let lastX = 0;
+  let failingX = 0;
   for (const i of part.operations) {
     const op = data.operations[i]!;
-    const y = TOP_PX + LANE_PX * lane.get(op.client)! + 4;
+    const y = TOP_PX + LANE_PX * lane.get(op.client)! + MARK_PX;
     const x0 = x(op.call);
     const x1 = Math.max(x(op.return), x0 + 6);
     const k = order.get(i);
     const kind = i === part.failing ? 'failing' : k !== undefined ? 'placed' : 'unplaced';
-    const bar = svg('rect', { x: x0, y, width: x1 - x0, height: 20, rx: 3, class: `op ${kind}${op.return === null ? ' open' : ''}` }, root);
+    if (i === part.failing) {
+      failingX = x0;
+      svg('text', { x: x0, y: y - 3, class: 'failmark' }, root).textContent = '✗ cannot be placed';
+    }
+    const bar = svg('rect', { x: x0, y, width: x1 - x0, height: BAR_PX, rx: 3, class: `op ${kind}${op.return === null ? ' open' : ''}` }, root);
     const state = k === undefined ? '' : `\nstate after: ${part.states[k]}`;
     const label = i === part.failing ? '\ncannot be placed after the linearization shown' : '';
     svg('title', {}, bar).textContent = `${op.text}\nclient ${op.client} [${op.call}, ${op.return ?? 'never returned'}]${state}${label}`;
-    svg('text', { x: x0 + 3, y: y + 14, class: 'optext' }, root).textContent = op.text;
+    svg('text', { x: x0 + 3, y: y + 14, class: 'optext' }, root).textContent = fitLabel(op.text, x1 - x0);
   }
   part.linearization.forEach((i) => {
     const op = data.operations[i]!;
     lastX = Math.min(Math.max(lastX, x(op.call) + 3), x(op.return) - 3);
-    points.push([lastX, TOP_PX + LANE_PX * lane.get(op.client)! + 14]);
+    points.push([lastX, TOP_PX + LANE_PX * lane.get(op.client)! + MARK_PX / 2]);
   });
   if (points.length > 1) svg('polyline', { points: points.map((p) => p.join(',')).join(' '), class: 'lin' }, root);
   points.forEach(([px, py], k) => {
-    svg('circle', { cx: px, cy: py, r: 7, class: 'pt' }, root);
+    svg('circle', { cx: px, cy: py, r: 6.5, class: 'pt' }, root);
     svg('text', { x: px, y: py + 3, class: 'ptnum' }, root).textContent = String(k + 1);
   });
-  canvas.replaceChildren(root);
+  const scroller = doc.createElement('div');
+  scroller.setAttribute('class', 'scroller');
+  scroller.appendChild(root);
+  canvas.replaceChildren(names, scroller);
+  scroller.scrollLeft = Math.max(0, failingX - 200);
 }
 
 function summary(part: ReportPartition, data: ReportData): string {
@@ -82,11 +109,20 @@ function summary(part: ReportPartition, data: ReportData): string {
   return `${name}: ${verdict}, ${part.operations.length} operations, ${part.linearization.length} linearized${failing}`;
 }
 
+/**
+ * Element ids: a run report that carries a history prefixes them with
+ * "history-" (its own canvas and data have the plain names).
+ */
+function idPrefix(): string {
+  return doc.getElementById('history-report-data') !== null ? 'history-' : '';
+}
+
 function start(): void {
-  const data = JSON.parse(doc.getElementById('report-data')!.textContent ?? '{}') as ReportData;
-  const select = doc.getElementById('partition')!;
-  const canvas = doc.getElementById('canvas')!;
-  const info = doc.getElementById('partition-info')!;
+  const id = (name: string) => doc.getElementById(`${idPrefix()}${name}`)!;
+  const data = JSON.parse(id('report-data').textContent ?? '{}') as ReportData;
+  const select = id('partition');
+  const canvas = id('canvas');
+  const info = id('partition-info');
   data.partitions.forEach((part, k) => {
     const option = doc.createElement('option');
     option.setAttribute('value', String(k));

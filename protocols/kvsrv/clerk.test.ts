@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StepContext } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
+import { type StepContext, Prng } from '../../sim/contract.ts';
 import { kvClerk } from './clerk.ts';
 import { KvAppend, KvGet, KvPut } from './types.ts';
 

@@ -3,7 +3,7 @@
  * same seq, immediately after every failure (labrpc never retries; the Go
  * clerk loops). Kept tiny, with no timers, because one test makes 100,000.
  */
-import { Out, type Input, type NodeDef, type Step, type StepContext } from '../../sim/node.ts';
+import { Out, type Input, type NodeDef, type Step, type StepContext } from '../../sim/contract.ts';
 import { describeKv } from './describe.ts';
 import {
   AppendCall,

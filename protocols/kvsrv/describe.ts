@@ -1,5 +1,5 @@
 /** One-line renderings of kvsrv messages for traces. */
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import { KvGet, KvPut, type PutAppendArgs } from './types.ts';
 
 const SHOWN_CHARS = 24;

@@ -1,6 +1,6 @@
 /** kvsrv end to end on the lossy testkit network: the lab's functional tests in miniature. */
 import { describe, expect, it } from 'vitest';
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import { KvWorld, runOneKeyAppends, type KvCall } from './testkit.ts';
 
 describe('kvsrv exactly-once', () => {

@@ -3,7 +3,7 @@
  * 100,000-client ones call the server's step function directly.
  */
 import { describe, expect, it } from 'vitest';
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import { retainedBytes } from './server.ts';
 import { KvWorld, MiB, bigValue, manyClientsBytesPerClient, memGetRetainedBytes } from './testkit.ts';
 

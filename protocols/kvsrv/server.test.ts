@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Payload, StepContext } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
+import { type Payload, type StepContext, Prng } from '../../sim/contract.ts';
 import { describeKv } from './describe.ts';
 import { kvServer, retainedBytes, type KvServerState } from './server.ts';
 import { KvAppend, KvGet, KvPut } from './types.ts';

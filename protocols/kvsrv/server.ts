@@ -19,8 +19,7 @@
  * The duplicate-detection policy is one replaceable piece (`ReplyPolicy`), so
  * known-bug servers are the correct one with that piece swapped.
  */
-import { encodedSize } from '../../sim/codec.ts';
-import { Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/node.ts';
+import { encodedSize, Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/contract.ts';
 import { describeKv } from './describe.ts';
 import { KvAppend, KvGet, KvPut, type KvMethod, type KvOp, type KvServerConfig } from './types.ts';
 

@@ -7,9 +7,7 @@
  * timers and outputs, so an app never reads a clock or a random source of
  * its own: only the `AppContext` it is given.
  */
-import type { FileView, Output } from '../../sim/node.ts';
-import type { Prng } from '../../sim/prng.ts';
-import { utf8Length } from '../../sim/codec.ts';
+import { type FileView, type Output, type Prng, utf8Length } from '../../sim/contract.ts';
 import { compareUtf8 } from './ihash.ts';
 import type { KeyValue } from './types.ts';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Input, Output, StepContext } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
+import { type Input, type Output, type StepContext, Prng } from '../../sim/contract.ts';
 import { coordinatorTiming, makeCoordinator, mrCoordinator, timeoutTimerName, type CoordinatorState } from './coordinator.ts';
 import { describeMr } from './describe.ts';
 import { IllegalTaskTransition, stepTask } from './task.ts';

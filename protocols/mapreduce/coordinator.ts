@@ -4,7 +4,7 @@
  * not reported within `taskTimeoutUs` handed out again. It never runs a task
  * twice otherwise: the job-count test counts map executions.
  */
-import { Out, type Input, type NodeDef, type Step, type StepContext } from '../../sim/node.ts';
+import { Out, type Input, type NodeDef, type Step, type StepContext } from '../../sim/contract.ts';
 import { describeMr } from './describe.ts';
 import { stepTask, type TaskEvent, type TaskStatus } from './task.ts';
 import {

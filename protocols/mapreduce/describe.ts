@@ -1,5 +1,5 @@
 /** One-line renderings of MapReduce messages for traces. */
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import { ReportTask, RequestTask, type ReportTaskArgs, type RequestTaskArgs, type TaskReply } from './types.ts';
 
 function describeTaskReply(r: TaskReply): string {

@@ -1,6 +1,6 @@
 /** Whole jobs on the testkit host: the test-mr.sh sub-tests in miniature. */
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../sim/prng.ts';
+import { Prng } from '../../sim/contract.ts';
 import { mrApps } from './apps.ts';
 import { runSequential, sortedNonEmptyLines, sortedOutputs, type InputFile } from './sequential.ts';
 import { MrWorld, runJob } from './testkit.ts';

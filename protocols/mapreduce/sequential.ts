@@ -3,8 +3,7 @@
  * input, sort all pairs by key, reduce each key once, one "key value" line per
  * key. Plus the comparison form of the test script, `sort mr-out* | grep .`.
  */
-import type { FileView } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
+import { type FileView, Prng } from '../../sim/contract.ts';
 import type { AppContext, MrApp } from './apps.ts';
 import { compareUtf8 } from './ihash.ts';
 import { groupInto, sortedGroups } from './worker.ts';

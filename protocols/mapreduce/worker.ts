@@ -11,7 +11,7 @@
  * timer fires; a reduce task runs its calls one key after another, so each
  * call starts at the virtual time the previous one returned.
  */
-import { Out, type FileView, type Input, type NodeDef, type Persisted, type Step, type StepContext } from '../../sim/node.ts';
+import { Out, type FileView, type Input, type NodeDef, type Persisted, type Step, type StepContext } from '../../sim/contract.ts';
 import { mrApps, type AppContext, type FsEffect, type MrApp } from './apps.ts';
 import { describeMr } from './describe.ts';
 import { compareUtf8, partitionOf } from './ihash.ts';

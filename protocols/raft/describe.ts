@@ -2,7 +2,7 @@
  * One line per Raft message for traces. A log position is written term/index
  * everywhere (prev=1/11: the entry at index 11, of term 1).
  */
-import type { Payload } from '../../sim/node.ts';
+import type { Payload } from '../../sim/contract.ts';
 import {
   RPC,
   type AppendEntriesArgs,

@@ -92,9 +92,9 @@ describe('raft election', () => {
     expect(vote(3, 3, 2, 2)).toBe(true); // a repeat to the same candidate
     expect(vote(3, 4, 9, 9)).toBe(false); // already voted in term 3
     expect(vote(4, 4, 3, 1)).toBe(true); // newer last term wins even if shorter
-    expect(p.facts.filter((f) => f.type === 'vote')).toEqual([
-      { type: 'vote', term: 3, for: 3 },
-      { type: 'vote', term: 4, for: 4 },
+    expect(p.facts.filter((f) => f.type === 'raft/vote')).toEqual([
+      { type: 'raft/vote', term: 3, for: 3 },
+      { type: 'raft/vote', term: 4, for: 4 },
     ]);
   });
 
@@ -125,14 +125,14 @@ describe('raft election', () => {
     c.one('x', 3);
     const mine = c.facts.filter((f) => f.node === 1).map((f) => f.fact);
     expect(mine).toEqual([
-      { type: 'boot', term: 0, votedFor: null, snapshotIndex: 0, lastIndex: 0 },
-      { type: 'vote', term: 1, for: 1 },
-      { type: 'leader', term: 1, lastIndex: 0 },
-      { type: 'log', from: 1, entries: [{ term: 1, cmd: 'x' }] },
-      { type: 'commit', index: 1 },
+      { type: 'raft/boot', term: 0, votedFor: null, snapshotIndex: 0, lastIndex: 0 },
+      { type: 'raft/vote', term: 1, for: 1 },
+      { type: 'raft/leader', term: 1, lastIndex: 0 },
+      { type: 'raft/log', from: 1, entries: [{ term: 1, cmd: 'x' }] },
+      { type: 'raft/commit', index: 1 },
     ]);
     const follower = c.facts.filter((f) => f.node === 0).map((f) => f.fact.type);
-    expect(follower).toEqual(['boot', 'vote', 'log', 'commit']);
+    expect(follower).toEqual(['raft/boot', 'raft/vote', 'raft/log', 'raft/commit']);
   });
 
   it('a candidate that hears of a newer term steps down', () => {

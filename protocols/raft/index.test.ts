@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../sim/prng.ts';
-import { Out } from '../../sim/node.ts';
+import { Prng, Out } from '../../sim/contract.ts';
 import { defineRaft, raft, raftParts } from './index.ts';
 import * as Log from './log.ts';
 import { RaftCluster } from './testkit.ts';
@@ -72,7 +71,7 @@ describe('raft node', () => {
         throw new Error(`seed ${seed}: ${c.errors.join('; ')} two leaders in ${c.termsWithTwoLeaders()}`);
       }
       // Sometimes-properties: the storm did change leaders, restart servers and commit a lot.
-      expect(c.factsOf('leader').length).toBeGreaterThanOrEqual(5);
+      expect(c.factsOf('raft/leader').length).toBeGreaterThanOrEqual(5);
       expect(c.incarnation.some((k) => k > 0)).toBe(true);
       expect(c.state(0).commitIndex).toBeGreaterThan(30);
     }

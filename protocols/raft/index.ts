@@ -9,15 +9,13 @@
  * committed and, if durable fields changed, put one persist first in the
  * outputs.
  */
-import { Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/node.ts';
+import { Out, type Input, type NodeDef, type Payload, type Step, type StepContext } from '../../sim/contract.ts';
 import { describeRaft } from './describe.ts';
 import {
   handleElectionTimeout,
   handleRequestVote,
   handleRequestVoteReply,
   isLogUpToDate,
-  observeTerm,
-  resetElectionTimer,
 } from './election.ts';
 import * as Log from './log.ts';
 import { encodeState, restore } from './persist.ts';
@@ -29,6 +27,7 @@ import {
   handleStart,
   maybeAdvanceCommit,
 } from './replication.ts';
+import { observeTerm, resetElectionTimer } from './roles.ts';
 import { acceptSnapshot, handleInstallSnapshot, handleInstallSnapshotReply, handleSnapshot } from './snapshot.ts';
 import {
   CALL,
@@ -53,7 +52,8 @@ export * from './types.ts';
 export { describeRaft } from './describe.ts';
 export { RaftLogError } from './log.ts';
 /** Building blocks for part overrides (scenarios/bugs/raft.ts). */
-export { commitTo, majorityMatchIndex } from './replication.ts';
+export { majorityMatchIndex } from './replication.ts';
+export { commitTo } from './roles.ts';
 
 /** The parts of a correct Raft peer. */
 export const raftParts: RaftParts = Object.freeze({
@@ -82,7 +82,7 @@ export function defineRaft(parts: RaftParts, name = 'raft'): NodeDef<RaftState, 
       const sc = openScope(parts.restore(config, persisted), ctx, parts);
       const { st } = sc;
       sc.out.fact({
-        type: 'boot',
+        type: 'raft/boot',
         term: st.currentTerm,
         votedFor: st.votedFor,
         snapshotIndex: st.log.base,

@@ -9,23 +9,17 @@ import type { Entry, RaftLog } from './types.ts';
 
 export class RaftLogError extends Error {}
 
-/**
- * Per log, the lowest index whose entry was replaced or removed since the
- * last `takeChangedFrom` (appends past the end change no existing index).
- * persist.ts reads it to reuse the encodings of runs nothing touched.
- */
-const changedFrom = new WeakMap<RaftLog, number>();
-
+/** Notes in the log that `index` was replaced or removed in place (RaftLog.changedFrom). */
 function markChanged(log: RaftLog, index: number): void {
-  const c = changedFrom.get(log);
-  if (c === undefined || index < c) changedFrom.set(log, index);
+  const c = log.changedFrom;
+  if (c === undefined || index < c) log.changedFrom = index;
 }
 
 /** The lowest index changed in place since the previous call (Infinity if none), and forgets it. */
 export function takeChangedFrom(log: RaftLog): number {
-  const c = changedFrom.get(log);
+  const c = log.changedFrom;
   if (c === undefined) return Infinity;
-  changedFrom.delete(log);
+  delete log.changedFrom;
   return c;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../sim/codec.ts';
+import { encode } from '../../sim/contract.ts';
 import * as Log from './log.ts';
 import { RaftPersistError, decodeState, encodeState, restore } from './persist.ts';
 import { RaftCluster, RaftProbe } from './testkit.ts';
@@ -61,7 +61,7 @@ describe('raft persistence', () => {
     const after = c.states.map((s) => ({ term: s!.currentTerm, vote: s!.votedFor, log: s!.log.entries }));
     expect(after).toEqual(before);
     expect(c.states.every((s) => s!.role.kind === 'follower' && s!.commitIndex === 0)).toBe(true);
-    expect(c.factsOf('boot').filter((f) => f.incarnation === 1).map((f) => f.fact.lastIndex)).toEqual([3, 3, 3]);
+    expect(c.factsOf('raft/boot').filter((f) => f.incarnation === 1).map((f) => f.fact.lastIndex)).toEqual([3, 3, 3]);
     expect(c.one(14, 3)).toBe(4);
     // Each restarted server applied 1..4 again, in order, in its new incarnation.
     for (let i = 0; i < 3; i++) {
@@ -80,7 +80,7 @@ describe('raft persistence', () => {
     expect([p.st.currentTerm, p.st.votedFor]).toEqual([5, 1]);
     expect(ask(2)).toBe(false);
     expect(ask(1)).toBe(true); // the same vote, repeated
-    expect(p.facts.filter((f) => f.type === 'vote')).toEqual([{ type: 'vote', term: 5, for: 1 }]);
+    expect(p.facts.filter((f) => f.type === 'raft/vote')).toEqual([{ type: 'raft/vote', term: 5, for: 1 }]);
   });
 
   it('persists a vote granted in a term it already knew (no term change to ride on)', () => {

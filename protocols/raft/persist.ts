@@ -19,10 +19,9 @@
  * encodings to the persister as pieces (sim/node.ts Bytes) without copying:
  * a save encodes fewer than RUN_ENTRIES entries.
  */
-import { decodeSequence, encode, type CodecError } from '../../sim/codec.ts';
-import { bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/node.ts';
+import { decodeSequence, encode, type CodecError, bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
 import * as Log from './log.ts';
-import type { Entry, RaftConfig, RaftLog, RaftState } from './types.ts';
+import type { Entry, RaftConfig, RaftLog, RaftState, RunCache } from './types.ts';
 
 export class RaftPersistError extends Error {}
 
@@ -36,19 +35,6 @@ export interface DurableState {
 /** Entries per run of the encoded log. */
 const RUN_ENTRIES = 32;
 
-/** Per log object (a state owns its log and mutates it in place through log.ts). */
-interface RunCache {
-  /** The snapshot position the runs were cut from: runs start at base + 1. */
-  base: number;
-  /** The entries array the runs were last checked against. */
-  entries: readonly Entry[];
-  /** Encodings of the full runs, in order; runs[k] holds positions [k·RUN_ENTRIES, (k+1)·RUN_ENTRIES). */
-  readonly runs: Uint8Array[];
-  /** runFirst[k]: the entry object at the start of run k, checked when the entries array was replaced. */
-  readonly runFirst: Entry[];
-}
-
-const runCaches = new WeakMap<RaftLog, RunCache>();
 
 function splitEntries(entries: readonly Entry[], from: number, to: number): [number[], Payload[]] {
   const terms = new Array<number>(to - from);
@@ -60,18 +46,23 @@ function splitEntries(entries: readonly Entry[], from: number, to: number): [num
   return [terms, cmds];
 }
 
+/** An empty run cache, for a new incarnation's state. */
+export function emptyRunCache(): RunCache {
+  return { base: 0, entries: [], runs: [], runFirst: [] };
+}
+
 /**
  * The cached full runs of the log, brought up to date: runs that log.ts
  * reports changed (or, after the entries array was replaced without a
  * reported change, whose entries differ) are dropped and re-encoded.
  */
-function fullRuns(log: RaftLog): Uint8Array[] {
+function fullRuns(log: RaftLog, cache: RunCache): Uint8Array[] {
   const { base, entries } = log;
   const changed = Log.takeChangedFrom(log);
-  let cache = runCaches.get(log);
-  if (cache === undefined || cache.base !== base) {
-    cache = { base, entries, runs: [], runFirst: [] };
-    runCaches.set(log, cache);
+  if (cache.base !== base) {
+    cache.base = base;
+    cache.entries = entries;
+    cache.runs.length = cache.runFirst.length = 0;
   }
   // Runs at or after the first changed index are stale.
   const keep = Math.min(cache.runs.length, Math.floor((changed - base - 1) / RUN_ENTRIES), Math.floor(entries.length / RUN_ENTRIES));
@@ -100,7 +91,7 @@ function holdsRun(cache: RunCache, k: number, entries: readonly Entry[]): boolea
 
 export function encodeState(st: RaftState): Bytes {
   const log = st.log;
-  const runs = fullRuns(log);
+  const runs = fullRuns(log, st.runCache);
   const tail = splitEntries(log.entries, runs.length * RUN_ENTRIES, log.entries.length);
   return [encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs.length]), ...runs, encode(tail)];
 }
@@ -164,6 +155,7 @@ export function restore(config: RaftConfig, persisted: Persisted): RaftState {
     role: { kind: 'follower' },
     commitIndex: durable.log.base,
     lastApplied: durable.log.base,
+    runCache: emptyRunCache(),
   };
 }
 

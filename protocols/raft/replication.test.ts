@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodedSize } from '../../sim/codec.ts';
-import { Prng } from '../../sim/prng.ts';
+import { encodedSize, Prng } from '../../sim/contract.ts';
 import { nextIndexAfterConflict } from './replication.ts';
 import { RaftCluster, RaftProbe, setUpFigure8, type ApplyRecord } from './testkit.ts';
 import { RPC, appendEntriesMax, type AppendEntriesArgs, type AppendEntriesReply, type Entry, type RaftLog } from './types.ts';
@@ -137,7 +136,7 @@ describe('raft AppendEntries, follower side', () => {
     const x: Entry = { term: 2, cmd: 'x' };
     p.request(RPC.appendEntries, appendArgs(2, 1, 1, [{ term: 1, cmd: 'c2' }, x]));
     expect(p.st.log.entries).toEqual([...entries(1, 1), x]);
-    expect(p.facts.at(-1)).toEqual({ type: 'log', from: 3, entries: [x] });
+    expect(p.facts.at(-1)).toEqual({ type: 'raft/log', from: 3, entries: [x] });
   });
 
   it('answers a mismatch with the fast-backup hint', () => {
@@ -242,7 +241,7 @@ describe('raft AppendEntries, leader side', () => {
     c.pump();
     expect(c.state(0).commitIndex).toBe(1);
     expect(c.nCommitted(2).count).toBe(0);
-    expect(c.factsOf('commit').some((f) => f.fact.index >= 2)).toBe(false);
+    expect(c.factsOf('raft/commit').some((f) => f.fact.index >= 2)).toBe(false);
     expect(c.start(0, 'd')).toMatchObject({ index: 3, term: 3 });
     c.pump();
     c.fire(0, 'heartbeat');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../sim/codec.ts';
-import { Prng } from '../../sim/prng.ts';
+import { decode, encode, Prng } from '../../sim/contract.ts';
 import { decodeState } from './persist.ts';
 import { RaftCluster, RaftProbe, type ApplyRecord } from './testkit.ts';
 import { RPC, type AppendEntriesArgs, type ApplyMsg, type Entry, type InstallSnapshotArgs } from './types.ts';
@@ -31,7 +30,7 @@ describe('raft snapshots: the service Snapshot call', () => {
     expect([p.st.log.base, p.st.log.baseTerm, p.st.log.entries.length]).toEqual([10, 1, 2]);
     expect(decodeState(p.persisted.state).log).toEqual(p.st.log);
     expect(p.persisted.snapshot).toEqual(blob(10));
-    expect(p.facts.at(-1)).toEqual({ type: 'compact', index: 10, term: 1 });
+    expect(p.facts.at(-1)).toEqual({ type: 'raft/compact', index: 10, term: 1 });
     expect(outputs.at(-1)).toEqual({ kind: 'return', callId: 99, value: null });
   });
 
@@ -98,9 +97,9 @@ describe('raft snapshots: InstallSnapshot', () => {
     p.request(RPC.installSnapshot, { term: 3, leaderId: 2, lastIncludedIndex: 5, lastIncludedTerm: 3, data: blob(5) });
     expect([p.st.log.base, p.st.log.baseTerm, p.st.log.entries.length, p.st.currentTerm]).toEqual([5, 3, 0, 3]);
     expect(p.facts.slice(-3)).toEqual([
-      { type: 'compact', index: 5, term: 3 },
-      { type: 'log', from: 6, entries: [] },
-      { type: 'commit', index: 5 },
+      { type: 'raft/compact', index: 5, term: 3 },
+      { type: 'raft/log', from: 6, entries: [] },
+      { type: 'raft/commit', index: 5 },
     ]);
     const count = p.applies.length;
     p.request(RPC.installSnapshot, { term: 3, leaderId: 2, lastIncludedIndex: 4, lastIncludedTerm: 3, data: blob(4) });
@@ -159,7 +158,7 @@ describe('raft snapshots: InstallSnapshot', () => {
     const st = c.state(victim);
     expect([st.log.base, st.commitIndex, st.lastApplied]).toEqual([9, 9, 9]);
     expect(appliedBy(c.applies, victim, 1)).toEqual([]);
-    expect(c.factsOf('boot').at(-1)!.fact).toEqual({ type: 'boot', term: st.currentTerm, votedFor: st.votedFor, snapshotIndex: 9, lastIndex: 14 });
+    expect(c.factsOf('raft/boot').at(-1)!.fact).toEqual({ type: 'raft/boot', term: st.currentTerm, votedFor: st.votedFor, snapshotIndex: 9, lastIndex: 14 });
     c.one(18, 3); // caught up by AppendEntries from its own snapshot point on
     expect(appliedBy(c.applies, victim, 1)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18]);
     // A longer outage: the leader compacts past the victim, which then gets InstallSnapshot after restart.

@@ -3,13 +3,10 @@
  * tester calls, apply messages and trace facts, plus the parts a node is
  * assembled from (see index.ts) so that a bug variant can replace one piece.
  */
-import type { Bytes, Out, Payload, Persisted, StepContext } from '../../sim/node.ts';
+import type { Bytes, Out, Payload, Persisted, StepContext } from '../../sim/contract.ts';
+import type { RaftConfig, StartResult } from './api.ts';
 
-/** Peer `me` of a cluster of `peers` nodes; peer i is reached through end i. */
-export interface RaftConfig {
-  readonly me: number;
-  readonly peers: number;
-}
+export * from './api.ts';
 
 /** One log entry. Never mutated once created, so logs, messages and facts may share it. */
 export interface Entry {
@@ -28,6 +25,30 @@ export interface RaftLog {
   baseTerm: number;
   /** entries[k] holds index base + 1 + k. Invariant: terms never decrease along it and are ≥ baseTerm. */
   entries: Entry[];
+  /**
+   * The lowest index whose entry was replaced or removed in place since the
+   * last save (absent: none; appends past the end change no index). log.ts
+   * marks it, the save reads and clears it to reuse the encodings of runs
+   * nothing touched (persist.ts).
+   */
+  changedFrom?: number;
+}
+
+/**
+ * A cache, not protocol state: the encodings of the log's full runs as the
+ * last save made them (persist.ts explains the runs). It belongs to the
+ * state that owns the log; handlers never read it, a restore starts it
+ * empty, and dropping it changes no byte saved, only the time to save.
+ */
+export interface RunCache {
+  /** The snapshot position the runs were cut from: runs start at base + 1. */
+  base: number;
+  /** The entries array the runs were last checked against. */
+  entries: readonly Entry[];
+  /** Encodings of the full runs, in order; runs[k] holds positions [k·RUN_ENTRIES, (k+1)·RUN_ENTRIES). */
+  readonly runs: Uint8Array[];
+  /** runFirst[k]: the entry object at the start of run k, checked when the entries array was replaced. */
+  readonly runFirst: Entry[];
 }
 
 /** The role, with the data only that role has. A plain tagged value: it changes on every election. */
@@ -59,6 +80,8 @@ export interface RaftState {
   commitIndex: number;
   /** Invariant: equals commitIndex at the end of every step (a step applies what it committed). */
   lastApplied: number;
+  /** The save's cache of the log's encoded runs (see RunCache). */
+  readonly runCache: RunCache;
 }
 
 // ── RPCs (labrpc service "Raft") ─────────────────────────────────────────────
@@ -116,46 +139,7 @@ export interface InstallSnapshotReply {
   readonly term: number;
 }
 
-// ── Tester calls (inputs of kind 'call', answered in the same step) ─────────
-
-export const CALL = { start: 'start', getState: 'getState', snapshot: 'snapshot' } as const;
-
-export interface StartArgs {
-  readonly command: Payload;
-}
-/** index is -1 when isLeader is false. */
-export interface StartResult {
-  readonly index: number;
-  readonly term: number;
-  readonly isLeader: boolean;
-}
-export interface GetStateResult {
-  readonly term: number;
-  readonly isLeader: boolean;
-}
-/** Go's Snapshot(index, bytes): the service's state holds everything through `index`. */
-export interface SnapshotArgs {
-  readonly index: number;
-  readonly snapshot: Uint8Array;
-}
-
-// ── The applyCh ──────────────────────────────────────────────────────────────
-
-export interface CommandApply {
-  readonly commandValid: true;
-  readonly snapshotValid?: undefined;
-  readonly command: Payload;
-  readonly commandIndex: number;
-}
-export interface SnapshotApply {
-  readonly snapshotValid: true;
-  readonly commandValid?: undefined;
-  readonly snapshot: Uint8Array;
-  readonly snapshotTerm: number;
-  readonly snapshotIndex: number;
-}
-/** What `apply` outputs carry: commands in index order, exactly once per incarnation, or an installed snapshot. */
-export type ApplyMsg = CommandApply | SnapshotApply;
+// ── Tester calls and the applyCh: see api.ts (what a service sees of Raft) ──
 
 // ── Facts for trace checkers ─────────────────────────────────────────────────
 
@@ -163,7 +147,10 @@ export type ApplyMsg = CommandApply | SnapshotApply;
  * The fact vocabulary (outputs of kind 'fact'). A checker that folds a node's
  * facts in trace order knows its log, votes, commit point and leaderships,
  * which is enough for election safety, log matching, leader completeness,
- * state machine safety and "one vote per term, across crashes".
+ * state machine safety and "one vote per term, across crashes". Every
+ * type is namespaced `raft/…`, so Raft's facts stay apart from those of a
+ * service sharing its host. checkers/raft declares the same vocabulary as
+ * data; scenarios/raft-vocabulary.test.ts ties the two.
  *
  * - boot: an incarnation started from its persisted state (the log a checker
  *   tracks for this node is, from now on, what that state holds: the facts of
@@ -180,12 +167,12 @@ export type ApplyMsg = CommandApply | SnapshotApply;
  *   had `term`); entries after it are kept unless a `log` fact says otherwise.
  */
 export type RaftFact =
-  | { readonly type: 'boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
-  | { readonly type: 'vote'; readonly term: number; readonly for: number }
-  | { readonly type: 'leader'; readonly term: number; readonly lastIndex: number }
-  | { readonly type: 'log'; readonly from: number; readonly entries: readonly Entry[] }
-  | { readonly type: 'commit'; readonly index: number }
-  | { readonly type: 'compact'; readonly index: number; readonly term: number };
+  | { readonly type: 'raft/boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
+  | { readonly type: 'raft/vote'; readonly term: number; readonly for: number }
+  | { readonly type: 'raft/leader'; readonly term: number; readonly lastIndex: number }
+  | { readonly type: 'raft/log'; readonly from: number; readonly entries: readonly Entry[] }
+  | { readonly type: 'raft/commit'; readonly index: number }
+  | { readonly type: 'raft/compact'; readonly index: number; readonly term: number };
 
 // ── Timing ───────────────────────────────────────────────────────────────────
 

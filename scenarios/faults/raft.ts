@@ -19,9 +19,8 @@
  * die with the incarnation that owned them.
  */
 import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
-import { encode } from '../../sim/codec.ts';
 import type { Host } from '../../sim/host.ts';
-import type { ClientEnd, Network } from '../../sim/network.ts';
+import type { Network } from '../../sim/network.ts';
 import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { Persister } from '../../sim/storage.ts';
@@ -29,10 +28,9 @@ import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from './schedule.ts';
-import { freshEnds, snapshotCommands } from '../raft/config.ts';
+import { AppliedLogs, snapshotCommands } from '../raft/applied.ts';
+import { ServerGroup, serverNames } from '../cluster/group.ts';
 
-/** The 3D service snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0, as the lab tester does. */
-export const SNAPSHOT_INTERVAL = 10;
 /** How often the liveness phase looks at the cluster. */
 const POLL_US = ms(50);
 
@@ -41,22 +39,12 @@ type RaftHost = Host<unknown, any>;
 export class RaftFaultCluster {
   readonly n: number;
   private readonly net: Network;
-  private readonly def: NodeDef<any, RaftConfig>;
-  private readonly hosts: (RaftHost | null)[];
-  private readonly persisters: Persister[];
-  private readonly ends: (ClientEnd[] | null)[];
-  private readonly incarnations: number[];
+  /** The servers, their persisters and the link state (connected flags and cuts). */
+  private readonly group: ServerGroup<unknown, RaftConfig>;
   /** The tester's connect/disconnect. */
-  readonly connected: boolean[];
-  /** When each server last went down (crash, disconnect), by a counter: "down" picks the oldest. */
-  private readonly crashedAt: number[];
-  private readonly disconnectedAt: number[];
-  private downSerial = 0;
-  /** cut[i][j]: calls from i to j are lost. */
-  private readonly cut: boolean[][];
+  readonly connected: readonly boolean[];
   /** What each server applied, by index; survives its crashes. */
-  private readonly applied: Payload[][];
-  private readonly lastApplied: number[];
+  private readonly applied: AppliedLogs;
   private readonly checker: RaftInvariantChecker;
   private nextCommand = 1;
   /** Commands Started so far (background load, bursts, the liveness probe). */
@@ -68,17 +56,16 @@ export class RaftFaultCluster {
   ) {
     this.n = n;
     this.net = t.world.network;
-    this.def = t.impl<NodeDef<any, RaftConfig>>('raft', raft);
-    this.hosts = new Array<RaftHost | null>(n).fill(null);
-    this.persisters = Array.from({ length: n }, () => new Persister());
-    this.ends = new Array<ClientEnd[] | null>(n).fill(null);
-    this.incarnations = new Array<number>(n).fill(0);
-    this.connected = new Array<boolean>(n).fill(true);
-    this.cut = Array.from({ length: n }, () => new Array<boolean>(n).fill(false));
-    this.crashedAt = new Array<number>(n).fill(0);
-    this.disconnectedAt = new Array<number>(n).fill(0);
-    this.applied = Array.from({ length: n }, () => []);
-    this.lastApplied = new Array<number>(n).fill(0);
+    this.group = new ServerGroup<unknown, RaftConfig>(t.world, {
+      names: serverNames(n),
+      def: t.impl<NodeDef<any, RaftConfig>>('raft', raft),
+      config: (i) => ({ me: i, peers: n }),
+      onApply: (i, m, h) => this.onApply(i, m as ApplyMsg, h),
+      beforeStart: (i, persister) => this.restore(i, persister),
+      leadership: (_, h) => h.callSync('getState') as GetStateResult,
+    });
+    this.connected = this.group.connected;
+    this.applied = new AppliedLogs(n);
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
@@ -87,8 +74,8 @@ export class RaftFaultCluster {
     t.world.trace.addListener((r) => gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
 
     this.net.setLongDelays(true);
-    for (let i = 0; i < n; i++) this.boot(i);
-    this.refreshLinks();
+    for (let i = 0; i < n; i++) this.group.start(i);
+    this.group.connectAll();
   }
 
   // ── safety ────────────────────────────────────────────────────────────────
@@ -96,7 +83,7 @@ export class RaftFaultCluster {
   /** Fails the run as 'safety' if the invariant checker has found a violation. */
   checkSafety(): void {
     const v = this.checker.violation;
-    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety', v.record.index);
   }
 
   private applyError(message: string): never {
@@ -107,122 +94,66 @@ export class RaftFaultCluster {
   // ── servers ───────────────────────────────────────────────────────────────
 
   alive(i: number): boolean {
-    return this.hosts[i] !== null;
+    return this.group.alive(i);
   }
 
-  /** Starts an incarnation of server i from its persister (the previous one must be down). */
-  private boot(i: number): void {
-    const incarnation = ++this.incarnations[i]!;
-    const ends = freshEnds(this.net, i, this.n, incarnation);
-    this.ends[i] = ends;
-    const persister = this.persisters[i]!.copy();
-    this.persisters[i] = persister;
-    this.lastApplied[i] = 0;
+  /** Before server i starts: the service restores its applied state from the persisted snapshot. */
+  private restore(i: number, persister: Persister): void {
+    this.applied.setLastApplied(i, 0);
     const snap = persister.readSnapshot();
     if (snap.length > 0) this.ingestSnapshot(i, snap, -1);
-    const host = this.t.world.startNode<unknown, RaftConfig>({
-      name: String(i),
-      def: this.def,
-      config: { me: i, peers: this.n },
-      ends,
-      persister,
-      onApply: (m, h) => this.onApply(i, m as ApplyMsg, h),
-    });
-    this.hosts[i] = host;
-    this.net.addServer(String(i), host);
   }
 
+  /** Crashes server i if it runs: exactly what it persisted survives; peers' ends to it stay as they are. */
   crash(i: number): void {
-    const host = this.hosts[i];
-    if (!host) return;
-    const ends = this.ends[i]!;
-    for (const end of ends) this.net.enable(end, false);
-    this.ends[i] = null;
-    this.net.deleteServer(String(i));
-    host.kill();
-    this.hosts[i] = null;
-    this.crashedAt[i] = ++this.downSerial;
-    // Whatever the dead incarnation might still save goes nowhere.
-    this.persisters[i] = this.persisters[i]!.copy();
+    if (this.alive(i)) this.group.shutdown(i);
   }
 
   /** Starts a crashed server again; a running one is crashed first (a reboot). */
   restart(i: number): void {
     this.crash(i);
-    this.boot(i);
-    this.refreshLinks();
+    this.group.start(i);
+    this.group.syncLinks();
   }
 
   // ── the network ───────────────────────────────────────────────────────────
 
-  /** Enables exactly the ends whose link is up. */
-  private refreshLinks(): void {
-    for (let i = 0; i < this.n; i++) {
-      const ends = this.ends[i];
-      if (!ends) continue;
-      for (let j = 0; j < this.n; j++) {
-        this.net.enable(ends[j]!, this.connected[i]! && this.connected[j]! && !this.cut[i]![j]!);
-      }
-    }
-  }
-
   connect(i: number): void {
-    this.connected[i] = true;
-    this.refreshLinks();
+    this.group.setConnected(i, true);
   }
 
   disconnect(i: number): void {
-    if (this.connected[i]) this.disconnectedAt[i] = ++this.downSerial;
-    this.connected[i] = false;
-    this.refreshLinks();
+    this.group.setConnected(i, false);
   }
 
   /** Servers in different groups cannot reach each other; replaces all cuts. Servers in no group form one more group. */
   partition(groups: readonly (readonly number[])[]): void {
-    const group = new Array<number>(this.n).fill(-1);
-    groups.forEach((g, k) => g.forEach((i) => (group[i] = k)));
-    for (let i = 0; i < this.n; i++) for (let j = 0; j < this.n; j++) this.cut[i]![j] = group[i] !== group[j];
-    this.refreshLinks();
+    this.group.partition(groups);
   }
 
   /** One-way: calls from each `from` server to each `to` server are lost. */
   cutLinks(from: readonly number[], to: readonly number[]): void {
-    for (const i of from) for (const j of to) if (i !== j) this.cut[i]![j] = true;
-    this.refreshLinks();
+    this.group.cutLinks(from, to);
   }
 
   heal(): void {
-    for (const row of this.cut) row.fill(false);
-    this.refreshLinks();
+    this.group.heal();
   }
 
   /** The tester's view of what is up: "0 up, 1 crashed, 2 disconnected; cuts 3→4". */
   describeNetwork(): string {
-    const states = Array.from({ length: this.n }, (_, i) => `${i} ${!this.alive(i) ? 'crashed' : this.connected[i] ? 'up' : 'disconnected'}`);
-    const cuts: string[] = [];
-    for (let i = 0; i < this.n; i++) for (let j = 0; j < this.n; j++) if (this.cut[i]![j]) cuts.push(`${i}→${j}`);
-    return `${states.join(', ')}${cuts.length > 0 ? `; cut ${cuts.join(' ')}` : ''}`;
+    return this.group.describeNetwork();
   }
 
   // ── calls into servers ────────────────────────────────────────────────────
 
   getState(i: number): GetStateResult {
-    return this.hosts[i]!.callSync('getState') as GetStateResult;
+    return this.group.leadership(i);
   }
 
   /** The live server that claims leadership in the highest term (lowest index on a tie), or null. */
   leader(): number | null {
-    let best: number | null = null;
-    let bestTerm = -1;
-    for (let i = 0; i < this.n; i++) {
-      if (!this.alive(i)) continue;
-      const { term, isLeader } = this.getState(i);
-      if (isLeader && term > bestTerm) {
-        best = i;
-        bestTerm = term;
-      }
-    }
-    return best;
+    return this.group.leader();
   }
 
   private command(): number {
@@ -232,14 +163,12 @@ export class RaftFaultCluster {
   /** Start(command) on server i; the tester's view of the result. */
   start(i: number, command: Payload): StartResult {
     this.starts++;
-    return this.hosts[i]!.callSync('start', { command }) as StartResult;
+    return this.group.host(i)!.callSync('start', { command }) as StartResult;
   }
 
   /** Live servers that claim leadership (a stale leader cut off from the others still does), in index order. */
   claimants(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.n; i++) if (this.alive(i) && this.getState(i).isLeader) out.push(i);
-    return out;
+    return this.group.claimants();
   }
 
   /** A client round: `count` new commands on every server that claims leadership (TestFigure8 Starts on all servers). */
@@ -258,23 +187,14 @@ export class RaftFaultCluster {
     }
     if (m.commandValid !== true) return;
     const index = m.commandIndex;
-    if (index !== this.lastApplied[i]! + 1) {
-      this.applyError(`server ${i} applied index ${index} out of order (expected ${this.lastApplied[i]! + 1})`);
-    }
-    for (let j = 0; j < this.n; j++) {
-      const old = this.applied[j]![index];
-      if (old !== undefined && old !== m.command) {
-        this.applyError(`server ${i} applied ${show(m.command)} at index ${index}, server ${j} applied ${show(old)}`);
-      }
-    }
-    this.applied[i]![index] = m.command;
-    this.lastApplied[i] = index;
-    if ((index + 1) % SNAPSHOT_INTERVAL === 0) {
-      const log = this.applied[i]!;
-      const xlog = new Array<Payload>(index + 1);
-      for (let j = 0; j <= index; j++) xlog[j] = log[j] ?? null;
-      host.callSync('snapshot', { index, snapshot: encode([index, xlog]) });
-    }
+    const expected = this.applied.lastApplied(i) + 1;
+    if (index !== expected) this.applyError(`server ${i} applied index ${index} out of order (expected ${expected})`);
+    const j = this.applied.conflict(index, m.command);
+    if (j !== -1) this.applyError(`server ${i} applied ${show(m.command)} at index ${index}, server ${j} applied ${show(this.applied.at(j, index))}`);
+    this.applied.record(i, index, m.command);
+    this.applied.setLastApplied(i, index);
+    const snapshot = this.applied.snapshotAt(i, index);
+    if (snapshot !== null) host.callSync('snapshot', { index, snapshot });
   }
 
   /** The service installs a snapshot (from InstallSnapshot, or its own on restart; index −1 skips the index check). */
@@ -283,38 +203,27 @@ export class RaftFaultCluster {
     if (xlog === undefined) this.applyError(`server ${i} got a snapshot that does not decode`);
     const last = xlog.length - 1;
     if (index !== -1 && index !== last) this.applyError(`server ${i} got a snapshot through ${last} announced as through ${index}`);
-    const log: Payload[] = [];
-    for (let j = 1; j <= last; j++) log[j] = xlog[j];
-    this.applied[i] = log;
-    this.lastApplied[i] = last;
+    this.applied.install(i, xlog, last);
   }
 
   /** Whether server i has applied `command` at `index`. */
   hasApplied(i: number, index: number, command: Payload): boolean {
-    return this.applied[i]![index] === command;
+    return this.applied.at(i, index) === command;
   }
 
   appliedThrough(i: number): number {
-    return this.lastApplied[i]!;
+    return this.applied.lastApplied(i);
   }
 
   // ── faults ────────────────────────────────────────────────────────────────
 
   /** The server an action names: "down" is the longest-crashed server for a restart, the longest-disconnected for a connect. */
   private resolve(node: NodeRef, kind: FaultAction['do']): number | null {
-    if (node === 'leader') return this.leader();
-    if (node !== 'down') return node;
-    // 0: not down in that sense; otherwise the serial of the moment it went down.
-    const since = (i: number): number =>
-      kind === 'restart' ? (this.alive(i) ? 0 : this.crashedAt[i]!) : this.connected[i] ? 0 : this.disconnectedAt[i]!;
-    let best: number | null = null;
-    for (let i = 0; i < this.n; i++) {
-      if (since(i) > 0 && (best === null || since(i) < since(best))) best = i;
-    }
-    return best;
+    if (node !== 'down') return this.group.select(node);
+    return this.group.select(kind === 'restart' ? 'longest-crashed' : 'longest-disconnected');
   }
 
-  /** Runs one action; returns a line saying what it did. */
+  /** Runs one action; counts it (t.count "fault KIND") when it did something; returns a log line. */
   perform(a: FaultAction): string {
     this.checkSafety();
     switch (a.do) {
@@ -335,12 +244,14 @@ export class RaftFaultCluster {
         break;
       case 'load': {
         const leaders = this.claimants();
+        if (leaders.length > 0) this.t.count(`fault ${a.do}`);
         for (const i of leaders) for (let k = 0; k < a.count; k++) this.start(i, this.command());
         return `${describeAction(a, false)} on ${leaders.length > 0 ? leaders.join(',') : 'no leader'}`;
       }
       default: {
         const i = this.resolve(a.node, a.do);
         if (i === null) return `${describeAction(a, false)}: no such server, nothing done`;
+        this.t.count(`fault ${a.do}`);
         if (a.do === 'isolate') this.partition([[i]]);
         else if (a.do === 'crash') this.crash(i);
         else if (a.do === 'restart') this.restart(i);
@@ -349,23 +260,21 @@ export class RaftFaultCluster {
         return typeof a.node === 'string' ? `${describeAction(a, false)} (server ${i})` : describeAction(a, false);
       }
     }
+    this.t.count(`fault ${a.do}`);
     return describeAction(a, false);
   }
 
   /** Ends every fault: all servers running and connected, no cuts, a reliable network without reordering. */
   healAll(): void {
-    for (let i = 0; i < this.n; i++) if (!this.alive(i)) this.boot(i);
-    this.connected.fill(true);
-    for (const row of this.cut) row.fill(false);
+    for (let i = 0; i < this.n; i++) if (!this.alive(i)) this.group.start(i);
     this.net.setReliable(true);
     this.net.setLongReordering(false);
-    this.refreshLinks();
+    this.group.connectAll();
   }
 
   /** Stops every server (end of run). */
   shutdown(): void {
-    for (let i = 0; i < this.n; i++) this.hosts[i]?.kill();
-    this.net.cleanup();
+    this.group.stopAll();
   }
 }
 

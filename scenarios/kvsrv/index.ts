@@ -7,7 +7,7 @@
  * clerk node); see ./tester.ts.
  */
 import { seconds } from '../../sim/node.ts';
-import { defineScenario, type ScenarioContext } from '../../sim/scenario.ts';
+import { defineRole, defineScenario, type ScenarioContext } from '../../sim/scenario.ts';
 import type { Co } from '../../sim/task.ts';
 import {
   genericTest,
@@ -19,7 +19,10 @@ import {
   memPutTest,
   unreliableOneKeyTest,
 } from './subtests.ts';
-import type { KvsrvTester } from './tester.ts';
+import { KVSRV_CLERK_ROLE, KVSRV_SERVER_ROLE, type KvsrvTester } from './tester.ts';
+
+defineRole(KVSRV_SERVER_ROLE, 'the kvsrv server (scenarios/kvsrv/tester.ts)');
+defineRole(KVSRV_CLERK_ROLE, 'the kvsrv clerk');
 
 /** config.go's 120 s limit per test. */
 export const KVSRV_TIME_LIMIT_US = seconds(120);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeDef, Output } from '../../sim/node.ts';
-import { findScenario, runScenario, type RunOptions, type ScenarioContext } from '../../sim/scenario.ts';
+import { findScenario, runScenario, unreached, type RunOptions, type ScenarioContext } from '../../sim/scenario.ts';
 import { kvServer, type KvServerState } from '../../protocols/kvsrv/server.ts';
 import { KvAppend, type KvServerConfig } from '../../protocols/kvsrv/types.ts';
+import { testSeeds, testSweep } from '../../sim/cli/env.ts';
 import './index.ts';
 import { KVSRV_SERVER_ROLE, KvsrvTester, serverStateBytes } from './tester.ts';
 
@@ -38,14 +39,17 @@ function appendReplyServer(name: string, rewrite: (old: string) => string): Node
 /** Drops the last "x c j y" token from an old value: still free of the new token, but stale. */
 const dropLastToken = (old: string) => (old.lastIndexOf('x ') > 0 ? old.slice(0, old.lastIndexOf('x ')) : old);
 
+const SEEDS = testSeeds([1, 2]); // SIMLAB_SEED / SIMLAB_RUNS choose others
+
 describe('kvsrv scenarios', () => {
-  it.each(LIGHT)('%s passes seeds 1 and 2', (name) => {
-    for (const seed of [1, 2]) expect(run(name, { seed }).failure, `${name} seed ${seed}`).toBeUndefined();
+  it.each(LIGHT)(`%s passes seeds ${SEEDS.join(', ')}, reaching each sometimes label`, (name) => {
+    expect(testSweep(findScenario(name)!, SEEDS)).toEqual({ failures: [], neverReached: [] });
   });
 
   it.each(HEAVY)('%s passes seed 1', (name) => {
     const r = run(name, { seed: 1 });
     expect(r.failure).toBeUndefined();
+    expect(unreached(r.sometimes)).toEqual([]);
     // The checker cuts the sequential history where nothing is pending: about one search step per operation.
     const line = r.log.find((l) => /history: 10{3,5}1? operations, 1 keys, \d+ search steps, ok$/.test(l));
     expect(line).toBeDefined();

@@ -6,10 +6,11 @@
  * Roles for --impl: `mr-coordinator` (the coordinator node) and `mr-worker`
  * (the worker node); see ./tester.ts.
  */
-import { defineScenario, type ScenarioContext } from '../../sim/scenario.ts';
+import { defineRole, defineScenario, type ScenarioContext } from '../../sim/scenario.ts';
 import type { Co } from '../../sim/task.ts';
 import type { InputFile } from '../../protocols/mapreduce/sequential.ts';
 import { defaultCorpusScale, generateCorpus } from './corpus.ts';
+import { MR_COORDINATOR_ROLE, MR_WORKER_ROLE } from './tester.ts';
 import {
   crashTest,
   earlyExitTest,
@@ -19,6 +20,9 @@ import {
   reduceParallelismTest,
   wcTest,
 } from './subtests.ts';
+
+defineRole(MR_COORDINATOR_ROLE, 'the MapReduce coordinator (scenarios/mr/tester.ts)');
+defineRole(MR_WORKER_ROLE, 'a MapReduce worker');
 
 /**
  * Corpus scales. wc and indexer read every word, so they get the default

@@ -4,6 +4,7 @@ import { findScenario, runScenario, type RunOptions } from '../../sim/scenario.t
 import { makeCoordinator, coordinatorTiming, mrCoordinator } from '../../protocols/mapreduce/coordinator.ts';
 import { RequestTask, type TaskReply } from '../../protocols/mapreduce/types.ts';
 import { mrWorker, type WorkerState } from '../../protocols/mapreduce/worker.ts';
+import { testSeeds, testSweep } from '../../sim/cli/env.ts';
 import './index.ts';
 import { MR_COORDINATOR_ROLE, MR_WORKER_ROLE } from './tester.ts';
 
@@ -27,12 +28,11 @@ function patchedWorker(name: string, patch: (outputs: readonly Output[], state: 
   } as NodeDef<WorkerState, unknown>;
 }
 
+const SEEDS = testSeeds([1, 2]); // SIMLAB_SEED / SIMLAB_RUNS choose others
+
 describe('mr scenarios', () => {
-  it.each(NAMES)('%s passes seeds 1 and 2', (name) => {
-    for (const seed of [1, 2]) {
-      const r = run(name, { seed });
-      expect(r.failure, `${name} seed ${seed}`).toBeUndefined();
-    }
+  it.each(NAMES)(`%s passes seeds ${SEEDS.join(', ')}, reaching each sometimes label`, (name) => {
+    expect(testSweep(findScenario(name)!, SEEDS)).toEqual({ failures: [], neverReached: [] });
   });
 
   it('are deterministic: the same seed gives the same trace hash, another seed another', () => {

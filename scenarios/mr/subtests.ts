@@ -69,7 +69,6 @@ export function* mapParallelismTest(t: ScenarioContext, inputs: readonly InputFi
   const parallel = out.some((l) => /^parallel.* 2/.test(l));
   t.check(parallel, `map workers did not run in parallel: no "parallel-" line with " 2" in ${JSON.stringify(out.filter((l) => l.startsWith('parallel')))}`);
   yield* mr.waitAll();
-  t.sometimes('two maps ran at once', parallel);
 }
 
 /** Sub-test 4: two rtiming workers; at least two reduce calls saw two reducers at once. */
@@ -82,7 +81,6 @@ export function* reduceParallelismTest(t: ScenarioContext, inputs: readonly Inpu
   const both = out.filter((l) => /^[a-z] 2/.test(l)).length;
   t.check(both >= 2, `too few parallel reduces: ${both} lines "<letter> 2", at least 2 expected, in ${JSON.stringify(out)}`);
   yield* mr.waitAll();
-  t.sometimes('two reduces ran at once', both >= 2);
 }
 
 /** Sub-test 5: workers bg+fg, then bg+fg again; every map task ran exactly once ("a 8"). */

@@ -1,5 +1,6 @@
 /**
  * Registers the properties (fault-schedule runs checked by fast-check):
- * prop/raft/safety (3 servers) and prop/raft/safety-5.
+ * prop/raft/safety (3 servers), prop/raft/safety-5 and prop/kvraft/linearizable.
  */
 import './raft.ts';
+import './kvraft.ts';

@@ -26,11 +26,10 @@ defineScenario({
     // does the leader+term stay the same if there is no network failure?
     yield* sleep(2 * ELECTION_TIMEOUT_US);
     const term2 = c.checkTerms();
-    if (term1 !== term2) t.log('warning: term changed even though there were no failures');
+    if (term1 !== term2) t.warn('term changed even though there were no failures');
 
     // there should still be a leader.
     yield* c.checkOneLeader();
-    t.sometimes('a leader was elected in a term ≥ 1', term1 >= 1);
 
     c.end();
     c.cleanup();
@@ -50,7 +49,7 @@ defineScenario({
     // if the leader disconnects, a new one should be elected.
     c.disconnect(leader1);
     const replacement = yield* c.checkOneLeader();
-    t.sometimes('a new leader replaced a disconnected one', replacement !== leader1);
+    t.check(replacement !== leader1, `the disconnected leader ${leader1} is still the only leader`);
 
     // if the old leader rejoins, that shouldn't disturb the new leader; the old leader should switch to follower.
     c.connect(leader1);
@@ -99,7 +98,7 @@ defineScenario({
 
       // either the current leader should still be alive, or the remaining four should elect a new one.
       const leader = yield* c.checkOneLeader();
-      t.sometimes('a leader was found among the servers left connected', c.connected[leader] === true);
+      t.check(c.connected[leader] === true, `leader ${leader} is not among the servers left connected`);
 
       c.connect(i1);
       c.connect(i2);

@@ -5,7 +5,8 @@
  */
 import { defineScenario, type ScenarioContext } from '../../sim/scenario.ts';
 import type { Co } from '../../sim/task.ts';
-import { MAX_LOG_SIZE, SNAPSHOT_INTERVAL, makeConfig, randInt } from './config.ts';
+import { SNAPSHOT_INTERVAL } from './applied.ts';
+import { MAX_LOG_SIZE, makeConfig, randInt } from './config.ts';
 
 /**
  * 30 iterations on 3 servers: optionally disconnect or crash a follower (or,

@@ -21,21 +21,22 @@
  * messages shaped like protocols/raft's ApplyMsg.
  */
 import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
-import { decode, encode } from '../../sim/codec.ts';
+import { decode } from '../../sim/codec.ts';
 import type { Host } from '../../sim/host.ts';
-import type { ClientEnd, Network } from '../../sim/network.ts';
+import type { Network } from '../../sim/network.ts';
 import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
 import type { Prng } from '../../sim/prng.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
+import { ServerGroup, serverNames } from '../cluster/group.ts';
+import { AppliedLogs, snapshotCommands } from './applied.ts';
+import { raftStateTable } from './state-table.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 
 /** The tester's election timeout (Go's RaftElectionTimeout): tests sleep multiples of it. */
 export const ELECTION_TIMEOUT_US = 1_000_000;
-/** 3D: the applier snapshots at every index i with (i + 1) % SNAPSHOT_INTERVAL == 0. */
-export const SNAPSHOT_INTERVAL = 10;
 /** 3D: the Raft state (not the snapshot) must stay under this many bytes. */
 export const MAX_LOG_SIZE = 2000;
 /** Every Go Raft test fails past two minutes from make_config. */
@@ -43,7 +44,7 @@ export const TEST_LIMIT_US = 120_000_000;
 
 /** A Raft node as the tester drives it (the state type is the implementation's own). */
 export type RaftNodeDef = NodeDef<any, RaftConfig>;
-type RaftHost = Host<unknown, any>;
+type RaftHost = Host<unknown, RaftConfig>;
 
 /** Go's rand.Int(): a large non-negative integer (53 bits here, so that it stays an exact number). */
 export function randInt(rng: Prng): number {
@@ -59,29 +60,6 @@ export function randString(rng: Prng, n: number): string {
   return chars.join('');
 }
 
-/** The commands a tester snapshot holds, index-aligned (entry 0 is null), or undefined if the bytes are not one. */
-export function snapshotCommands(bytes: Uint8Array): Payload[] | undefined {
-  let v: unknown;
-  try {
-    v = decode(bytes);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[0]) || !Array.isArray(v[1])) return undefined;
-  return v[1] as Payload[];
-}
-
-/** Server i's ends to servers 0..n-1 for one incarnation, with names of their own; connected, not enabled. */
-export function freshEnds(net: Network, i: number, n: number, incarnation: number): ClientEnd[] {
-  const ends: ClientEnd[] = [];
-  for (let j = 0; j < n; j++) {
-    const end = net.makeEnd(`${i}->${j}#${incarnation}`);
-    net.connect(end, String(j));
-    ends.push(end);
-  }
-  return ends;
-}
-
 /** Builds the cluster (Go's make_config): every server started with start1, then all connected. */
 export function makeConfig(t: ScenarioContext, n: number, unreliable: boolean, snapshot: boolean): RaftTester {
   return new RaftTester(t, n, unreliable, snapshot);
@@ -90,21 +68,13 @@ export function makeConfig(t: ScenarioContext, n: number, unreliable: boolean, s
 export class RaftTester {
   readonly n: number;
   readonly net: Network;
-  private readonly def: RaftNodeDef;
-  private readonly snapshot: boolean;
-  /** The live incarnation of each server, or null while it is crashed (Go's rafts[i]). */
-  private readonly hosts: (RaftHost | null)[];
+  /** The servers: incarnations, ends, persisters (Go's saved[i]) and the connected clique. */
+  private readonly group: ServerGroup<unknown, RaftConfig>;
   /** Go's connected[i]: the connected servers form one clique. */
-  readonly connected: boolean[];
-  private readonly saved: (Persister | null)[];
-  /** Each server's current outgoing ends, end j towards server j (Go's endnames[i]). */
-  private readonly ends: (ClientEnd[] | null)[];
-  /** What each server has applied, by index (undefined = not applied); survives crashes (spec §9.1). */
-  private readonly logs: Payload[][];
-  private readonly lastApplied: number[];
+  readonly connected: readonly boolean[];
+  /** What each server has applied, by index; survives crashes (spec §9.1). */
+  private readonly applied: AppliedLogs;
   private readonly applyErr: string[];
-  private readonly incarnations: number[];
-  private maxIndex = 0;
   private readonly startUs: number;
   private finished = false;
   private readonly checker: RaftInvariantChecker;
@@ -131,17 +101,18 @@ export class RaftTester {
   ) {
     this.n = n;
     this.net = t.world.network;
-    this.def = t.impl<RaftNodeDef>('raft', raft);
-    this.snapshot = snapshot;
-    this.hosts = new Array<RaftHost | null>(n).fill(null);
-    this.connected = new Array<boolean>(n).fill(false);
-    this.saved = new Array<Persister | null>(n).fill(null);
-    this.ends = new Array<ClientEnd[] | null>(n).fill(null);
-    this.logs = Array.from({ length: n }, () => []);
-    this.lastApplied = new Array<number>(n).fill(0);
+    this.group = new ServerGroup<unknown, RaftConfig>(t.world, {
+      names: serverNames(n),
+      def: t.impl<RaftNodeDef>('raft', raft),
+      config: (i) => ({ me: i, peers: n }),
+      onApply: snapshot ? (i, m, h) => this.applierSnap(i, m as ApplyMsg, h) : (i, m) => this.applier(i, m as ApplyMsg),
+      beforeStart: (i, persister) => this.restore(i, persister),
+    });
+    this.connected = this.group.connected;
+    this.applied = new AppliedLogs(n);
     this.applyErr = new Array<string>(n).fill('');
-    this.incarnations = new Array<number>(n).fill(0);
     this.startUs = t.world.nowUs;
+    t.onFailure(() => raftStateTable(this));
 
     const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
     this.checker = checker;
@@ -160,7 +131,7 @@ export class RaftTester {
   /** Fails as a safety failure if the invariant checker has found a violation. */
   checkSafety(): void {
     const v = this.checker.violation;
-    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety', v.record.index);
   }
 
   /** Fails the test (Go's t.Fatalf); a safety violation found earlier is reported instead, being the cause. */
@@ -179,10 +150,12 @@ export class RaftTester {
    */
   summary(): { leaderTerms: number; highestCommit: number; compactions: number; snapshotApplies: number; restarts: number } {
     let compactions = 0;
-    for (const p of this.saved) if (p && p.snapshotSize() > 0) compactions++;
     let restarts = 0;
-    for (const k of this.incarnations) if (k > 1) restarts += k - 1;
-    return { leaderTerms: this.leaderTermsSeen.size, highestCommit: this.maxIndex, compactions, snapshotApplies: this.snapshotApplies, restarts };
+    for (let i = 0; i < this.n; i++) {
+      if ((this.group.persister(i)?.snapshotSize() ?? 0) > 0) compactions++;
+      restarts += Math.max(0, this.group.incarnation(i) - 1);
+    }
+    return { leaderTerms: this.leaderTermsSeen.size, highestCommit: this.applied.maxIndex, compactions, snapshotApplies: this.snapshotApplies, restarts };
   }
 
   /** Logs, once, which servers the invariant checker is off for (they emit no Raft facts). */
@@ -205,26 +178,12 @@ export class RaftTester {
 
   /** Attaches server i to the connected clique: its ends to connected servers and theirs to it are enabled. */
   connect(i: number): void {
-    this.connected[i] = true;
-    const mine = this.ends[i];
-    for (let j = 0; j < this.n; j++) {
-      if (this.connected[j] && mine) this.net.enable(mine[j]!, true);
-    }
-    for (let j = 0; j < this.n; j++) {
-      const theirs = this.ends[j];
-      if (this.connected[j] && theirs) this.net.enable(theirs[i]!, true);
-    }
+    this.group.connect(i);
   }
 
   /** Detaches server i: all its outgoing ends and every peer's end to it are disabled. */
   disconnect(i: number): void {
-    this.connected[i] = false;
-    const mine = this.ends[i];
-    if (mine) for (let j = 0; j < this.n; j++) this.net.enable(mine[j]!, false);
-    for (let j = 0; j < this.n; j++) {
-      const theirs = this.ends[j];
-      if (theirs) this.net.enable(theirs[i]!, false);
-    }
+    this.group.disconnect(i);
   }
 
   // ── crash and restart (spec §2.3) ─────────────────────────────────────────
@@ -232,69 +191,33 @@ export class RaftTester {
   /** Shuts server i down; exactly what it had saved before this call survives. */
   crash1(i: number): void {
     this.disconnect(i);
-    this.net.deleteServer(String(i));
-    const before = this.saved[i];
-    // A fresh persister, so the old instance's later saves go to the orphaned one.
-    if (before) this.saved[i] = before.copy();
-    const host = this.hosts[i];
-    if (host) {
-      host.kill();
-      this.hosts[i] = null;
-    }
-    const kept = this.saved[i];
-    if (kept) this.saved[i] = kept.copy();
+    this.group.shutdown(i);
   }
 
   /** Starts (or restarts) server i from its persisted state; it stays unreachable until connect(i). */
   start1(i: number): void {
     this.crash1(i);
-    const incarnation = ++this.incarnations[i]!;
-    // Fresh ends with new names, so the dead instance's ends can never deliver again; connected, not enabled.
-    const ends = freshEnds(this.net, i, this.n, incarnation);
-    this.ends[i] = ends;
-    this.lastApplied[i] = 0;
-    const before = this.saved[i];
-    let persister: Persister;
-    if (before) {
-      persister = before.copy();
-      const snap = persister.readSnapshot();
-      // Mimic a KV service: the tester restores server i's applied state from the snapshot itself.
-      if (snap.length > 0) {
-        const err = this.ingestSnap(i, snap, -1);
-        if (err !== '') this.fail(err);
-      }
-    } else {
-      persister = new Persister();
-    }
-    this.saved[i] = persister;
-    const snapshot = this.snapshot;
-    const host = this.t.world.startNode<unknown, RaftConfig>({
-      name: String(i),
-      def: this.def,
-      config: { me: i, peers: this.n },
-      ends,
-      persister,
-      onApply: snapshot ? (m, h) => this.applierSnap(i, m as ApplyMsg, h) : (m) => this.applier(i, m as ApplyMsg),
-    });
-    this.hosts[i] = host;
-    this.net.addServer(String(i), host);
+    this.group.start(i);
+  }
+
+  /** Before server i starts: the tester's record of it restarts from the persisted snapshot, as a KV service would restore itself. */
+  private restore(i: number, persister: Persister): void {
+    this.applied.setLastApplied(i, 0);
+    const snap = persister.readSnapshot();
+    if (snap.length === 0) return;
+    const err = this.ingestSnap(i, snap, -1);
+    if (err !== '') this.fail(err);
   }
 
   // ── the appliers ──────────────────────────────────────────────────────────
 
   /** Records server i's apply at index; returns an error if another server applied something else there, and whether index − 1 was applied. */
   private checkLogs(i: number, index: number, command: Payload): { err: string; prevOk: boolean } {
-    let err = '';
-    for (let j = 0; j < this.n; j++) {
-      const old = this.logs[j]![index];
-      if (old !== undefined && old !== command) {
-        err = `commit index=${index} server=${i} ${show(command)} != server=${j} ${show(old)}`;
-      }
-    }
-    const log = this.logs[i]!;
-    const prevOk = log[index - 1] !== undefined;
-    log[index] = command;
-    if (index > this.maxIndex) this.maxIndex = index;
+    const applied = this.applied;
+    const j = applied.conflict(index, command);
+    const err = j === -1 ? '' : `commit index=${index} server=${i} ${show(command)} != server=${j} ${show(applied.at(j, index))}`;
+    const prevOk = applied.at(i, index - 1) !== undefined;
+    applied.record(i, index, command);
     return { err, prevOk };
   }
 
@@ -327,12 +250,8 @@ export class RaftTester {
       return 'snapshot Decode() error';
     }
     const lastIncludedIndex = v[0] as number;
-    const xlog = v[1] as Payload[];
     if (index !== -1 && index !== lastIncludedIndex) return `server ${i} snapshot doesn't match m.SnapshotIndex`;
-    const log: Payload[] = [];
-    for (let j = 0; j < xlog.length; j++) log[j] = xlog[j];
-    this.logs[i] = log;
-    this.lastApplied[i] = lastIncludedIndex;
+    this.applied.install(i, v[1] as Payload[], lastIncludedIndex);
     return '';
   }
 
@@ -347,30 +266,25 @@ export class RaftTester {
     }
     if (m.commandValid !== true) return;
     const index = m.commandIndex;
-    if (index !== this.lastApplied[i]! + 1) {
-      this.applyError(i, `server ${i} apply out of order, expected index ${this.lastApplied[i]! + 1}, got ${index}`);
-    }
+    const expected = this.applied.lastApplied(i) + 1;
+    if (index !== expected) this.applyError(i, `server ${i} apply out of order, expected index ${expected}, got ${index}`);
     const { err, prevOk } = this.checkLogs(i, index, m.command);
     if (index > 1 && !prevOk) this.applyError(i, `server ${i} apply out of order ${index}`);
     if (err !== '') this.applyError(i, err);
-    this.lastApplied[i] = index;
-    if ((index + 1) % SNAPSHOT_INTERVAL === 0) {
-      const log = this.logs[i]!;
-      const xlog = new Array<Payload>(index + 1);
-      for (let j = 0; j <= index; j++) xlog[j] = log[j] ?? null;
-      host.callSync('snapshot', { index, snapshot: encode([index, xlog]) });
-    }
+    this.applied.setLastApplied(i, index);
+    const snapshot = this.applied.snapshotAt(i, index);
+    if (snapshot !== null) host.callSync('snapshot', { index, snapshot });
   }
 
   // ── calls into the servers ────────────────────────────────────────────────
 
   /** Server i's live incarnation, or null while crashed. */
   raft(i: number): RaftHost | null {
-    return this.hosts[i]!;
+    return this.group.host(i);
   }
 
   private live(i: number): RaftHost {
-    const h = this.hosts[i];
+    const h = this.group.host(i);
     if (!h) return this.fail(`server ${i} is not running`);
     return h;
   }
@@ -443,7 +357,7 @@ export class RaftTester {
     let command: Payload = null;
     for (let i = 0; i < this.n; i++) {
       if (this.applyErr[i] !== '') this.fail(this.applyErr[i]!);
-      const cmd1 = this.logs[i]![index];
+      const cmd1 = this.applied.at(i, index);
       if (cmd1 === undefined) continue;
       if (count > 0 && command !== cmd1) {
         this.fail(`committed values do not match: index ${index}, ${show(command)}, ${show(cmd1)}`);
@@ -467,7 +381,7 @@ export class RaftTester {
       if (toMs < 1000) toMs *= 2;
       if (startTerm > -1) {
         for (let i = 0; i < this.n; i++) {
-          const h = this.hosts[i];
+          const h = this.group.host(i);
           if (h && (h.callSync('getState') as GetStateResult).term > startTerm) return -1;
         }
       }
@@ -489,7 +403,7 @@ export class RaftTester {
       let index = -1;
       for (let si = 0; si < this.n; si++) {
         starts = (starts + 1) % this.n;
-        const h = this.connected[starts] ? this.hosts[starts] : null;
+        const h = this.connected[starts] ? this.group.host(starts) : null;
         if (!h) continue;
         const r = h.callSync('start', { command: cmd }) as StartResult;
         if (r.isLeader) {
@@ -518,13 +432,28 @@ export class RaftTester {
   /** The largest Raft state any server has persisted, in bytes. */
   logSize(): number {
     let size = 0;
-    for (let i = 0; i < this.n; i++) size = Math.max(size, this.saved[i]?.raftStateSize() ?? 0);
+    for (let i = 0; i < this.n; i++) size = Math.max(size, this.group.persister(i)?.raftStateSize() ?? 0);
     return size;
   }
 
   /** RPCs sent in total (labrpc's GetTotalCount). */
   rpcTotal(): number {
     return this.net.getTotalCount();
+  }
+
+  /** The highest index server i's applies reached (0: none). */
+  lastAppliedIndex(i: number): number {
+    return this.applied.highest(i);
+  }
+
+  /** Bytes of Raft state server i persisted (Go's RaftStateSize). */
+  persistedBytes(i: number): number {
+    return this.group.persister(i)?.raftStateSize() ?? 0;
+  }
+
+  /** RPCs server i's live incarnation has sent (0 while crashed). */
+  rpcsSent(i: number): number {
+    return (this.group.endsOf(i) ?? []).reduce((sum, end) => sum + end.sent, 0);
   }
 
   /** RPCs that reached dispatch at server i (labrpc's GetCount). */
@@ -544,7 +473,7 @@ export class RaftTester {
     this.t0Us = this.t.world.nowUs;
     this.rpcs0 = this.rpcTotal();
     this.bytes0 = this.bytesTotal();
-    this.maxIndex0 = this.maxIndex;
+    this.maxIndex0 = this.applied.maxIndex;
   }
 
   private checkTimeout(): void {
@@ -559,15 +488,14 @@ export class RaftTester {
     const seconds = (this.t.world.nowUs - this.t0Us) / 1e6;
     this.t.log(
       `  ... Passed -- ${this.description}: ${seconds.toFixed(1)}s ${this.n} peers, ${this.rpcTotal() - this.rpcs0} RPCs, ` +
-        `${this.bytesTotal() - this.bytes0} bytes, ${this.maxIndex - this.maxIndex0} agreements`,
+        `${this.bytesTotal() - this.bytes0} bytes, ${this.applied.maxIndex - this.maxIndex0} agreements`,
     );
   }
 
   /** Kills every server, shuts the network, and checks the time limit and the invariants one last time. */
   cleanup(): void {
     this.finished = true;
-    for (let i = 0; i < this.n; i++) this.hosts[i]?.kill();
-    this.net.cleanup();
+    this.group.stopAll();
     this.checkTimeout();
     this.checkSafety();
     this.noteFacts();

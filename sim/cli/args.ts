@@ -7,7 +7,8 @@ import { SEED_MAX } from '../prng.ts';
 
 export class UsageError extends Error {}
 
-export type FlagKind = 'boolean' | 'string' | 'int' | 'seed' | 'seeds';
+/** 'optional-int': `--name` alone (value 1), or `--name N` / `--name=N`. */
+export type FlagKind = 'boolean' | 'string' | 'int' | 'optional-int' | 'seed';
 
 export interface FlagSpec {
   readonly kind: FlagKind;
@@ -38,10 +39,12 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const s = spec[name];
-    if (s === undefined) throw new UsageError(`unknown option --${name}`);
+    if (s === undefined) throw unknownOption(name, Object.keys(spec));
     let raw: string | undefined;
     if (s.kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+    } else if (s.kind === 'optional-int') {
+      raw = eq >= 0 ? arg.slice(eq + 1) : /^\d+$/.test(argv[i + 1] ?? '') ? argv[++i] : '1';
     } else {
       raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (raw === undefined) throw new UsageError(`--${name} needs a value`);
@@ -53,6 +56,35 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     flags.set(name, list);
   }
   return { positional, flags };
+}
+
+/** "unknown option --seeed (did you mean --seed?)". */
+function unknownOption(name: string, known: readonly string[]): UsageError {
+  const best = closest(name, known);
+  const hint = best !== undefined ? ` (did you mean --${best}?)` : '';
+  return new UsageError(`unknown option --${name}${hint}${known.length > 0 ? `; options: ${known.map((k) => `--${k}`).join(', ')}` : ''}`);
+}
+
+/** Edit distance (insertions, deletions, substitutions). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The candidate closest to `typed` when it is close enough to be a typo, else undefined. */
+export function closest(typed: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(typed.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined;
 }
 
 export function parseSeed(raw: string, what = '--seed'): number {
@@ -81,12 +113,11 @@ function parseValue(name: string, kind: FlagKind, raw: string): unknown {
     case 'string':
       return raw;
     case 'int':
+    case 'optional-int':
       if (!/^\d{1,15}$/.test(raw)) throw new UsageError(`--${name} must be a non-negative integer, got "${raw}"`);
       return Number(raw);
     case 'seed':
       return parseSeed(raw, `--${name}`);
-    case 'seeds':
-      return parseSeeds(raw);
     default:
       return raw;
   }

@@ -11,14 +11,19 @@
  * fast-check's path from its seed to the same schedule, without an artifact.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
+import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
+import { envDeterminism } from './env.ts';
+import { startRecording, withRecording, writeRunReport } from './html.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
+import { nameSuggestion } from './names.ts';
+import { loadUserFile, loadUserFiles, relativeToArtifact, resolveFromArtifact } from './user-files.ts';
 
 export const ARTIFACT_FORMAT = 'simlab-failure/1';
 export const DEFAULT_ARTIFACT_DIR = 'simlab-artifacts';
@@ -34,8 +39,8 @@ export interface Artifact {
   /** Runs asked for (the failure was run number runsToFailure of them). */
   readonly numRuns: number;
   readonly runsToFailure: number;
-  /** Node implementations the run used, as ROLE=FILE with absolute paths. */
-  readonly options: { readonly impl: readonly string[] };
+  /** Node implementations the run used (ROLE=FILE) and the user's files defining the property, with paths relative to the artifact (absolute ones are read too). */
+  readonly options: { readonly impl: readonly string[]; readonly files?: readonly string[] };
   readonly failure: { readonly kind: string; readonly message: string };
   readonly traceHash: string;
   readonly virtualUs: number;
@@ -74,8 +79,9 @@ function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function seedPathCommand(property: string, seed: number, path: string): string {
-  return `npx simlab replay --seed ${seed} --path ${path} ${property}`;
+/** The command that walks fast-check's (seed, path) to an input and runs it; `files` are the user's files defining the property. */
+export function seedPathCommand(property: string, seed: number, path: string, files: readonly string[] = []): string {
+  return `npx simlab replay ${files.map((f) => `${shellArg(f)} `).join('')}--seed ${seed} --path ${path} ${property}`;
 }
 
 /** Writes the artifact of a shrunk failure; returns its file name. */
@@ -85,9 +91,11 @@ export function writeArtifact<T>(
   fc: { seed: number; path: string; numRuns: number; runsToFailure: number },
   implSpecs: readonly string[],
   run: InputRun<T>,
+  userFiles: readonly string[] = [],
 ): { file: string; artifact: Artifact } {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${slug(p.name)}-seed${fc.seed}-${run.traceHash}.json`);
+  const files = userFiles.map((f) => relativeToArtifact(file, f));
   const artifact: Artifact = {
     format: ARTIFACT_FORMAT,
     simlab: simlabVersion(),
@@ -96,7 +104,7 @@ export function writeArtifact<T>(
     path: fc.path,
     numRuns: fc.numRuns,
     runsToFailure: fc.runsToFailure,
-    options: { impl: implSpecs.map(absoluteImpl) },
+    options: { impl: implSpecs.map((spec) => mapImplFile(spec, (f) => relativeToArtifact(file, f))), ...(files.length > 0 ? { files } : {}) },
     failure: run.failure ?? { kind: 'none', message: '' },
     traceHash: run.traceHash,
     virtualUs: run.virtualUs,
@@ -112,9 +120,10 @@ export function writeArtifact<T>(
   return { file, artifact };
 }
 
-function absoluteImpl(spec: string): string {
+/** ROLE=FILE with FILE mapped. */
+function mapImplFile(spec: string, map: (file: string) => string): string {
   const eq = spec.indexOf('=');
-  return eq < 0 ? spec : `${spec.slice(0, eq)}=${resolve(spec.slice(eq + 1))}`;
+  return eq < 0 ? spec : `${spec.slice(0, eq)}=${map(spec.slice(eq + 1))}`;
 }
 
 /** Reads and checks an artifact; every problem is one UsageError line naming the file. */
@@ -144,6 +153,8 @@ export function readArtifact(file: string): Artifact {
   if (typeof options !== 'object' || options === null || !Array.isArray(options.impl) || options.impl.some((s) => typeof s !== 'string')) {
     bad('"options.impl" must be a list of ROLE=FILE strings');
   }
+  const files = (options as { files?: unknown }).files;
+  if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string'))) bad('"options.files" must be a list of file paths');
   if (!('schedule' in a)) bad('"schedule" is missing');
   return json as Artifact;
 }
@@ -154,25 +165,31 @@ function describeRun(name: string, seed: number, r: ReturnType<typeof runTimed>)
 }
 
 interface ReplayOptions {
+  /** The command that replays this input (shown with a nondeterminism failure, with --check-determinism). */
+  readonly command: string;
   readonly tracePath: string | undefined;
+  /** Where to write the HTML report, if anywhere. */
+  readonly htmlFile: string | undefined;
   readonly determinism: boolean;
   readonly verbose: boolean;
   readonly impl: Record<string, unknown> | undefined;
 }
 
-/** Runs one input of a property as a replay: the schedule, the run, optionally its trace. Returns the run. */
-function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): { code: number; traceHash?: string } {
+/** Runs one input of a property as a replay: the schedule, the run, optionally its trace and report. Returns the run. */
+async function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): Promise<{ code: number; traceHash?: string }> {
   for (const line of p.describe(input)) io.out(`  ${line}`);
   const seed = p.seedOf(input);
   const scenario = propertyScenario(p, input);
-  if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io) };
+  if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io, `${o.command} --check-determinism`) };
   const records: TraceRecord[] = [];
-  const r = runTimed(scenario, {
+  const recording = o.htmlFile !== undefined ? startRecording() : undefined;
+  const options: RunOptions = {
     seed,
     ...(o.impl ? { impl: o.impl } : {}),
     ...(o.tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
     ...(o.verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
-  });
+  };
+  const r = runTimed(scenario, withRecording(options, recording));
   if (o.tracePath !== undefined) {
     const lines = records.map(formatRecord);
     if (o.tracePath === '-') for (const l of lines) io.out(l);
@@ -184,6 +201,7 @@ function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): 
   }
   for (const line of describeRun(p.name, seed, r)) io.out(line);
   if (o.tracePath !== undefined && o.tracePath !== '-') io.out(`trace: ${records.length} events written to ${o.tracePath}`);
+  if (recording !== undefined) io.out(`report: ${writeRunReport(recording, o.htmlFile!, `${p.name} (replay)`, r, o.command)}`);
   return { code: r.passed ? 0 : 1, traceHash: r.traceHash };
 }
 
@@ -195,19 +213,21 @@ export function parseFcSeed(raw: string): number {
 
 export function findPropertyOrFail(name: string): Property {
   const p = findProperty(name);
-  if (!p) throw new UsageError(`unknown property "${name}" (see simlab prop)`);
+  if (!p) throw new UsageError(`unknown property "${name}"${nameSuggestion(name) || ' (see simlab prop)'}`);
   return p;
 }
 
 export const replayUsage = [
-  'simlab replay ARTIFACT [--trace FILE|-] [--check-determinism] [--verbose]',
-  'simlab replay --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--check-determinism] [--verbose]',
+  'simlab replay ARTIFACT [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
+  'simlab replay [FILE.ts…] --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
+  '  FILE.ts               your own property file(s) (an artifact names its own, relative to itself)',
   '  ARTIFACT              a failure artifact written by simlab prop (simlab-artifacts/*.json): runs its saved',
   '                        schedule and compares the trace hash with the saved one',
   '  --seed S --path P     the seed and path fast-check reported (simlab prop, test.prop, a sweep line):',
   '                        walks fast-check to the same schedule and runs it',
   '  --trace FILE|-        write the trace, one line per event (- prints it)',
-  '  --check-determinism   run twice and report the first trace event that differs',
+  '  --html FILE           write an HTML report of the run (one self-contained file; open it in a browser)',
+  '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
   '  --verbose             print the run log',
   '  --impl ROLE=FILE      use your own node (with --seed/--path; an artifact names its own)',
   'exit 0 if the run passes, 1 if it fails (the failure reproduced), 2 for a bad artifact or arguments',
@@ -222,24 +242,28 @@ export const replayCliCommand: Command = {
       seed: { kind: 'string' },
       path: { kind: 'string' },
       trace: { kind: 'string' },
+      html: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       verbose: { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
     });
+    const htmlFile = flag<string>(p, 'html');
     const seedRaw = flag<string>(p, 'seed');
     const path = flag<string>(p, 'path');
     const base = {
       tracePath: flag<string>(p, 'trace'),
-      determinism: flag<boolean>(p, 'check-determinism') === true,
+      htmlFile,
+      determinism: flag<boolean>(p, 'check-determinism') === true || envDeterminism(),
       verbose: flag<boolean>(p, 'verbose') === true,
     };
-    if (p.positional.length !== 1) {
+    const user = seedRaw !== undefined || path !== undefined ? await loadUserFiles(p.positional) : { rest: p.positional };
+    if (user.rest.length !== 1) {
       throw new UsageError('replay needs one artifact file, or --seed S --path P and one property name');
     }
     if (seedRaw !== undefined || path !== undefined) {
       if (seedRaw === undefined || path === undefined) throw new UsageError('replay needs both --seed and --path (as fast-check reported them)');
       const seed = parseFcSeed(seedRaw);
-      const prop = findPropertyOrFail(p.positional[0]!);
+      const prop = findPropertyOrFail(user.rest[0]!);
       let input: unknown;
       try {
         input = inputAt(prop, seed, path);
@@ -249,11 +273,13 @@ export const replayCliCommand: Command = {
       }
       const impl = await loadImplSpecs(flagAll<string>(p, 'impl'));
       io.out(`replaying ${prop.name} at fast-check seed ${seed}, path ${path}:`);
-      return replayInput(prop, input, { ...base, impl }, io).code;
+      const implFlags = flagAll<string>(p, 'impl').map((spec) => ` --impl ${spec}`).join('');
+      return (await replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io)).code;
     }
     if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
     const file = p.positional[0]!;
     const artifact = readArtifact(file);
+    for (const f of artifact.options.files ?? []) await loadUserFile(resolveFromArtifact(file, f));
     const prop = findProperty(artifact.property);
     if (!prop) throw new UsageError(`${file}: unknown property "${artifact.property}" (see simlab prop)`);
     let input: unknown;
@@ -262,9 +288,9 @@ export const replayCliCommand: Command = {
     } catch (e) {
       throw new UsageError(`${file} is not a simlab artifact: its schedule is malformed: ${(e as Error).message.replace(/\s+/g, ' ')}`);
     }
-    const impl = await loadImplSpecs(artifact.options.impl);
+    const impl = await loadImplSpecs(artifact.options.impl.map((spec) => mapImplFile(spec, (f) => resolveFromArtifact(file, f))));
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
-    const r = replayInput(prop, input, { ...base, impl }, io);
+    const r = await replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
     if (r.traceHash !== undefined) {
       if (r.traceHash === artifact.traceHash) io.out(`trace hash matches the artifact (${r.traceHash}): the same run, bit for bit`);
       else {

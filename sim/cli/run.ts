@@ -7,19 +7,26 @@ import { writeFileSync } from 'node:fs';
 import {
   allScenarios,
   findScenario,
-  matchScenarios,
   replayCommand,
   runScenario,
   type RunOptions,
   type Scenario,
   type ScenarioResult,
+  unreached,
 } from '../scenario.ts';
-import { allProperties, matchProperties } from '../property.ts';
+import { allProperties } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
-import { loadImpl } from './impl.ts';
+import { envDeterminism, envSeed } from './env.ts';
+import { startRecording, withRecording, writeRunReport } from './html.ts';
+import { loadImpl, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
+import { noMatch, resolveTargets } from './names.ts';
+import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
+import { table } from '../table.ts';
+
+export { table };
 
 export interface TimedResult extends ScenarioResult {
   readonly wallMs: number;
@@ -35,34 +42,52 @@ export function formatVirtual(us: number): string {
   return `${(us / 1e6).toFixed(3)}s`;
 }
 
-function resultLine(r: TimedResult, impl: readonly string[] = []): string {
-  const head = `${r.passed ? 'PASS' : 'FAIL'} ${r.name}  seed=${r.seed}  virtual ${formatVirtual(r.virtualUs)}  events ${r.events}  wall ${r.wallMs.toFixed(0)}ms  trace ${r.traceHash}`;
-  if (r.passed) return head;
-  return `${head}\n  ${r.failure!.kind}: ${r.failure!.message}\n  replay: ${replayCommand(r.name, r.seed, impl)}`;
+/** The note a run prints for the sometimes labels it did not reach (they are not failures). */
+function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>>): string[] {
+  const missed = unreached(sometimes);
+  if (missed.length === 0) return [];
+  return [
+    `note: not reached in this run: ${missed.map((l) => `"${l}"`).join(', ')}`,
+    `  (a sometimes label is a coverage claim over many runs, not a failure; \`npx simlab sweep ${name} --seeds 1..100\` counts the runs that reach it)`,
+  ];
 }
 
-/** A table with columns padded to their widest cell. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], rightAlign: readonly number[] = []): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (rightAlign.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
+/** "1 warning", "3 warnings", "0 warnings". */
+function countOf(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** A summary row's result: "pass", "pass (1 warning)", "FAIL". */
+function verdict(r: TimedResult): string {
+  if (!r.passed) return 'FAIL';
+  return r.warnings.length > 0 ? `pass (${countOf(r.warnings.length, 'warning')})` : 'pass';
+}
+
+/** The scenario argument of a replay command: the user's files (when it is theirs) before the name. */
+export function withFiles(files: readonly string[], name: string): string {
+  return [...files, name].join(' ');
+}
+
+function resultLine(r: TimedResult, impl: readonly string[] = [], files: readonly string[] = []): string {
+  const head = `${r.passed ? 'PASS' : 'FAIL'} ${r.name}  seed=${r.seed}  virtual ${formatVirtual(r.virtualUs)}  events ${r.events}  wall ${r.wallMs.toFixed(0)}ms  trace ${r.traceHash}`;
+  if (r.passed) return head;
+  return `${head}\n  ${r.failure!.kind}: ${r.failure!.message}\n  replay: ${replayCommand(withFiles(files, r.name), r.seed, impl)}`;
 }
 
 export const listCommand: Command = {
   name: 'list',
   summary: 'list the registered scenarios and properties',
-  usage: 'simlab list [PATTERN]   list scenarios and properties (all, or those matching a pattern like "raft/3A/*")',
-  run(args, io) {
+  usage: 'simlab list [FILE.ts…] [PATTERN]   list scenarios and properties (all, those of your files, or those matching a pattern like "raft/3A/*")',
+  async run(args, io) {
     const p = parseArgs(args, {});
-    if (p.positional.length > 1) throw new UsageError('list takes at most one pattern');
-    const pattern = p.positional[0];
-    const scenarios = pattern !== undefined ? matchScenarios(pattern) : allScenarios();
-    const properties = pattern !== undefined ? matchProperties(pattern) : allProperties();
-    if (scenarios.length + properties.length === 0) throw new UsageError(`nothing matches "${pattern}" (try simlab list)`);
+    const user = await loadUserFiles(p.positional);
+    if (user.rest.length > 1) throw new UsageError('list takes at most one pattern');
+    const pattern = user.rest[0];
+    const inFiles = (x: { name: string }) => user.files.length === 0 || user.defined.includes(x.name);
+    const matched = pattern !== undefined ? resolveTargets(pattern) : [...allScenarios(), ...allProperties()];
+    const scenarios = matched.filter((x): x is Scenario => !('arbitrary' in x) && inFiles(x));
+    const properties = matched.filter((x) => 'arbitrary' in x && inFiles(x));
+    if (scenarios.length + properties.length === 0) throw noMatch(pattern ?? '');
     const width = Math.max(...[...scenarios, ...properties].map((s) => s.name.length));
     for (const s of scenarios) io.out(`${s.name.padEnd(width)}  ${s.description}`);
     if (properties.length > 0) {
@@ -74,35 +99,82 @@ export const listCommand: Command = {
   },
 };
 
+/** The scenarios named by patterns and files (every one when there are neither). */
+function selectScenarios(patterns: readonly string[], defined: readonly string[]): Scenario[] {
+  if (patterns.length === 0 && defined.length === 0) return allScenarios();
+  const chosen: Scenario[] = defined.map((n) => findScenario(n)).filter((s): s is Scenario => s !== undefined);
+  for (const pattern of patterns) {
+    const found = resolveTargets(pattern).filter((x): x is Scenario => !('arbitrary' in x));
+    if (found.length === 0) throw noMatch(pattern, 'scenario');
+    for (const s of found) if (!chosen.includes(s)) chosen.push(s);
+  }
+  if (chosen.length === 0) throw new UsageError('those files define properties only: check them with simlab prop FILE NAME');
+  return chosen;
+}
+
+/** The one scenario `run` runs: a name (or Go test name), or the only scenario of the files given. */
+function oneScenario(rest: readonly string[], defined: readonly string[]): Scenario {
+  if (rest.length > 1) throw new UsageError(`run takes one scenario, got ${rest.length} (to run several: simlab ${rest.join(' ')})`);
+  if (rest.length === 0) {
+    const mine = defined.map((n) => findScenario(n)).filter((s): s is Scenario => s !== undefined);
+    if (mine.length === 1) return mine[0]!;
+    if (mine.length === 0) throw new UsageError('run needs exactly one scenario name (see simlab list)');
+    throw new UsageError(`the files define ${mine.length} scenarios; name one: ${mine.map((s) => s.name).join(', ')}`);
+  }
+  const name = rest[0]!;
+  const exact = findScenario(name);
+  if (exact) return exact;
+  const found = resolveTargets(name).filter((x): x is Scenario => !('arbitrary' in x));
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) throw noMatch(name, 'scenario');
+  throw new UsageError(`"${name}" matches ${found.length} scenarios; run them all with simlab ${name}, or name one: ${found.slice(0, 5).map((s) => s.name).join(', ')}`);
+}
+
 export const allCommand: Command = {
   name: 'all',
   summary: 'run every scenario for one seed and print a summary (the default)',
-  usage: 'simlab [all] [--seed N] [--impl ROLE=FILE]   run every registered scenario once',
+  usage: [
+    'simlab [all] [PATTERN|FILE.ts…] [--seed N] [--impl ROLE=FILE]   run every scenario once (or those matching, or those of your files)',
+    "  PATTERN           a scenario name or pattern ('raft/3B/*', raft/3A), or a Go test name (TestBackup3B, backup)",
+    '  --seed N          the seed (default: SIMLAB_SEED, else 1)',
+  ].join('\n'),
   async run(args, io) {
     const p = parseArgs(args, { seed: { kind: 'seed' }, impl: { kind: 'string', repeat: true } });
-    if (p.positional.length > 0) throw new UsageError(`unexpected argument "${p.positional[0]}"`);
-    const seed = flag<number>(p, 'seed') ?? 1;
+    const seed = flag<number>(p, 'seed') ?? envSeed() ?? 1;
+    const user = await loadUserFiles(p.positional);
+    const chosen = selectScenarios(user.rest, user.defined);
     const impl = await loadImpl(p);
+    const marks = roleMarks(flagAll<string>(p, 'impl'));
     const rows: string[][] = [];
+    const notes: string[] = [];
     let failed = 0;
     const t0 = wallNowMs();
     let virtual = 0;
     let events = 0;
-    for (const s of allScenarios()) {
+    let warnings = 0;
+    for (const s of chosen) {
       const r = runTimed(s, { seed, ...(impl ? { impl } : {}) });
       virtual += r.virtualUs;
       events += r.events;
+      warnings += r.warnings.length;
       if (!r.passed) failed++;
-      rows.push([s.name, r.passed ? 'pass' : 'FAIL', formatVirtual(r.virtualUs), String(r.events), `${r.wallMs.toFixed(0)}ms`]);
+      rows.push([s.name, verdict(r), formatVirtual(r.virtualUs), String(r.events), `${r.wallMs.toFixed(0)}ms`]);
       if (!r.passed) rows.push(['', `  ${r.failure!.kind}: ${r.failure!.message}`.slice(0, 160), '', '', '']);
+      const missed = unreached(r.sometimes);
+      if (missed.length > 0) notes.push(`  ${s.name}: ${missed.map((l) => `"${l}"`).join(', ')}`);
     }
     const wall = wallNowMs() - t0;
     for (const line of table(['scenario', 'result', 'virtual', 'events', 'wall'], rows, [2, 3, 4])) io.out(line);
     io.out('');
     io.out(
-      `${allScenarios().length} scenarios, ${failed} failed, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
+      `${chosen.length} scenarios, ${failed} failed, ${countOf(warnings, 'warning')}, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
-    if (failed > 0) io.out(`replay a failure with: ${replayCommand('<scenario>', seed, flagAll<string>(p, 'impl'))}`);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
+    if (notes.length > 0) {
+      io.out(`note: sometimes labels not reached with seed ${seed} (coverage claims over many runs, not failures; simlab sweep counts them):`);
+      for (const line of notes) io.out(line);
+    }
+    if (failed > 0) io.out(`replay a failure with: ${replayCommand(withFiles(user.files, '<scenario>'), seed, flagAll<string>(p, 'impl'))}`);
     return failed > 0 ? 1 : 0;
   },
 };
@@ -111,37 +183,50 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run one scenario for one seed',
   usage: [
-    'simlab run SCENARIO [--seed N] [--trace FILE|-] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
-    '  --seed N              the seed (default 1); the same seed gives the same run, bit for bit',
+    'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--history FILE] [--html FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
+    '  SCENARIO              a name (raft/3B/backup), or a Go test name (TestBackup3B, backup)',
+    '  FILE.ts               your own scenario file(s): their scenarios join the list (SCENARIO may then be left out)',
+    '  --seed N              the seed (default: SIMLAB_SEED, else 1); the same seed gives the same run, bit for bit',
     '  --trace FILE|-        write the trace, one line per event (virtual time, node, what happened)',
-    '  --check-determinism   run twice and report the first trace event that differs',
+    '  --history FILE        write the operations the scenario checked for linearizability (simlab check FILE --html shows them)',
+    '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
     '  --verbose             print the scenario log',
     '  --impl ROLE=FILE      use your own node for ROLE (e.g. raft=./my-raft.ts); see the README',
+    '  --html FILE           write an HTML report of the run (one self-contained file; open it in a browser)',
   ].join('\n'),
   async run(args, io) {
     const p = parseArgs(args, {
       seed: { kind: 'seed' },
       trace: { kind: 'string' },
+      history: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       verbose: { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
+      html: { kind: 'string' },
     });
-    if (p.positional.length !== 1) throw new UsageError('run needs exactly one scenario name (see simlab list)');
-    const name = p.positional[0]!;
-    const s = findScenario(name);
-    if (!s) throw new UsageError(`unknown scenario "${name}" (see simlab list)`);
-    const seed = flag<number>(p, 'seed') ?? 1;
+    const user = await loadUserFiles(p.positional);
+    const s = oneScenario(user.rest, user.defined);
+    const seed = flag<number>(p, 'seed') ?? envSeed() ?? 1;
     const impl = await loadImpl(p);
     const base: RunOptions = { seed, ...(impl ? { impl } : {}) };
-    if (flag<boolean>(p, 'check-determinism')) return checkDeterminism(s, base, io);
+    const marks = roleMarks(flagAll<string>(p, 'impl'));
+    if (flag<boolean>(p, 'check-determinism') === true || envDeterminism()) {
+      return checkDeterminism(s, base, io, `${replayCommand(withFiles(user.files, s.name), seed, flagAll<string>(p, 'impl'))} --check-determinism`);
+    }
     const tracePath = flag<string>(p, 'trace');
     const records: TraceRecord[] = [];
     const verbose = flag<boolean>(p, 'verbose') === true;
-    const r = runTimed(s, {
+    const historyPath = flag<string>(p, 'history');
+    let history: string | undefined;
+    const htmlPath = flag<string>(p, 'html');
+    const recording = htmlPath !== undefined ? startRecording() : undefined;
+    const options: RunOptions = {
       ...base,
+      ...(historyPath !== undefined ? { onHistory: (h: string) => (history = h) } : {}),
       ...(tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
       ...(verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
-    });
+    };
+    const r = runTimed(s, withRecording(options, recording));
     if (tracePath !== undefined) {
       const lines = records.map(formatRecord);
       if (tracePath === '-') for (const l of lines) io.out(l);
@@ -151,8 +236,24 @@ export const runCommand: Command = {
       io.out('  last log lines:');
       for (const l of r.log.slice(-10)) io.out(`  | ${l}`);
     }
-    io.out(resultLine(r, flagAll<string>(p, 'impl')));
+    for (const line of r.failureReport ?? []) io.out(`  ${line}`);
+    if (!verbose) for (const w of r.warnings) io.out(`  warning: ${w}`);
+    io.out(resultLine(r, flagAll<string>(p, 'impl'), user.files));
+    for (const line of unreachedNote(s.name, r.sometimes)) io.out(line);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
+    if (historyPath !== undefined) {
+      if (history === undefined) {
+        io.err(`${s.name} records no history (the kvsrv scenarios and kvraft's GenericTest ones do)`);
+        return 2;
+      }
+      writeFileSync(historyPath, history);
+      io.out(`history: ${history.split('\n').length - 2} operations written to ${historyPath} (view: simlab check ${historyPath} --html ${historyPath}.html)`);
+    }
+    if (recording !== undefined) {
+      const replay = replayCommand(withFiles(user.files, r.name), r.seed, flagAll<string>(p, 'impl'));
+      io.out(`report: ${writeRunReport(recording, htmlPath!, `${r.name} seed=${r.seed}`, r, replay)}`);
+    }
     return r.passed ? 0 : 1;
   },
 };
@@ -161,7 +262,7 @@ export const runCommand: Command = {
  * Runs a scenario twice and compares per-event hashes; when they differ,
  * runs both again keeping records and prints the first differing event.
  */
-export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO): number {
+export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO, replay?: string): number {
   const a = runScenario(s, { ...base, trace: { eventHashes: true } });
   const b = runScenario(s, { ...base, trace: { eventHashes: true } });
   const n = Math.min(a.world.trace.count, b.world.trace.count);
@@ -184,5 +285,6 @@ export function checkDeterminism(s: Scenario, base: RunOptions, io: CliIO): numb
   io.out(`NOT deterministic: ${s.name} seed=${base.seed}: the runs first differ at trace event ${first}`);
   io.out(`  run 1: ${ra[first] ? formatRecord(ra[first]!) : '(no event: the run ended)'}`);
   io.out(`  run 2: ${rb[first] ? formatRecord(rb[first]!) : '(no event: the run ended)'}`);
+  if (replay !== undefined) io.out(`  replay: ${replay}`);
   return 1;
 }

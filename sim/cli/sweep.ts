@@ -1,8 +1,9 @@
 /**
  * `simlab sweep PATTERN… --seeds A..B`: every matching scenario or property
- * over a seed range, in parallel on worker threads, with a progress line and
- * a summary table (name, runs, failures, first failing seed, wall, virtual,
- * events) and the command that replays each failure.
+ * over a seed range, in parallel on worker threads, with a progress line,
+ * each failure with the command that replays it as it is found, and a
+ * summary (report.ts): per name runs, failures, first failing seed, wall,
+ * virtual, events; the sometimes coverage; the failures again.
  *
  * For a property (prop/…), seed S is one generated input: the schedule
  * fast-check draws first from seed S (fc.check with seed S, run 0, so a
@@ -11,18 +12,30 @@
  *
  * The work list is (name, seed) in a fixed order; `--shard i/n` keeps every
  * n-th item starting at i, so a CI matrix or several machines split one
- * range deterministically. Results do not depend on the number of workers:
- * each run is a pure function of (scenario or property, seed, implementation).
+ * range deterministically, and writes the shard's result file for `simlab
+ * merge` (report.ts). Results do not depend on the number of workers: each
+ * run is a pure function of (scenario or property, seed, implementation).
+ *
+ * Workers send each result as its run ends, so a failure is printed the
+ * moment it is found; Ctrl-C (SIGINT) and --bail abort the sweep: workers are
+ * terminated, and the summary covers the runs that ended.
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
-import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
-import { findScenario, matchScenarios, replayCommand, type RunOptions, type Scenario } from '../scenario.ts';
-import { flag, flagAll, parseArgs, UsageError } from './args.ts';
-import { loadImplSpecs } from './impl.ts';
+import { findProperty, inputAt, propertyScenario, type Property } from '../property.ts';
+import { findScenario, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
+import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
+import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
+import { reportPathIn, startRecording, withRecording, writeRunReport } from './html.ts';
 import { seedPathCommand } from './replay.ts';
-import { checkDeterminism, formatVirtual, runTimed, table } from './run.ts';
+import { envDeterminism, envRuns, envSeed, envWorkers } from './env.ts';
+import { exitCodeOf, failureLines, parseReporter, printSummary, REPORT_FORMAT, writeReport, type Reporter, type RunSummary, type SweepReport } from './report.ts';
+import { checkDeterminism, runTimed, withFiles } from './run.ts';
+import { noMatch, resolveTargets as targetsNamed } from './names.ts';
+import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
 
 interface WorkItem {
@@ -39,27 +52,9 @@ function isProperty(t: Target): t is Property {
   return 'arbitrary' in t;
 }
 
-export interface RunSummary {
-  readonly name: string;
-  readonly seed: number;
-  readonly passed: boolean;
-  readonly kind?: string;
-  readonly message?: string;
-  readonly virtualUs: number;
-  readonly events: number;
-  readonly wallMs: number;
-  readonly traceHash: string;
-  /** The command that replays a failure, when it is not `run NAME --seed S`. */
-  readonly replay?: string;
-  /** The command that shrinks a property failure. */
-  readonly shrink?: string;
-  /** More about a failing run (a property's generated options). */
-  readonly detail?: string;
-}
-
 /** What the sweep command sends a worker thread. */
-type ToWorker = { type: 'init'; impl: string[]; determinism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
-type FromWorker = { type: 'ready' } | { type: 'results'; results: RunSummary[] } | { type: 'error'; message: string };
+type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean; allowNondeterminism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
+type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done'; rolesUsed: string[] } | { type: 'error'; message: string };
 
 /** Parses "i/n" with 1 ≤ i ≤ n. */
 export function parseShard(raw: string): { index: number; count: number } {
@@ -95,59 +90,69 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
     events: run.events,
     wallMs: run.wallMs,
     traceHash: run.traceHash,
+    ...(Object.keys(run.sometimes).length > 0 ? { sometimes: run.sometimes } : {}),
   };
 }
 
-/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
-function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
-  let s: Scenario;
-  let options: RunOptions;
-  let r: RunSummary;
+/** The user's files the sweep loaded (scenario and property files), named in replay commands. */
+let userFiles: readonly string[] = [];
+
+/** The scenario and options of one work item (for a property: the first schedule fast-check draws from the seed). */
+function itemScenario(item: WorkItem, impl: Record<string, unknown> | undefined): { s: Scenario; options: RunOptions; property?: Property; input?: unknown } {
   if (item.property) {
     const p = findProperty(item.name);
     if (!p) throw new Error(`unknown property ${item.name}`);
     const input = inputAt(p, item.seed, '0');
-    s = propertyScenario(p, input);
-    options = { seed: p.seedOf(input), ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
-    if (!r.passed) {
-      r = {
-        ...r,
-        replay: seedPathCommand(item.name, item.seed, '0'),
-        shrink: `npx simlab prop ${item.name} --seed ${item.seed} --runs 1`,
-        detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
-      };
-    }
-  } else {
-    const found = findScenario(item.name);
-    if (!found) throw new Error(`unknown scenario ${item.name}`);
-    s = found;
-    options = { seed: item.seed, ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
+    return { s: propertyScenario(p, input), options: { seed: p.seedOf(input), ...(impl ? { impl } : {}) }, property: p, input };
   }
+  const found = findScenario(item.name);
+  if (!found) throw new Error(`unknown scenario ${item.name}`);
+  return { s: found, options: { seed: item.seed, ...(impl ? { impl } : {}) } };
+}
+
+/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
+function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
+  const { s, options, property: p, input } = itemScenario(item, impl);
+  let r = summarize(item.name, item.seed, runTimed(s, options));
+  if (p && !r.passed) {
+    r = {
+      ...r,
+      replay: seedPathCommand(item.name, item.seed, '0', userFiles),
+      shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
+      detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
+    };
+  } else if (!r.passed && userFiles.length > 0) r = { ...r, replay: replayCommand(withFiles(userFiles, item.name), item.seed) };
   if (!determinism) return r;
+  // The same run again: any difference from the first is a failure; checkDeterminism then names the first differing event.
+  const again = runScenario(s, options);
+  if (again.traceHash === r.traceHash) return r;
   const lines: string[] = [];
-  const code = checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-  if (code !== 0 && lines[0]?.startsWith('NOT deterministic')) {
-    return { ...r, passed: false, kind: 'nondeterminism', message: lines.join(' | ') };
-  }
-  return r;
+  checkDeterminism(s, options, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  const detail = lines[0]?.startsWith('NOT deterministic') ? lines.slice(0, 3).join(' | ') : `NOT deterministic: ${item.name} seed=${item.seed}`;
+  const replay = item.property ? seedPathCommand(item.name, item.seed, '0', userFiles) : replayCommand(withFiles(userFiles, item.name), item.seed);
+  return { ...r, passed: false, kind: 'nondeterminism', message: `${detail} (trace ${r.traceHash}, then ${again.traceHash})`, replay: `${replay} --check-determinism` };
 }
 
 /** The worker-thread side: started by bin/main.ts when it is not the main thread. */
 export function sweepWorkerMain(port: MessagePort = parentPort!): void {
   let impl: Record<string, unknown> | undefined;
   let determinism = false;
+  let implSpecs: readonly string[] = [];
+  let marks: number[] = [];
   port.on('message', (msg: ToWorker) => {
     void (async () => {
       try {
         if (msg.type === 'init') {
           impl = await loadImplSpecs(msg.impl);
+          implSpecs = msg.impl;
+          marks = roleMarks(msg.impl);
+          userFiles = (await loadUserFiles(msg.files)).files;
           determinism = msg.determinism;
+          allowNondeterminism(msg.allowNondeterminism);
           port.postMessage({ type: 'ready' } satisfies FromWorker);
         } else if (msg.type === 'run') {
-          const results = msg.items.map((item) => runItem(item, impl, determinism));
-          port.postMessage({ type: 'results', results } satisfies FromWorker);
+          for (const item of msg.items) port.postMessage({ type: 'result', result: runItem(item, impl, determinism) } satisfies FromWorker);
+          port.postMessage({ type: 'batch-done', rolesUsed: rolesUsedSince(implSpecs, marks) } satisfies FromWorker);
         } else {
           port.close();
         }
@@ -203,7 +208,21 @@ export function dispatchOrder(items: readonly WorkItem[]): WorkItem[] {
   return items.map((item, i) => ({ item, k: nth[i]!, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.item);
 }
 
-async function runParallel(all: WorkItem[], workers: number, impl: string[], determinism: boolean, onResult: (r: RunSummary) => void): Promise<void> {
+/**
+ * Runs the items on `workers` worker threads, calling `onResult` as each run
+ * ends. When `signal` aborts (an interrupt, --bail) every worker is
+ * terminated at once and results still in flight are dropped.
+ */
+async function runParallel(
+  all: WorkItem[],
+  workers: number,
+  impl: string[],
+  files: string[],
+  determinism: boolean,
+  onResult: (r: RunSummary) => void,
+  signal: AbortSignal,
+  rolesUsed: Set<string>,
+): Promise<void> {
   if (!workerEntry) throw new Error('sweep: no worker entry (run through bin/simlab.mjs)');
   const items = dispatchOrder(all);
   // Guided self-scheduling: big batches while much is left, single items at the end, so no worker idles long while another finishes a batch.
@@ -222,147 +241,226 @@ async function runParallel(all: WorkItem[], workers: number, impl: string[], det
     [items[next], items[best]] = [items[best]!, items[next]!];
   };
   let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, () => {
-      return new Promise<void>((resolve, reject) => {
-        const w = new Worker(workerEntry!, { workerData: { role: 'sweep-worker' } });
-        const feed = () => {
-          if (next >= items.length) {
-            w.postMessage({ type: 'stop' } satisfies ToWorker);
-            void w.terminate().then(() => resolve());
-            return;
-          }
-          costliestFirst();
-          const batch = items.slice(next, next + chunkFor(items.length - next));
-          next += batch.length;
-          w.postMessage({ type: 'run', items: batch } satisfies ToWorker);
-        };
-        w.on('message', (msg: FromWorker) => {
-          if (msg.type === 'ready') feed();
-          else if (msg.type === 'results') {
-            for (const r of msg.results) {
-              const c = cost.get(r.name) ?? { total: 0, runs: 0 };
-              c.total += r.wallMs;
-              c.runs++;
-              cost.set(r.name, c);
-              onResult(r);
+  const pool: Worker[] = [];
+  const haltAll = () => {
+    for (const w of pool) void w.terminate();
+  };
+  signal.addEventListener('abort', haltAll, { once: true });
+  try {
+    await Promise.all(
+      Array.from({ length: workers }, () => {
+        return new Promise<void>((resolve, reject) => {
+          const w = new Worker(workerEntry!, { workerData: { role: 'sweep-worker' } });
+          pool.push(w);
+          w.on('exit', () => resolve());
+          const feed = () => {
+            if (signal.aborted || next >= items.length) {
+              w.postMessage({ type: 'stop' } satisfies ToWorker);
+              void w.terminate();
+              return;
             }
-            feed();
-          } else {
-            void w.terminate();
-            reject(new UsageError(msg.message));
-          }
+            costliestFirst();
+            const batch = items.slice(next, next + chunkFor(items.length - next));
+            next += batch.length;
+            w.postMessage({ type: 'run', items: batch } satisfies ToWorker);
+          };
+          w.on('message', (msg: FromWorker) => {
+            if (signal.aborted) return;
+            if (msg.type === 'batch-done') for (const role of msg.rolesUsed) rolesUsed.add(role);
+            if (msg.type === 'ready' || msg.type === 'batch-done') feed();
+            else if (msg.type === 'result') {
+              const c = cost.get(msg.result.name) ?? { total: 0, runs: 0 };
+              c.total += msg.result.wallMs;
+              c.runs++;
+              cost.set(msg.result.name, c);
+              onResult(msg.result);
+            } else {
+              haltAll();
+              reject(new UsageError(msg.message));
+            }
+          });
+          w.on('error', (e) => {
+            haltAll();
+            reject(e);
+          });
+          w.postMessage({ type: 'init', impl, files, determinism, allowNondeterminism: nondeterminismAllowed() } satisfies ToWorker);
         });
-        w.on('error', reject);
-        w.postMessage({ type: 'init', impl, determinism } satisfies ToWorker);
-      });
-    }),
-  );
+      }),
+    );
+  } finally {
+    signal.removeEventListener('abort', haltAll);
+  }
+}
+
+const sweepUsage = [
+  'simlab sweep [FILE.ts…] PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
+  '                      [--check-determinism] [--impl ROLE=FILE] [--html-dir DIR]',
+  "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety, TestBackup3B",
+  '  FILE.ts             your own scenario or property file(s): without a PATTERN, everything they define',
+  '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
+  '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10, or SIMLAB_RUNS seeds from SIMLAB_SEED',
+  '  --workers N         worker threads (default: SIMLAB_WORKERS, else one per core; 1 runs in this thread)',
+  '  --shard i/n         run only every n-th item starting at the i-th, and write the result file that',
+  '                      simlab merge combines (--output FILE, default simlab-shard-i-of-n.json)',
+  '  --bail [N]          stop after N failures (default 1)',
+  '  --reporter R        also write the results as json (what merge reads) or junit (CI test reports) to --output FILE',
+  '  --check-determinism run each seed twice and fail on any trace difference (or SIMLAB_CHECK_DETERMINISM=1)',
+  '  --impl ROLE=FILE    use your own node for ROLE (e.g. raft=./my-raft.ts)',
+  '  --html-dir DIR      write an HTML report of every failure to DIR (run again in this thread: same seed, same run)',
+  'Each failure is printed when it happens, with its replay command. Ctrl-C stops the sweep, prints the summary',
+  'so far with every failure, and exits 130. Exit 1 when a run failed or a sometimes label was reached by no run.',
+].join('\n');
+
+/** Which targets the patterns name, each once, in the order given. */
+function resolveTargets(patterns: readonly string[]): Target[] {
+  const targets: Target[] = [];
+  for (const pattern of patterns) {
+    const found = targetsNamed(pattern);
+    if (found.length === 0) throw noMatch(pattern);
+    for (const t of found) if (!targets.includes(t)) targets.push(t);
+  }
+  return targets;
+}
+
+/** --seeds, else SIMLAB_RUNS seeds from SIMLAB_SEED, else 1..10; with the text the report keeps. */
+function sweepSeeds(raw: string | undefined): { seeds: number[]; text: string } {
+  if (raw !== undefined) return { seeds: parseSeeds(raw), text: raw };
+  const first = envSeed() ?? 1;
+  const count = envRuns() ?? 10;
+  return { seeds: Array.from({ length: count }, (_, i) => first + i), text: `${first}..${first + count - 1}` };
+}
+
+interface OutputChoice {
+  readonly reporter: Reporter;
+  readonly file: string;
+}
+
+function outputChoice(p: ReturnType<typeof parseArgs>, shard: { index: number; count: number } | undefined): OutputChoice | undefined {
+  const reporterRaw = flag<string>(p, 'reporter');
+  const file = flag<string>(p, 'output');
+  const reporter = reporterRaw === undefined ? undefined : parseReporter(reporterRaw);
+  if (shard) {
+    if (reporter === 'junit') throw new UsageError('--shard writes the json result file that simlab merge reads; make the JUnit report with simlab merge --reporter junit');
+    return { reporter: 'json', file: file ?? `simlab-shard-${shard.index}-of-${shard.count}.json` };
+  }
+  if (reporter === undefined && file !== undefined) throw new UsageError('--output needs --reporter json or --reporter junit');
+  if (reporter !== undefined && file === undefined) throw new UsageError(`--reporter ${reporter} needs --output FILE`);
+  return reporter ? { reporter, file: file! } : undefined;
+}
+
+/** Stops the sweep on SIGINT (once; a second Ctrl-C is Node's default: exit at once). */
+function onInterrupt(abort: (reason: 'interrupted') => void): () => void {
+  const handler = () => abort('interrupted');
+  process.once('SIGINT', handler);
+  return () => process.removeListener('SIGINT', handler);
 }
 
 export const sweepCommand: Command = {
   name: 'sweep',
-  summary: 'run scenarios or properties over a seed range in parallel, with a summary and replay commands',
-  usage: [
-    "simlab sweep PATTERN… --seeds A..B [--workers N] [--shard i/n] [--check-determinism] [--impl ROLE=FILE]",
-    "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety",
-    '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
-    '  --seeds A..B        the seeds (also 7 or 1,5,9); default 1..10',
-    '  --workers N         worker threads (default: one per core; 1 runs in this thread)',
-    '  --shard i/n         run only every n-th item starting at the i-th (split a sweep across machines)',
-    '  --check-determinism run each seed twice and fail on any trace difference',
-    '  --impl ROLE=FILE    use your own node for ROLE (e.g. raft=./my-raft.ts)',
-  ].join('\n'),
+  summary: 'run scenarios or properties over a seed range in parallel: failures as they happen, a summary, coverage',
+  usage: sweepUsage,
   async run(args, io) {
     const p = parseArgs(args, {
-      seeds: { kind: 'seeds' },
+      seeds: { kind: 'string' },
       workers: { kind: 'int' },
       shard: { kind: 'string' },
+      bail: { kind: 'optional-int' },
+      reporter: { kind: 'string' },
+      output: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
+      'html-dir': { kind: 'string' },
     });
-    if (p.positional.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
-    const scenarios: Target[] = [];
-    for (const pattern of p.positional) {
-      const found: Target[] = [...matchScenarios(pattern), ...matchProperties(pattern)];
-      if (found.length === 0) throw new UsageError(`no scenario or property matches "${pattern}" (see simlab list, simlab prop)`);
-      for (const s of found) if (!scenarios.includes(s)) scenarios.push(s);
-    }
-    const seeds = flag<number[]>(p, 'seeds') ?? Array.from({ length: 10 }, (_, i) => i + 1);
+    const user = await loadUserFiles(p.positional);
+    userFiles = user.files;
+    if (user.rest.length === 0 && user.files.length === 0) throw new UsageError('sweep needs at least one scenario or property pattern (see simlab list, simlab prop)');
+    const targets = resolveTargets(user.rest.length > 0 ? user.rest : user.defined);
+    const { seeds, text: seedsText } = sweepSeeds(flag<string>(p, 'seeds'));
     const shardRaw = flag<string>(p, 'shard');
     const shard = shardRaw === undefined ? undefined : parseShard(shardRaw);
-    const workersFlag = flag<number>(p, 'workers');
+    const output = outputChoice(p, shard);
+    const workersFlag = flag<number>(p, 'workers') ?? envWorkers();
     if (workersFlag === 0) throw new UsageError('--workers must be at least 1');
+    const bail = flag<number>(p, 'bail');
+    if (bail === 0) throw new UsageError('--bail must be at least 1');
     const implSpecs = flagAll<string>(p, 'impl');
-    const determinism = flag<boolean>(p, 'check-determinism') === true;
-    const items = workList(scenarios, seeds, shard);
+    const determinism = flag<boolean>(p, 'check-determinism') === true || envDeterminism();
+    const items = workList(targets, seeds, shard);
     const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), items.length));
     const impl = await loadImplSpecs(implSpecs); // validates the files before any worker starts
+    const marks = roleMarks(implSpecs); // the runs of this thread (--workers 1); workers report their own
+    const rolesUsed = new Set<string>();
 
     io.err(
-      `sweep: ${scenarios.length} scenario(s)/propert(ies) × ${seeds.length} seed(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
+      `sweep: ${targets.length} scenario(s)/propert(ies) × ${seeds.length} seed(s) (${seedsText})${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
     );
     const progress: Progress = { done: 0, failed: 0, total: items.length, startMs: wallNowMs(), lastDrawMs: 0 };
     const results: RunSummary[] = [];
-    const onResult = (r: RunSummary) => {
+    const controller = new AbortController();
+    let stopped: SweepReport['stopped'];
+    const stop = (reason: 'interrupted' | 'bail') => {
+      if (stopped) return;
+      stopped = reason;
+      controller.abort();
+    };
+    const htmlDir = flag<string>(p, 'html-dir');
+    const onResult = (summary: RunSummary) => {
+      const r = htmlDir !== undefined && !summary.passed ? { ...summary, html: writeFailureReport(summary, impl, implSpecs, htmlDir) } : summary;
       results.push(r);
       progress.done++;
-      if (!r.passed) progress.failed++;
+      if (!r.passed) {
+        progress.failed++;
+        if (io.tty && io.write) io.write('\r\x1b[K');
+        for (const line of failureLines(r, implSpecs)) io.out(line);
+        if (bail !== undefined && progress.failed >= bail) stop('bail');
+      }
       drawProgress(progress, io);
     };
-    if (workers === 1) {
-      for (const item of items) onResult(runItem(item, impl, determinism));
-    } else {
-      await runParallel(items, workers, [...implSpecs], determinism, onResult);
+    const detach = onInterrupt(stop);
+    try {
+      if (workers === 1) {
+        for (const item of items) {
+          if (controller.signal.aborted) break;
+          onResult(runItem(item, impl, determinism));
+          await new Promise((resolve) => setImmediate(resolve)); // lets a Ctrl-C in between runs
+        }
+      } else {
+        await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult, controller.signal, rolesUsed);
+      }
+    } finally {
+      detach();
     }
     drawProgress(progress, io, true);
-    const wallMs = wallNowMs() - progress.startMs;
-    printSummary(scenarios, results, wallMs, implSpecs, io);
-    return progress.failed > 0 ? 1 : 0;
+    for (const role of rolesUsedSince(implSpecs, marks)) rolesUsed.add(role);
+    reportUnusedRoles(implSpecs, [...rolesUsed], io);
+    const report: SweepReport = {
+      format: REPORT_FORMAT,
+      targets: targets.map((t) => t.name),
+      seeds: seedsText,
+      seedCount: seeds.length,
+      ...(shard ? { shard } : {}),
+      impl: implSpecs,
+      determinism,
+      planned: items.length,
+      ...(stopped ? { stopped } : {}),
+      wallMs: wallNowMs() - progress.startMs,
+      results,
+    };
+    printSummary(report, io, stopped === 'interrupted');
+    if (output) {
+      writeReport(report, output.reporter, output.file);
+      io.out(`${output.reporter} report: ${output.file}${shard ? ` (combine the shards with: npx simlab merge FILE…)` : ''}`);
+    }
+    if (stopped === 'interrupted') return 130;
+    return exitCodeOf(report);
   },
 };
 
-function printSummary(scenarios: readonly Target[], results: readonly RunSummary[], wallMs: number, implSpecs: readonly string[], io: CliIO): void {
-  const implFlags = implSpecs.map((spec) => ` --impl ${spec}`).join('');
-  const byName = new Map<string, RunSummary[]>();
-  for (const s of scenarios) byName.set(s.name, []);
-  for (const r of results) byName.get(r.name)!.push(r);
-  const rows: string[][] = [];
-  let runs = 0;
-  let failures = 0;
-  let virtual = 0;
-  let events = 0;
-  for (const [name, rs] of byName) {
-    if (rs.length === 0) continue;
-    const failed = rs.filter((r) => !r.passed).sort((a, b) => a.seed - b.seed);
-    const v = rs.reduce((a, r) => a + r.virtualUs, 0);
-    const e = rs.reduce((a, r) => a + r.events, 0);
-    const w = rs.reduce((a, r) => a + r.wallMs, 0);
-    runs += rs.length;
-    failures += failed.length;
-    virtual += v;
-    events += e;
-    rows.push([name, String(rs.length), String(failed.length), failed[0] ? String(failed[0].seed) : '-', `${(w / 1000).toFixed(2)}s`, formatVirtual(v), String(e)]);
-  }
-  io.out('');
-  for (const line of table(['scenario / property', 'runs', 'failures', 'first failing seed', 'wall', 'virtual', 'events'], rows, [1, 2, 4, 5, 6])) io.out(line);
-  io.out('');
-  io.out(
-    `${runs} runs, ${failures} failures, ${formatVirtual(virtual)} virtual in ${(wallMs / 1000).toFixed(2)}s wall (${(runs / Math.max(wallMs / 1000, 1e-3)).toFixed(1)} runs/s), ${events} events`,
-  );
-  const failed = results.filter((r) => !r.passed).sort((a, b) => a.name.localeCompare(b.name) || a.seed - b.seed);
-  if (failed.length > 0) {
-    io.out('');
-    io.out('failures (replay each with the command shown):');
-    const perScenario = new Map<string, number>();
-    for (const r of failed) {
-      const n = (perScenario.get(r.name) ?? 0) + 1;
-      perScenario.set(r.name, n);
-      if (n > 5) continue;
-      io.out(`  ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`);
-      if (r.detail) io.out(`    ${r.detail}`);
-      io.out(`    ${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
-    }
-    for (const [name, n] of perScenario) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
-  }
+/** Runs a failure again with a recording (same seed, same run) and writes its report; returns its path. */
+function writeFailureReport(r: RunSummary, impl: Record<string, unknown> | undefined, implSpecs: readonly string[], dir: string): string {
+  const { s, options } = itemScenario({ name: r.name, seed: r.seed, ...(findProperty(r.name) ? { property: true } : {}) }, impl);
+  const recording = startRecording();
+  const run = runTimed(s, withRecording(options, recording));
+  const replay = `${r.replay ?? replayCommand(r.name, r.seed)}${implSpecs.map((spec) => ` --impl ${spec}`).join('')}`;
+  return writeRunReport(recording, reportPathIn(dir, r.name, r.seed), `${r.name} seed=${r.seed}`, run, replay);
 }

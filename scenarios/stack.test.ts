@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { raft, type RaftConfig } from '../protocols/raft/index.ts';
-import { matchScenarios, runScenario } from './scenario.ts';
-import { Out, type Payload } from './node.ts';
-import { Prng } from './prng.ts';
-import { stack, type StackInput } from './stack.ts';
-import '../scenarios/raft/index.ts';
+import { matchScenarios, runScenario } from '../sim/scenario.ts';
+import { Out, type Payload } from '../sim/node.ts';
+import { Prng } from '../sim/prng.ts';
+import { stack, type StackInput } from '../sim/stack.ts';
+import './raft/index.ts';
 
 /**
  * A tiny service over Raft: it forwards the tester's start/getState/snapshot

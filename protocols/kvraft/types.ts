@@ -1,0 +1,75 @@
+/**
+ * kvraft (6.5840 lab 4): a key/value service replicated on Raft. The server
+ * is protocols/rsm over the KV machine, stacked on a Raft peer; the clerk
+ * finds the leader among the servers the tester hands it.
+ *
+ * RPCs (labrpc service "KVServer"), args carry the clerk's id and a
+ * per-clerk sequence number (a retry repeats it):
+ *   KVServer.Get     GetArgs        → KvReply (value; ErrNoKey when absent) or ErrWrongLeader
+ *   KVServer.Put     PutAppendArgs  → KvReply or ErrWrongLeader
+ *   KVServer.Append  PutAppendArgs  → KvReply or ErrWrongLeader (no old value: kvraft Append returns nothing)
+ *
+ * Tester calls on a clerk (one at a time): "get" { key } → string;
+ * "put" / "append" { key, value } → null.
+ */
+export const KvGet = 'KVServer.Get';
+export const KvPut = 'KVServer.Put';
+export const KvAppend = 'KVServer.Append';
+export type KvMethod = typeof KvGet | typeof KvPut | typeof KvAppend;
+
+export const OK = 'OK';
+export const ErrNoKey = 'ErrNoKey';
+
+export interface GetArgs {
+  readonly clientId: number;
+  readonly seq: number;
+  readonly key: string;
+}
+export interface PutAppendArgs extends GetArgs {
+  readonly value: string;
+}
+
+/** An op of the KV machine: the request as it rides in Raft's log. */
+export interface KvOp {
+  readonly method: KvMethod;
+  readonly clientId: number;
+  readonly seq: number;
+  readonly key: string;
+  /** Absent for Get. */
+  readonly value?: string;
+}
+
+export interface KvReply {
+  readonly err: typeof OK | typeof ErrNoKey;
+  /** Get's value ("" with ErrNoKey); absent for Put and Append. */
+  readonly value?: string;
+}
+
+/** The machine's state; the dedup table travels in the snapshot with the store. */
+export interface KvMachineState {
+  readonly store: Map<string, string>;
+  /** clientId → the highest seq of a Put or Append applied for it (exactly-once). */
+  readonly lastSeq: Map<number, number>;
+}
+
+/** A server's configuration (StartKVServer(servers, me, persister, maxraftstate)). */
+export interface KvServerConfig {
+  readonly me: number;
+  readonly peers: number;
+  readonly maxraftstate: number;
+}
+
+/** A clerk's configuration: its id, and how many servers its ends 0..servers-1 reach. */
+export interface KvClerkConfig {
+  readonly clientId: number;
+  readonly servers: number;
+}
+
+export const GetCall = 'get';
+export const PutCall = 'put';
+export const AppendCall = 'append';
+
+/** After a full round of servers without an answer, the clerk waits this long before the next. */
+export const CLERK_ROUND_PAUSE_US = 50_000;
+/** The clerk's timer between rounds. */
+export const CLERK_RETRY_TIMER = 'retry';

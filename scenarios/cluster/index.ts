@@ -1,0 +1,1 @@
+export { ServerGroup, serverNames, type Leadership, type ServerGroupOptions, type ServerRef } from './group.ts';
