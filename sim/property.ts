@@ -20,7 +20,8 @@
  * fast-check reads seeds as 32-bit integers (negative ones too).
  */
 import fc from 'fast-check';
-import { matchNames, runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { Registry } from './registry.ts';
+import { runScenario, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 import type { Co } from './task.ts';
 
 export interface Property<T = unknown> {
@@ -46,26 +47,13 @@ export interface Property<T = unknown> {
   readonly eventBudget?: number;
 }
 
-const registry = new Map<string, Property<any>>();
+/** The property registry (sim/registry.ts), read as the scenario registry is. */
+const properties = new Registry<Property<any>>('property', /^prop\/[a-z0-9][a-z0-9._/-]*$/i, 'prop/… expected');
+export const { all: allProperties, find: findProperty, match: matchProperties } = properties;
 
+/** Registers a property (names unique, under prop/); typed by its input. */
 export function defineProperty<T>(p: Property<T>): Property<T> {
-  if (registry.has(p.name)) throw new Error(`a property named ${p.name} is already registered`);
-  if (!/^prop\/[a-z0-9][a-z0-9._/-]*$/i.test(p.name)) throw new Error(`bad property name "${p.name}" (prop/… expected)`);
-  registry.set(p.name, p);
-  return p;
-}
-
-export function allProperties(): Property[] {
-  return [...registry.values()];
-}
-
-export function findProperty(name: string): Property | undefined {
-  return registry.get(name);
-}
-
-/** Properties matching a pattern, with the scenario patterns' rules: `*` within a segment, `**` across, a plain name or prefix. */
-export function matchProperties(pattern: string): Property[] {
-  return matchNames(pattern, allProperties());
+  return properties.define(p);
 }
 
 /** One input as a scenario (named after the property), for runScenario and the determinism check. */
@@ -85,17 +73,7 @@ export function runInput<T>(p: Property<T>, input: T, options: Omit<RunOptions, 
 }
 
 /** What a run left behind, without the world (small enough to keep many). */
-export interface InputRun<T> {
-  readonly input: T;
-  readonly passed: boolean;
-  readonly failure?: { readonly kind: FailureKind; readonly message: string };
-  readonly virtualUs: number;
-  readonly events: number;
-  readonly traceHash: string;
-  readonly log: readonly string[];
-  readonly sometimes: Readonly<Record<string, boolean>>;
-  readonly counts: Readonly<Record<string, number>>;
-}
+export type InputRun<T> = Omit<ScenarioResult, 'name' | 'seed' | 'world' | 'warnings'> & { readonly input: T };
 
 function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
   return {
