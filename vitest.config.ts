@@ -11,6 +11,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'pack/**', '.cache/**'],
     pool: 'threads',
+    // SIMLAB_WORKERS caps the worker threads, as it does for simlab sweep (bad values are the CLI's to report).
+    ...(/^[1-9]\d*$/.test(process.env.SIMLAB_WORKERS ?? '') ? { maxWorkers: Number(process.env.SIMLAB_WORKERS) } : {}),
     isolate: false,
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -7,4 +7,5 @@ import './raft/index.ts';
 import './mr/index.ts';
 import './kvsrv/index.ts';
 import './kvraft/index.ts';
+import './shardctrler/index.ts';
 import './properties/index.ts';

@@ -55,6 +55,7 @@ describe('names', () => {
       [['raft/3B/bakup'], /did you mean raft\/3B\/backup\?/],
       [['run', 'raft/3B/bakup'], /did you mean raft\/3B\/backup\?/],
       [['swep', 'raft/3A'], /did you mean sweep\?/],
+      [['prop', 'prop/raft/safty'], /unknown property "prop\/raft\/safty" \(did you mean prop\/raft\/safety\?\)/],
       [['run', 'backup', '--seeed', '3'], /unknown option --seeed \(did you mean --seed\?\)/],
       [['run', 'backup', '--impl', 'raftt=x.ts'], /no scenario takes a node for role "raftt" \(did you mean raft\?\)/],
     ];

@@ -33,6 +33,8 @@ export class ScenarioFailure extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind = 'assertion',
+    /** The trace index of the record where it went wrong, when a checker knows it. */
+    readonly atRecord?: number,
   ) {
     super(message);
   }
@@ -47,8 +49,8 @@ export interface ScenarioContext {
   readonly options: RunOptions;
   /** A line for the scenario log (shown with a failure, and with --verbose). */
   log(line: string): void;
-  /** Fails the scenario now. */
-  fail(message: string, kind?: FailureKind): never;
+  /** Fails the scenario now (`atRecord`: the trace index of the record where it went wrong, when known). */
+  fail(message: string, kind?: FailureKind, atRecord?: number): never;
   /** Fails unless `condition` holds. */
   check(condition: boolean, message: string | (() => string)): void;
   /**
@@ -99,6 +101,8 @@ export interface ScenarioResult {
   readonly seed: number;
   readonly passed: boolean;
   readonly failure?: { readonly kind: FailureKind; readonly message: string };
+  /** The trace index of the record the failure names (a checker's first bad record), when it names one. */
+  readonly failedAt?: number;
   readonly virtualUs: number;
   readonly events: number;
   readonly traceHash: string;
@@ -173,8 +177,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       log.push(stamped);
       options.onLog?.(stamped);
     },
-    fail(message, kind = 'assertion') {
-      throw new ScenarioFailure(message, kind);
+    fail(message, kind = 'assertion', atRecord) {
+      throw new ScenarioFailure(message, kind, atRecord);
     },
     check(condition, message) {
       if (!condition) throw new ScenarioFailure(typeof message === 'function' ? message() : message);
@@ -199,12 +203,14 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     },
   };
   let failure: ScenarioResult['failure'];
+  let failedAt: number | undefined;
   installDeterminismTrap();
   const allowedBefore = options.allowNondeterminism === undefined ? undefined : allowNondeterminism(options.allowNondeterminism);
   try {
     world.runTask('main', s.run(t));
   } catch (e) {
     failure = classify(e);
+    failedAt = failureRecord(e);
   } finally {
     if (allowedBefore !== undefined) allowNondeterminism(allowedBefore);
   }
@@ -215,6 +221,7 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     seed: options.seed,
     passed: failure === undefined,
     ...(failure ? { failure, failureReport: failureReport(reporters) } : {}),
+    ...(failedAt !== undefined ? { failedAt } : {}),
     virtualUs: world.nowUs,
     events,
     traceHash,
@@ -224,6 +231,11 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     counts,
     world,
   };
+}
+
+function failureRecord(e: unknown): number | undefined {
+  const inner = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  return inner instanceof ScenarioFailure ? inner.atRecord : undefined;
 }
 
 /** The report lines of a failed run; a reporter that throws is named instead of hiding the failure. */

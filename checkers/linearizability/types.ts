@@ -94,6 +94,24 @@ export interface Model<S, I, O> extends ModelExtras<S, I, O> {
    * repeated work but never changes a verdict.
    */
   worthInterning?(state: S): boolean;
+  /**
+   * For a read-only operation with a known output that is not legal in
+   * `state`: false when it is also not legal in any state that steps of
+   * operations `resets` says no to can lead to from `state`. The search then
+   * abandons a configuration in `state` while that operation waits to be
+   * placed and no resetting operation that may enable it could come before
+   * it: a wrong order fails when a pending read contradicts it, not when
+   * the read's return is reached. A wrong false makes verdicts wrong.
+   */
+  mayBecomeLegal?(state: S, input: I, output: O): boolean;
+  /** Whether an operation may set the state whatever it was (a put); default: none does. */
+  resets?(input: I): boolean;
+  /**
+   * For a resetting operation and such a read: false when the read is legal
+   * in no state that steps of non-resetting operations lead to from any
+   * state after the reset. Default true.
+   */
+  resetMayEnable?(reset: I, readInput: I, readOutput: O): boolean;
 }
 
 /** A sequential specification whose step may lead to several states (none = not legal). */

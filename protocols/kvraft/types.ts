@@ -16,7 +16,6 @@ export const KvGet = 'KVServer.Get';
 export const KvPut = 'KVServer.Put';
 export const KvAppend = 'KVServer.Append';
 export type KvMethod = typeof KvGet | typeof KvPut | typeof KvAppend;
-export const KV_SERVICE = 'KVServer.';
 
 export const OK = 'OK';
 export const ErrNoKey = 'ErrNoKey';

@@ -1,9 +1,10 @@
 /**
- * The kvraft tester, after src/kvraft/config.go (spec §2.5): n servers named
- * "0".."n-1", each a kvraft service stacked on its Raft peer in one labrpc
- * server; a network without long delays; server↔server ends that
- * `partition` and `connect` switch, and clerk ends (one per server, handed
- * in a random order) that partitions never touch. ShutdownServer and
+ * The kvraft tester, after src/kvraft/config.go (spec §2.5), on the
+ * server-group harness (scenarios/cluster): n servers named "0".."n-1",
+ * each a kvraft service stacked on its Raft peer in one labrpc server; a
+ * network without long delays; server↔server links that `partition`
+ * switches, and clerk ends (one per server, handed in a random order) that
+ * partitions never touch. ShutdownServer and
  * StartServer follow config.go: what the persister held at shutdown
  * survives, and the restarted server is unreachable by its peers until
  * ConnectAll.
@@ -21,10 +22,10 @@ import { formatHistory } from '../../checkers/history/simlab.ts';
 import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
 import type { Host } from '../../sim/host.ts';
 import type { ClientEnd, Network } from '../../sim/network.ts';
+import { ServerGroup, serverNames } from '../cluster/index.ts';
 import { ms, type NodeDef } from '../../sim/node.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { stack } from '../../sim/stack.ts';
-import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft } from '../../protocols/raft/index.ts';
@@ -72,13 +73,10 @@ export function makeConfig(t: ScenarioContext, n: number, unreliable: boolean, m
 
 export class KvraftTester {
   readonly net: Network;
+  /** The servers: persisters, ends, links (scenarios/cluster). */
+  readonly group: ServerGroup<unknown, KvServerConfig>;
   readonly serverDef: NodeDef<any, KvServerConfig>;
   private readonly clerkDef: NodeDef<any, KvClerkConfig>;
-  private readonly hosts: (Host | null)[];
-  private readonly saved: (Persister | null)[];
-  /** endnames[i][j]: server i's end to server j, for the current incarnation of i. */
-  private readonly ends: ClientEnd[][];
-  private readonly incarnations: number[];
   private nextClientId = 0;
   private readonly startUs: number;
   /** The history of every recorded operation. */
@@ -106,10 +104,12 @@ export class KvraftTester {
     const service = t.impl<ServiceDef<any, RsmConfig>>(KVRAFT_SERVER_ROLE, kvraftService);
     this.serverDef = kvraftServer(raftDef, service);
     this.clerkDef = t.impl<NodeDef<any, KvClerkConfig>>(KVRAFT_CLERK_ROLE, kvraftClerk);
-    this.hosts = new Array<Host | null>(n).fill(null);
-    this.saved = new Array<Persister | null>(n).fill(null);
-    this.ends = Array.from({ length: n }, () => []);
-    this.incarnations = new Array<number>(n).fill(0);
+    this.group = new ServerGroup<unknown, KvServerConfig>(t.world, {
+      names: serverNames(n),
+      def: this.serverDef,
+      config: (i) => ({ me: i, peers: n, maxraftstate }),
+      leadership: (_i, host) => host.callSync('raft/getState') as GetStateResult,
+    });
     this.startUs = t.world.nowUs;
     t.world.trace.addListener((r) => this.gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
     this.net.setLongDelays(false);
@@ -120,46 +120,17 @@ export class KvraftTester {
 
   // ── the server↔server network ─────────────────────────────────────────────
 
-  /** Enables the ends between i and every server in `to` (both ways). */
-  connect(i: number, to: readonly number[]): void {
-    for (const j of to) {
-      this.net.enable(this.ends[i]![j]!, true);
-      this.net.enable(this.ends[j]![i]!, true);
-    }
-  }
-
-  /** Disables the ends between i and every server in `from` (both ways). */
-  disconnect(i: number, from: readonly number[]): void {
-    for (const j of from) {
-      if (this.ends[i]![j]) this.net.enable(this.ends[i]![j]!, false);
-      if (this.ends[j]![i]) this.net.enable(this.ends[j]![i]!, false);
-    }
-  }
-
-  /** Enables or disables server i's end to server j (one way: i's calls to j). */
-  setLink(i: number, j: number, up: boolean): void {
-    const end = this.ends[i]![j];
-    if (end) this.net.enable(end, up);
-  }
-
   all(): number[] {
-    return Array.from({ length: this.n }, (_, i) => i);
+    return this.group.all();
   }
 
   connectAll(): void {
-    for (let i = 0; i < this.n; i++) this.connect(i, this.all());
+    this.group.connectAll();
   }
 
   /** Servers in p1 reach each other, servers in p2 reach each other, and nothing crosses (clerks untouched). */
   partition(p1: readonly number[], p2: readonly number[]): void {
-    for (const i of p1) {
-      this.disconnect(i, p2);
-      this.connect(i, p1);
-    }
-    for (const i of p2) {
-      this.disconnect(i, p1);
-      this.connect(i, p2);
-    }
+    this.group.partition([p1, p2]);
   }
 
   /** The leader (or 0) goes last into a minority: [majority of n/2+1 non-leaders, the others + leader]. */
@@ -171,59 +142,22 @@ export class KvraftTester {
     return [p1, p2];
   }
 
-  /** The first live server whose Raft reports leadership. */
+  /** The first live server whose Raft reports leadership (config.go's Leader()). */
   leader(): number | undefined {
-    for (let i = 0; i < this.n; i++) {
-      const h = this.hosts[i];
-      if (h && (h.callSync('raft/getState') as GetStateResult).isLeader) return i;
-    }
-    return undefined;
+    return this.all().find((i) => this.group.alive(i) && this.group.leadership(i).isLeader);
   }
 
   // ── servers (spec §2.3, kvraft) ───────────────────────────────────────────
 
   /** Cuts server i from its peers, deletes its labrpc server and kills it; what it had persisted survives. */
   shutdownServer(i: number): void {
-    this.disconnect(i, this.all());
-    this.net.deleteServer(String(i));
-    const before = this.saved[i];
-    if (before) this.saved[i] = before.copy();
-    this.hosts[i]?.kill();
-    this.hosts[i] = null;
+    this.group.disconnect(i);
+    this.group.shutdown(i);
   }
 
   /** Starts server i from a copy of its persister, with fresh ends to its peers (disabled until connected). */
   startServer(i: number): void {
-    const incarnation = ++this.incarnations[i]!;
-    this.ends[i] = this.all().map((j) => {
-      const end = this.net.makeEnd(`${i}->${j}#${incarnation}`);
-      this.net.connect(end, String(j));
-      return end;
-    });
-    const persister = this.saved[i] ? this.saved[i]!.copy() : new Persister();
-    this.saved[i] = persister;
-    const host = this.t.world.startNode<unknown, KvServerConfig>({
-      name: String(i),
-      def: this.serverDef,
-      config: { me: i, peers: this.n, maxraftstate: this.maxraftstate },
-      ends: this.ends[i],
-      persister,
-    });
-    this.hosts[i] = host;
-    this.net.addServer(String(i), host);
-  }
-
-  server(i: number): Host | null {
-    return this.hosts[i]!;
-  }
-
-  alive(i: number): boolean {
-    return this.hosts[i] !== null;
-  }
-
-  /** Raft's GetState on live server i. */
-  getState(i: number): GetStateResult {
-    return this.hosts[i]!.callSync('raft/getState') as GetStateResult;
+    this.group.start(i);
   }
 
   // ── clerks ────────────────────────────────────────────────────────────────
@@ -249,11 +183,7 @@ export class KvraftTester {
   }
 
   connectClient(ck: Clerk, to: readonly number[]): void {
-    for (const j of to) this.net.enable(ck.ends[j]!, true);
-  }
-
-  disconnectClient(ck: Clerk, from: readonly number[]): void {
-    for (const j of from) this.net.enable(ck.ends[j]!, false);
+    this.group.connectClerk(ck.ends, to);
   }
 
   deleteClient(ck: Clerk): void {
@@ -322,14 +252,14 @@ export class KvraftTester {
   /** The largest Raft state any server has persisted (Go's LogSize). */
   logSize(): number {
     let size = 0;
-    for (const p of this.saved) size = Math.max(size, p?.raftStateSize() ?? 0);
+    for (const i of this.all()) size = Math.max(size, this.group.persister(i)?.raftStateSize() ?? 0);
     return size;
   }
 
   /** The largest snapshot any server has persisted (Go's SnapshotSize). */
   snapshotSize(): number {
     let size = 0;
-    for (const p of this.saved) size = Math.max(size, p?.snapshotSize() ?? 0);
+    for (const i of this.all()) size = Math.max(size, this.group.persister(i)?.snapshotSize() ?? 0);
     return size;
   }
 
@@ -367,8 +297,7 @@ export class KvraftTester {
   }
 
   cleanup(): void {
-    for (let i = 0; i < this.n; i++) this.hosts[i]?.kill();
-    this.net.cleanup();
+    this.group.stopAll();
     this.checkTimeout();
     this.checkSafety();
     const off = this.gate.offLine(this.all().map(String));

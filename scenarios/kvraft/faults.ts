@@ -1,8 +1,8 @@
 /**
  * kvraft under a fault schedule (scenarios/faults/schedule.ts), for the
- * property prop/kvraft/linearizable: the kvraft tester's servers, a per-link
- * model on top of its ends (any grouping, one-way cuts, disconnects that
- * leave clerks alone, crashes that keep what was persisted), and a few
+ * property prop/kvraft/linearizable: the kvraft tester's server group
+ * (scenarios/cluster: any grouping, one-way cuts, disconnects that leave
+ * clerks alone, crashes that keep what was persisted), and a few
  * clerks doing random Gets, Puts and Appends over a few keys until the
  * schedule heals. Healing is GenericTest's restart step: the clerks are told
  * to stop (each finishes the operation it is in), every server is shut down,
@@ -27,114 +27,66 @@ export const FAULT_KEYS = 3;
 export const FAULT_MAXRAFTSTATE = 300;
 const CLERK_PAUSE_US_MAX = ms(30);
 
-/** Links between kvraft servers, for schedules: up when both ends are connected and the direction is not cut. */
-class KvLinks {
-  readonly connected: boolean[];
-  readonly cut: boolean[][];
-  private readonly crashedAt: number[];
-  private readonly disconnectedAt: number[];
-  private serial = 0;
+/** A schedule's faults on the kvraft tester's server group (scenarios/cluster): links, crashes, restarts. */
+class KvFaults {
+  constructor(readonly cfg: KvraftTester) {}
 
-  constructor(readonly cfg: KvraftTester) {
-    const n = cfg.n;
-    this.connected = new Array<boolean>(n).fill(true);
-    this.cut = Array.from({ length: n }, () => new Array<boolean>(n).fill(false));
-    this.crashedAt = new Array<number>(n).fill(0);
-    this.disconnectedAt = new Array<number>(n).fill(0);
-  }
-
-  refresh(): void {
-    const n = this.cfg.n;
-    for (let i = 0; i < n; i++) {
-      if (!this.cfg.alive(i)) continue;
-      for (let j = 0; j < n; j++) this.cfg.setLink(i, j, this.connected[i]! && this.connected[j]! && !this.cut[i]![j]!);
-    }
-  }
-
-  /** The live server claiming leadership in the highest term, or null. */
-  leader(): number | null {
-    let best: number | null = null;
-    let bestTerm = -1;
-    for (let i = 0; i < this.cfg.n; i++) {
-      if (!this.cfg.alive(i)) continue;
-      const s = this.cfg.getState(i);
-      if (s.isLeader && s.term > bestTerm) [best, bestTerm] = [i, s.term];
-    }
-    return best;
+  private get group() {
+    return this.cfg.group;
   }
 
   private resolve(node: NodeRef, kind: FaultAction['do']): number | null {
-    if (node === 'leader') return this.leader();
-    if (node !== 'down') return node;
-    const since = (i: number): number => (kind === 'restart' ? (this.cfg.alive(i) ? 0 : this.crashedAt[i]!) : this.connected[i] ? 0 : this.disconnectedAt[i]!);
-    let best: number | null = null;
-    for (let i = 0; i < this.cfg.n; i++) if (since(i) > 0 && (best === null || since(i) < since(best))) best = i;
-    return best;
-  }
-
-  partition(groups: readonly (readonly number[])[]): void {
-    const group = new Array<number>(this.cfg.n).fill(-1);
-    groups.forEach((g, k) => g.forEach((i) => (group[i] = k)));
-    for (let i = 0; i < this.cfg.n; i++) for (let j = 0; j < this.cfg.n; j++) this.cut[i]![j] = group[i] !== group[j];
-  }
-
-  crash(i: number): void {
-    if (!this.cfg.alive(i)) return;
-    this.cfg.shutdownServer(i);
-    this.crashedAt[i] = ++this.serial;
+    if (node !== 'down') return this.group.select(node);
+    return this.group.select(kind === 'restart' ? 'longest-crashed' : 'longest-disconnected');
   }
 
   /** Runs one action; returns what it did. */
   perform(a: FaultAction): string {
+    const g = this.group;
     switch (a.do) {
       case 'partition':
-        this.partition(a.groups);
+        g.partition(a.groups);
         break;
       case 'cut':
-        for (const i of a.from) for (const j of a.to) if (i !== j) this.cut[i]![j] = true;
+        g.cutLinks(a.from, a.to);
         break;
       case 'heal':
-        for (const row of this.cut) row.fill(false);
+        g.heal();
         break;
       case 'unreliable':
-        this.cfg.net.setReliable(!a.on);
+        g.net.setReliable(!a.on);
         break;
       case 'reorder':
-        this.cfg.net.setLongReordering(a.on);
+        g.net.setLongReordering(a.on);
         break;
       case 'load':
         return `${describeAction(a, false)}: ignored (the clerks are the load)`;
       default: {
         const i = this.resolve(a.node, a.do);
         if (i === null) return `${describeAction(a, false)}: no such server, nothing done`;
-        if (a.do === 'isolate') this.partition([[i]]);
-        else if (a.do === 'crash') this.crash(i);
-        else if (a.do === 'restart') {
-          this.crash(i);
-          this.cfg.startServer(i);
-        } else if (a.do === 'connect') this.connected[i] = true;
-        else {
-          if (this.connected[i]) this.disconnectedAt[i] = ++this.serial;
-          this.connected[i] = false;
-        }
-        this.refresh();
+        if (a.do === 'isolate') g.partition([[i]]);
+        else if (a.do === 'crash') {
+          if (g.alive(i)) g.shutdown(i);
+        } else if (a.do === 'restart') {
+          if (g.alive(i)) g.shutdown(i);
+          g.start(i);
+          g.syncLinks();
+        } else g.setConnected(i, a.do === 'connect');
         return typeof a.node === 'string' ? `${describeAction(a, false)} (server ${i})` : describeAction(a, false);
       }
     }
-    this.refresh();
     return describeAction(a, false);
   }
 
   /** Every server restarted from what it persisted and connected, no cuts, a reliable network without reordering. */
   *healAll(): Co<void> {
-    for (let i = 0; i < this.cfg.n; i++) this.crash(i);
+    const g = this.group;
+    for (const i of g.all()) if (g.alive(i)) g.shutdown(i);
     yield* sleep(ELECTION_TIMEOUT_US);
-    for (let i = 0; i < this.cfg.n; i++) this.cfg.startServer(i);
-    this.connected.fill(true);
-    for (const row of this.cut) row.fill(false);
-    this.cfg.net.setReliable(true);
-    this.cfg.net.setLongReordering(false);
-    this.refresh();
+    for (const i of g.all()) g.start(i);
+    g.connectAll();
+    g.net.setReliable(true);
+    g.net.setLongReordering(false);
   }
 }
 
@@ -169,7 +121,7 @@ function* faultClerk(t: ScenarioContext, cfg: KvraftTester, run: ClerkRun, rng: 
 /** One schedule against a kvraft cluster with FAULT_CLERKS clerks. */
 export function* runKvraftSchedule(t: ScenarioContext, s: FaultSchedule): Co<void> {
   const cfg = makeConfig(t, s.servers, false, FAULT_MAXRAFTSTATE);
-  const links = new KvLinks(cfg);
+  const faults = new KvFaults(cfg);
   const stop = { done: false };
   const runs: ClerkRun[] = [];
   const tasks: Task<void>[] = [];
@@ -181,13 +133,13 @@ export function* runKvraftSchedule(t: ScenarioContext, s: FaultSchedule): Co<voi
   for (const a of s.actions) {
     const atUs = ms(a.at);
     if (atUs > t.world.nowUs) yield* sleep(atUs - t.world.nowUs);
-    t.log(links.perform(a));
+    t.log(faults.perform(a));
   }
   const healAtUs = ms(s.healAtMs);
   if (healAtUs > t.world.nowUs) yield* sleep(healAtUs - t.world.nowUs);
   t.log('heal all: clerks finish what they are doing; every server restarts');
   stop.done = true;
-  yield* links.healAll();
+  yield* faults.healAll();
   yield* awaitClerks(t, runs, tasks, ms(s.livenessMs));
   const size = cfg.logSize();
   if (size > LOG_SIZE_FACTOR * FAULT_MAXRAFTSTATE) t.fail(`logs were not trimmed (${size} > ${LOG_SIZE_FACTOR}*${FAULT_MAXRAFTSTATE})`);

@@ -131,7 +131,7 @@ export class RaftTester {
   /** Fails as a safety failure if the invariant checker has found a violation. */
   checkSafety(): void {
     const v = this.checker.violation;
-    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety', v.record.index);
   }
 
   /** Fails the test (Go's t.Fatalf); a safety violation found earlier is reported instead, being the cause. */

@@ -6,15 +6,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Coverage } from '../coverage.ts';
-import { allProperties, checkPropertyAsync, type CheckReport, type InputRun, type Property } from '../property.ts';
+import { allProperties, checkPropertyAsync, propertyScenario, type CheckReport, type InputRun, type Property } from '../property.ts';
+import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
 import { loadImplSpecs, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { loadUserFiles } from './user-files.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
+import { reportPathIn, startRecording, withRecording, writeRunReport } from './html.ts';
 import { parseReporter, xml, type Reporter } from './report.ts';
-import { formatVirtual, table } from './run.ts';
+import { formatVirtual, runTimed, table } from './run.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export const DEFAULT_RUNS = 100;
@@ -23,7 +25,7 @@ export const DEFAULT_MAX_SHRINK_RUNS = 2000;
 export const propUsage = [
   'simlab prop                    list the properties',
   'simlab prop [FILE.ts…] NAME [--runs N] [--seed S|random] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
-  '                 [--reporter json|junit --output FILE]',
+  '                 [--reporter json|junit --output FILE] [--html-dir DIR]',
   '  NAME                 a property, e.g. prop/raft/safety',
   '  FILE.ts              your own property file(s) (defineProperty from simlab); NAME may be left out if they define one',
   `  --runs N             generated inputs (fault schedules) to try (default: SIMLAB_RUNS, else ${DEFAULT_RUNS})`,
@@ -32,6 +34,7 @@ export const propUsage = [
   `  --max-shrinks N      runs allowed for shrinking a failure (default ${DEFAULT_MAX_SHRINK_RUNS}); then the smallest failure so far is kept`,
   `  --artifact-dir DIR   where a failure's artifact goes (default ${DEFAULT_ARTIFACT_DIR}/)`,
   '  --impl ROLE=FILE     use your own node for ROLE (e.g. raft=./my-raft.ts)',
+  '  --html-dir DIR       write an HTML report of the shrunk failure to DIR',
   '  --verbose            print every run: its swarm options and verdict',
   '  --reporter R --output FILE   also write the result as json (verdict, statistics, failure) or junit',
   'A failure is printed when found, with its replay command, then shrunk. Ctrl-C stops: before a failure it prints',
@@ -172,6 +175,7 @@ export const propCommand: Command = {
       'artifact-dir': { kind: 'string' },
       impl: { kind: 'string', repeat: true },
       verbose: { kind: 'boolean' },
+      'html-dir': { kind: 'string' },
       reporter: { kind: 'string' },
       output: { kind: 'string' },
     });
@@ -240,10 +244,24 @@ export const propCommand: Command = {
       writeFileSync(output.file, output.reporter === 'json' ? JSON.stringify(result, null, 1) + '\n' : propJunit(result));
       io.out(`${output.reporter} report: ${output.file}`);
     }
+    const htmlDir = flag<string>(parsed, 'html-dir');
+    if (report.failed && htmlDir !== undefined) {
+      const file = reportPathIn(htmlDir, p.name, `${seed}-${report.counterexample!.traceHash}`);
+      const replay = `${seedPathCommand(p.name, seed, report.path!, user.files)}${implFlags(implSpecs)}`;
+      io.out(`report: ${writeShrunkReport(p, report.counterexample!, impl, file, replay)}`);
+    }
     if (report.interrupted) return 130;
     return failure || never.length > 0 ? 1 : 0;
   },
 };
+
+/** Runs the shrunk failure again with a recording and writes its report to `file`; returns the path. */
+function writeShrunkReport<T>(p: Property<T>, shrunk: InputRun<T>, impl: Record<string, unknown> | undefined, file: string, replay: string): string {
+  const recording = startRecording();
+  const options: RunOptions = { seed: p.seedOf(shrunk.input), ...(impl ? { impl } : {}) };
+  const run = runTimed(propertyScenario(p, shrunk.input), withRecording(options, recording));
+  return writeRunReport(recording, file, `${p.name} (shrunk failure)`, run, replay);
+}
 
 const PROP_REPORT_FORMAT = 'simlab-prop/1';
 

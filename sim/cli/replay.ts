@@ -15,11 +15,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
+import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envDeterminism } from './env.ts';
+import { startRecording, withRecording, writeRunReport } from './html.ts';
 import { loadImplSpecs } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { checkDeterminism, formatVirtual, runTimed } from './run.ts';
+import { nameSuggestion } from './names.ts';
 import { loadUserFile, loadUserFiles, relativeToArtifact, resolveFromArtifact } from './user-files.ts';
 
 export const ARTIFACT_FORMAT = 'simlab-failure/1';
@@ -165,24 +168,28 @@ interface ReplayOptions {
   /** The command that replays this input (shown with a nondeterminism failure, with --check-determinism). */
   readonly command: string;
   readonly tracePath: string | undefined;
+  /** Where to write the HTML report, if anywhere. */
+  readonly htmlFile: string | undefined;
   readonly determinism: boolean;
   readonly verbose: boolean;
   readonly impl: Record<string, unknown> | undefined;
 }
 
-/** Runs one input of a property as a replay: the schedule, the run, optionally its trace. Returns the run. */
-function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): { code: number; traceHash?: string } {
+/** Runs one input of a property as a replay: the schedule, the run, optionally its trace and report. Returns the run. */
+async function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): Promise<{ code: number; traceHash?: string }> {
   for (const line of p.describe(input)) io.out(`  ${line}`);
   const seed = p.seedOf(input);
   const scenario = propertyScenario(p, input);
   if (o.determinism) return { code: checkDeterminism(scenario, { seed, ...(o.impl ? { impl: o.impl } : {}) }, io, `${o.command} --check-determinism`) };
   const records: TraceRecord[] = [];
-  const r = runTimed(scenario, {
+  const recording = o.htmlFile !== undefined ? startRecording() : undefined;
+  const options: RunOptions = {
     seed,
     ...(o.impl ? { impl: o.impl } : {}),
     ...(o.tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
     ...(o.verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
-  });
+  };
+  const r = runTimed(scenario, withRecording(options, recording));
   if (o.tracePath !== undefined) {
     const lines = records.map(formatRecord);
     if (o.tracePath === '-') for (const l of lines) io.out(l);
@@ -194,6 +201,7 @@ function replayInput<T>(p: Property<T>, input: T, o: ReplayOptions, io: CliIO): 
   }
   for (const line of describeRun(p.name, seed, r)) io.out(line);
   if (o.tracePath !== undefined && o.tracePath !== '-') io.out(`trace: ${records.length} events written to ${o.tracePath}`);
+  if (recording !== undefined) io.out(`report: ${writeRunReport(recording, o.htmlFile!, `${p.name} (replay)`, r, o.command)}`);
   return { code: r.passed ? 0 : 1, traceHash: r.traceHash };
 }
 
@@ -205,19 +213,20 @@ export function parseFcSeed(raw: string): number {
 
 export function findPropertyOrFail(name: string): Property {
   const p = findProperty(name);
-  if (!p) throw new UsageError(`unknown property "${name}" (see simlab prop)`);
+  if (!p) throw new UsageError(`unknown property "${name}"${nameSuggestion(name) || ' (see simlab prop)'}`);
   return p;
 }
 
 export const replayUsage = [
-  'simlab replay ARTIFACT [--trace FILE|-] [--check-determinism] [--verbose]',
-  'simlab replay [FILE.ts…] --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--check-determinism] [--verbose]',
+  'simlab replay ARTIFACT [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
+  'simlab replay [FILE.ts…] --seed S --path P PROPERTY [--impl ROLE=FILE] [--trace FILE|-] [--html FILE] [--check-determinism] [--verbose]',
   '  FILE.ts               your own property file(s) (an artifact names its own, relative to itself)',
   '  ARTIFACT              a failure artifact written by simlab prop (simlab-artifacts/*.json): runs its saved',
   '                        schedule and compares the trace hash with the saved one',
   '  --seed S --path P     the seed and path fast-check reported (simlab prop, test.prop, a sweep line):',
   '                        walks fast-check to the same schedule and runs it',
   '  --trace FILE|-        write the trace, one line per event (- prints it)',
+  '  --html FILE           write an HTML report of the run (one self-contained file; open it in a browser)',
   '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
   '  --verbose             print the run log',
   '  --impl ROLE=FILE      use your own node (with --seed/--path; an artifact names its own)',
@@ -233,14 +242,17 @@ export const replayCliCommand: Command = {
       seed: { kind: 'string' },
       path: { kind: 'string' },
       trace: { kind: 'string' },
+      html: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       verbose: { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
     });
+    const htmlFile = flag<string>(p, 'html');
     const seedRaw = flag<string>(p, 'seed');
     const path = flag<string>(p, 'path');
     const base = {
       tracePath: flag<string>(p, 'trace'),
+      htmlFile,
       determinism: flag<boolean>(p, 'check-determinism') === true || envDeterminism(),
       verbose: flag<boolean>(p, 'verbose') === true,
     };
@@ -262,7 +274,7 @@ export const replayCliCommand: Command = {
       const impl = await loadImplSpecs(flagAll<string>(p, 'impl'));
       io.out(`replaying ${prop.name} at fast-check seed ${seed}, path ${path}:`);
       const implFlags = flagAll<string>(p, 'impl').map((spec) => ` --impl ${spec}`).join('');
-      return replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io).code;
+      return (await replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io)).code;
     }
     if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
     const file = p.positional[0]!;
@@ -278,7 +290,7 @@ export const replayCliCommand: Command = {
     }
     const impl = await loadImplSpecs(artifact.options.impl.map((spec) => mapImplFile(spec, (f) => resolveFromArtifact(file, f))));
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
-    const r = replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
+    const r = await replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
     if (r.traceHash !== undefined) {
       if (r.traceHash === artifact.traceHash) io.out(`trace hash matches the artifact (${r.traceHash}): the same run, bit for bit`);
       else {

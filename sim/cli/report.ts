@@ -36,6 +36,8 @@ export interface RunSummary {
   readonly shrink?: string;
   /** More about a failing run (a property's generated options). */
   readonly detail?: string;
+  /** The failure's HTML report (sweep --html-dir). */
+  readonly html?: string;
 }
 
 export interface SweepReport {
@@ -83,7 +85,7 @@ export function exitCodeOf(r: SweepReport): number {
 /** The lines that show one failure: what failed, and the command that replays it. */
 export function failureLines(r: RunSummary, impl: readonly string[]): string[] {
   const implFlags = impl.map((spec) => ` --impl ${spec}`).join('');
-  const lines = [`FAIL ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`];
+  const lines = [`FAIL ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}${r.html === undefined ? '' : `  report: ${r.html}`}`];
   if (r.detail) lines.push(`    ${r.detail}`);
   lines.push(`    replay: ${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
   return lines;

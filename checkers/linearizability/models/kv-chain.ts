@@ -12,6 +12,13 @@
  * compared against the observed string backwards, append by append, down to
  * the nearest value whose text is known, and the observed string becomes its
  * text. A wrong order of appends usually fails at the first comparison.
+ *
+ * Appended values are not looked up among earlier ones (worthInterning): two
+ * different chains of the lab's distinct tokens are never equal. And since a
+ * value only grows until a put, a pending read of a string the value is no
+ * prefix of is hopeless unless a put that starts that string can still come
+ * first (mayBecomeLegal, resets, resetMayEnable): the search then drops the
+ * order at once.
  */
 import type { Model } from '../types.ts';
 import type { KvInput, KvOutput } from './kv.ts';
@@ -20,23 +27,30 @@ import type { KvInput, KvOutput } from './kv.ts';
 export class ChainValue {
   /** The whole text, once known: always for a value without a parent. */
   text: string | undefined;
+  /** The last observed string this value was found to be a prefix of. */
+  prefixOf: string | undefined;
 
   constructor(
     readonly parent: ChainValue | undefined,
     readonly tail: string,
     readonly length: number,
-    /** FNV-1a over the UTF-16 code units of the whole text. */
+    /** FNV-1a (kept to 30 bits, see fnv) over the UTF-16 code units of the whole text. */
     readonly hash: number,
   ) {
     this.text = parent === undefined ? tail : undefined;
+    this.prefixOf = undefined;
   }
 }
 
-const FNV_BASIS = 0x811c9dc5;
+const FNV_BASIS = 0x011c9dc5;
 
-/** FNV-1a of `s` continued from the hash `h` of what precedes it. */
+/**
+ * FNV-1a of `s` continued from the hash `h` of what precedes it, its state
+ * kept to 30 bits so that it is a small integer for V8: a value's hash then
+ * sits in the object itself rather than in a number boxed beside it.
+ */
 function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) & 0x3fffffff;
   return h;
 }
 
@@ -64,6 +78,25 @@ function reads(value: ChainValue, observed: string): boolean {
   const known = node.text;
   if (!(end === observed.length ? known === observed : observed.startsWith(known))) return false;
   value.text = observed;
+  return true;
+}
+
+/** Whether `value` is a prefix of `observed`, so that appends could make it read as `observed`. */
+function mayGrowInto(value: ChainValue, observed: string): boolean {
+  if (value.length > observed.length) return false;
+  let node = value;
+  let end = value.length;
+  while (node.text === undefined && node.prefixOf !== observed) {
+    const start = end - node.tail.length;
+    if (!observed.startsWith(node.tail, start)) return false;
+    end = start;
+    node = node.parent!;
+  }
+  if (node.prefixOf !== observed) {
+    if (!observed.startsWith(node.text!)) return false;
+    node.prefixOf = observed;
+  }
+  value.prefixOf = observed;
   return true;
 }
 
@@ -101,5 +134,9 @@ export const kvChainModel: Model<ChainValue, KvInput, KvOutput> = {
   hash: (value) => value.hash,
   // A value appended in two ways is almost always two values (the lab's appends are distinct tokens); puts repeat.
   worthInterning: (value) => value.parent === undefined,
+  // Without a put, a value only grows: a read of a string it is no prefix of can never be legal.
+  resets: (input) => input.op === 1,
+  resetMayEnable: (put, _input, output) => output.value.startsWith(put.value),
+  mayBecomeLegal: (value, _input, output) => mayGrowInto(value, output.value),
   describeState: (value) => JSON.stringify(chainText(value)),
 };
