@@ -9,3 +9,4 @@ import './kvsrv/index.ts';
 import './kvraft/index.ts';
 import './shardctrler/index.ts';
 import './properties/index.ts';
+import './mrx/index.ts';
