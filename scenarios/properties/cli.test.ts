@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../sim/cli/main.ts';
 import { simlabVersion } from '../../sim/cli/replay.ts';
-import { inputAt, runInput } from '../../sim/property.ts';
+import { failureSignature, inputAt, runInput } from '../../sim/property.ts';
 import { raftNoElectionRestriction } from '../bugs/raft.ts';
 import './index.ts';
 import { raftSafety } from './raft.ts';
@@ -67,6 +67,27 @@ describe('simlab prop and simlab replay', () => {
     const r = await cli('replay', artifactFile);
     expect(r.code).toBe(1);
     expect(r.out.some((l) => l.startsWith('FAIL prop/raft/safety') && l.endsWith(`trace ${artifact.traceHash}`))).toBe(true);
+    expect(r.out.at(-1)).toBe(`trace hash matches the artifact (${artifact.traceHash}): the same run, bit for bit`);
+  });
+
+  it('the artifact keeps the first failing run too, which the shrunk one fails like; replay shows both', async () => {
+    const first = artifact.firstFailure;
+    expect(first.path).toBe(String(artifact.runsToFailure - 1));
+    expect(failureSignature(first.failure)).toBe(failureSignature(artifact.failure));
+    expect(first.schedule.actions.length).toBeGreaterThanOrEqual(artifact.schedule.actions.length);
+    expect(runInput(raftSafety, raftSafety.fromJson(first.schedule), { impl: { raft: raftNoElectionRestriction.node } }).traceHash).toBe(first.traceHash);
+    const r = await cli('replay', artifactFile);
+    expect(r.out[1]).toBe(`  first failing run (path ${first.path}, before shrinking): ${first.failure.kind}: ${first.failure.message.slice(0, 200)}`);
+    expect(r.out[2]).toBe(`  shrunk (kept ${failureSignature(artifact.failure)}):`);
+  });
+
+  it('an artifact written before the first failing run was kept replays as before', async () => {
+    const old = join(dir, 'old.json');
+    const { firstFailure: _first, ...rest } = artifact;
+    writeFileSync(old, JSON.stringify(rest));
+    const r = await cli('replay', old);
+    expect(r.code).toBe(1);
+    expect(r.out.some((l) => l.includes('first failing run'))).toBe(false);
     expect(r.out.at(-1)).toBe(`trace hash matches the artifact (${artifact.traceHash}): the same run, bit for bit`);
   });
 
