@@ -151,7 +151,7 @@ describe.skipIf(skip !== undefined)('HTML reports in Chromium', () => {
     expect(bar).not.toBeNull();
     expect(bar!.x).toBeGreaterThanOrEqual(pane!.x);
     expect(bar!.x + bar!.width).toBeLessThanOrEqual(pane!.x + pane!.width);
-    expect(await page.locator('text.failmark').textContent()).toBe('✗ cannot be placed');
+    expect(await page.locator('text.failmark').textContent()).toBe('✗ cannot be placed: read() → 2');
     await screenshot(page, 'porcupine-illegal');
   });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import './index.ts';
 import { startRunRecording } from '../checkers/report/run-html.ts';
-import type { RunReportData } from '../checkers/report/run-data.ts';
+import { unpackEvents, type RunReportData } from '../checkers/report/run-data.ts';
 import { setRunReporter } from '../sim/cli/html.ts';
 import { main } from '../sim/cli/main.ts';
 
@@ -24,7 +24,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
 
 function reportData(file: string): RunReportData {
   const html = readFileSync(file, 'utf8');
-  return JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as RunReportData;
+  const packed = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as RunReportData;
+  return { ...packed, events: unpackEvents(packed.events) };
 }
 
 const failText = (d: RunReportData) => d.strings[d.events.text[d.failEvent]!]!;

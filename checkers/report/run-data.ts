@@ -91,3 +91,20 @@ export interface RunReportData {
   /** The client history the scenario checked last, drawn by the history viewer; null when it checked none. */
   readonly history: ReportData | null;
 }
+
+/**
+ * The events as the page embeds them: times as differences from the event
+ * before (most are 0 or a few digits) and links as offsets from their own
+ * index, which makes the JSON of a 150,000-event run about a fifth smaller.
+ */
+export function packEvents(e: RunEvents): RunEvents {
+  return { ...e, t: e.t.map((t, k) => (k === 0 ? t : t - e.t[k - 1]!)), link: e.link.map((l, k) => (l < 0 ? 0 : l - k)) };
+}
+
+/** The events as packEvents had them. */
+export function unpackEvents(e: RunEvents): RunEvents {
+  const t = new Array<number>(e.t.length);
+  let at = 0;
+  for (let k = 0; k < t.length; k++) t[k] = at += e.t[k]!;
+  return { ...e, t, link: e.link.map((l, k) => (l === 0 ? -1 : k + l)) };
+}

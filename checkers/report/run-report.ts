@@ -6,7 +6,7 @@
 import type { ReportData } from './data.ts';
 import { embedJson, escapeHtml, escapeScript } from './page.ts';
 import { HISTORY_STYLE } from './report.ts';
-import type { RunReportData } from './run-data.ts';
+import { packEvents, type RunReportData } from './run-data.ts';
 import { viewerScript } from './viewer-build.ts';
 
 const STYLE = `
@@ -116,7 +116,7 @@ ${CONTROLS}
 ${CURSOR}
 ${d.history ? historySection(d.history) : ''}
 <details><summary>scenario log (${d.log.t.length} line${d.log.t.length === 1 ? '' : 's'})</summary><pre id="log">${escapeHtml(log)}</pre></details>
-<script type="application/json" id="report-data">${embedJson({ ...d, history: null })}</script>
+<script type="application/json" id="report-data">${embedJson({ ...d, events: packEvents(d.events), history: null })}</script>
 <script>${escapeScript(script)}</script>
 </body></html>
 `;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TraceKind, type TraceRecord } from '../../sim/trace.ts';
-import { FATE, type RunReportData } from './run-data.ts';
+import { FATE, packEvents, unpackEvents, type RunReportData } from './run-data.ts';
 import { RunRecorder } from './run-recorder.ts';
 import { buildIndex, cutsAt, decodeView, encodeView, initialView, searchMask, stateAt, stepEvent, zoom } from './run-view.ts';
 
@@ -58,6 +58,12 @@ describe('the run viewer\'s model', () => {
     expect([e.kind[next], e.node[next]]).toEqual([TraceKind.Deliver, d.nodes.indexOf('1')]);
     const mask = searchMask(d, 'FAILED')!;
     expect([...mask].reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('packs the events for the page and unpacks them unchanged', () => {
+    const packed = packEvents(e);
+    expect(packed.t.slice(0, 3)).toEqual([0, 0, 100]);
+    expect(unpackEvents(packed)).toEqual(e);
   });
 
   it('keeps the view in the fragment: window, cursor, hidden nodes, kinds and methods, the query', () => {

@@ -8,7 +8,7 @@
 import { traceKindName, type TraceKind } from '../../sim/trace.ts';
 import { browser, type UiElement } from './browser.ts';
 import { AXIS_PX, draw, eventAt, formatUs, layout, LOG_PX, timeAt, type Layout, type Scene } from './run-draw.ts';
-import type { RunReportData } from './run-data.ts';
+import { unpackEvents, type RunReportData } from './run-data.ts';
 import {
   buildIndex,
   cutsAt,
@@ -345,8 +345,8 @@ class Page {
 }
 
 function start(): void {
-  const data = JSON.parse(byId('report-data').textContent ?? '{}') as RunReportData;
-  new Page(data);
+  const packed = JSON.parse(byId('report-data').textContent ?? '{}') as RunReportData;
+  new Page({ ...packed, events: unpackEvents(packed.events) });
 }
 
 start();

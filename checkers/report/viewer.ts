@@ -77,7 +77,7 @@ function draw(data: ReportData, part: ReportPartition, canvas: DomElement): void
     const kind = i === part.failing ? 'failing' : k !== undefined ? 'placed' : 'unplaced';
     if (i === part.failing) {
       failingX = x0;
-      svg('text', { x: x0, y: y - 3, class: 'failmark' }, root).textContent = '✗ cannot be placed';
+      svg('text', { x: x0, y: y - 3, class: 'failmark' }, root).textContent = `✗ cannot be placed: ${op.text}`;
     }
     const bar = svg('rect', { x: x0, y, width: x1 - x0, height: BAR_PX, rx: 3, class: `op ${kind}${op.return === null ? ' open' : ''}` }, root);
     const state = k === undefined ? '' : `\nstate after: ${part.states[k]}`;
