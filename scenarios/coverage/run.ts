@@ -20,7 +20,7 @@ type Project = (typeof PROJECTS)[number];
 
 /** The parts of istanbul's coverage-final.json read here: per file, each branch's locations and their hit counts. */
 interface FileCoverage {
-  readonly branchMap: Record<string, { readonly locations: readonly { readonly start: { readonly line: number } }[]; readonly loc: { readonly start: { readonly line: number } } }>;
+  readonly branchMap: Record<string, { readonly locations: readonly { readonly start: { readonly line?: number } }[]; readonly loc: { readonly start: { readonly line: number } } }>;
   readonly b: Record<string, readonly number[]>;
 }
 type Coverage = Record<string, FileCoverage>;
@@ -64,7 +64,8 @@ function tally(file: string, runs: Record<Project, Coverage>, unreached: string[
     else {
       const [id, k] = key.split(':');
       const branch = map[id!]!;
-      unreached.push(`${file}:${(branch.locations[Number(k)] ?? branch.loc).start.line} (branch ${id}, outcome ${k})`);
+      // An implicit else has a location without a line: it is the branch's own line.
+      unreached.push(`${file}:${branch.locations[Number(k)]?.start.line ?? branch.loc.start.line} (branch ${id}, outcome ${k})`);
     }
   }
   return t;

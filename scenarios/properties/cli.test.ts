@@ -228,6 +228,7 @@ describe('one clear line and exit 2 for bad input', () => {
     ['an artifact that is not JSON', ['replay', '__NOT_JSON__'], /is not a simlab artifact: not JSON/],
     ['an artifact of another format', ['replay', '__WRONG__'], /is not a simlab artifact: "format" must be "simlab-failure\/1"/],
     ['an artifact with a broken schedule', ['replay', '__BROKEN__'], /its schedule is malformed: actions\[0\]\.node must be an integer from 0 to 2, got 7/],
+    ['an artifact whose first failure is malformed', ['replay', '__BAD_FIRST__'], /is not a simlab artifact: "firstFailure\.failure" must have a string kind and message$/],
     ['a missing artifact', ['replay', '/nonexistent/a.json'], /^simlab: cannot read artifact \/nonexistent\/a\.json: ENOENT$/],
     ['an unknown property (prop)', ['prop', 'prop/raft/nope'], /^simlab: unknown property "prop\/raft\/nope" \(see simlab prop\)$/],
     ['an unknown property (replay)', ['replay', '--seed', '1', '--path', '0', 'prop/nope'], /^simlab: unknown property "prop\/nope"/],
@@ -238,12 +239,14 @@ describe('one clear line and exit 2 for bad input', () => {
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {
-      const files: Record<string, string> = { __NOT_JSON__: 'not json\n', __WRONG__: '{"format":"x"}', __BROKEN__: '' };
+      const files: Record<string, string> = { __NOT_JSON__: 'not json\n', __WRONG__: '{"format":"x"}', __BROKEN__: '', __BAD_FIRST__: '' };
       const real = args.map((a) => {
         if (!(a in files)) return a;
         const f = join(dir, `${a}.json`);
         const broken = { format: 'simlab-failure/1', simlab: '0', property: 'prop/raft/safety', seed: 1, path: '0', traceHash: 'x', options: { impl: [] } };
-        writeFileSync(f, a === '__BROKEN__' ? JSON.stringify({ ...broken, schedule: { servers: 3, seed: 1, loadIntervalMs: 0, healAtMs: 9, livenessMs: 9, actions: [{ at: 0, do: 'crash', node: 7 }] } }) : files[a]!);
+        const badFirst = { ...broken, schedule: {}, firstFailure: { path: '0', failure: { kind: 'safety' }, schedule: {} } };
+        if (a === '__BAD_FIRST__') writeFileSync(f, JSON.stringify(badFirst));
+        else writeFileSync(f, a === '__BROKEN__' ? JSON.stringify({ ...broken, schedule: { servers: 3, seed: 1, loadIntervalMs: 0, healAtMs: 9, livenessMs: 9, actions: [{ at: 0, do: 'crash', node: 7 }] } }) : files[a]!);
         return f;
       });
       const r = await cli(...real);
