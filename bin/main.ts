@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import * as simlab from '../lib/index.ts';
 import { setHostModules } from '../sim/cli/impl.ts';
 import { checkCommand, checkUsage } from '../checkers/cli.ts';
+import { startRunRecording } from '../checkers/report/run-html.ts';
+import { setRunReporter } from '../sim/cli/html.ts';
 import { main, registerCommand } from '../sim/cli/main.ts';
 import type { CliIO } from '../sim/cli/io.ts';
 import { setWorkerEntry, sweepWorkerMain } from '../sim/cli/sweep.ts';
@@ -22,6 +24,8 @@ registerCommand({
 
 // User files (--impl, scenario and property files) import these very modules, so their definitions join this CLI's registries.
 setHostModules({ simlab, 'fast-check': { ...fc, default: fc } });
+
+setRunReporter(startRunRecording);
 
 // Sweep workers are this same bundle started on a worker thread.
 setWorkerEntry(new URL(import.meta.url));

@@ -106,7 +106,7 @@ async function checkFile(file: string, flags: Flags, io: CheckIo): Promise<numbe
   }
   if (flags.html !== undefined) {
     const out = htmlPathFor(flags, file);
-    writeFileSync(out, await htmlReport(model, loaded.operations, result, path.basename(file)));
+    writeFileSync(out, htmlReport(model, loaded.operations, result, path.basename(file)));
     io.out(`report: ${out}`);
   }
   return result.verdict === 'ok' ? 0 : result.verdict === 'illegal' ? 1 : 3;

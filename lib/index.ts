@@ -9,6 +9,7 @@
  */
 export {
   allScenarios,
+  defineRole,
   defineScenario,
   findScenario,
   matchScenarios,

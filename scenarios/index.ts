@@ -7,4 +7,7 @@ import './raft/index.ts';
 import './mr/index.ts';
 import './kvsrv/index.ts';
 import './kvraft/index.ts';
+import './shardctrler/index.ts';
+import './shardkv/index.ts';
 import './properties/index.ts';
+import './mrx/index.ts';

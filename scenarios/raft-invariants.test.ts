@@ -31,9 +31,9 @@ interface Watched {
 
 /**
  * A cluster whose facts, applies and crashes become trace records in the
- * order the testkit emits them (it appends facts and applies to two lists
- * from one loop, so both lists' pushes are intercepted), each fed to a
- * checker at once.
+ * order the nodes emit them (the probe appends facts and applies to two
+ * lists as it applies a step's outputs, so both lists' pushes are
+ * intercepted), each fed to a checker at once.
  */
 function watch(c: RaftCluster, options: RaftCheckerOptions = {}): Watched {
   const b = new TraceBuilder();
@@ -43,8 +43,8 @@ function watch(c: RaftCluster, options: RaftCheckerOptions = {}): Watched {
     checker.observe(b.push(kind, String(node), payload));
   };
   for (const f of c.facts) record(TraceKind.Fact, f.node, f.fact); // the constructor's boots
-  intercept(c.facts, (f) => record(TraceKind.Fact, f.node, f.fact));
-  intercept(c.applies, (a) => record(TraceKind.Apply, a.node, a.msg));
+  intercept(c.probe.facts, (f) => record(TraceKind.Fact, Number(f.node), f.value));
+  intercept(c.probe.applies, (a) => record(TraceKind.Apply, Number(a.node), a.value));
   const crash = c.crash.bind(c);
   c.crash = (i: number) => {
     record(TraceKind.Crash, i, undefined);

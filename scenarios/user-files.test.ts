@@ -55,6 +55,7 @@ describe('names', () => {
       [['raft/3B/bakup'], /did you mean raft\/3B\/backup\?/],
       [['run', 'raft/3B/bakup'], /did you mean raft\/3B\/backup\?/],
       [['swep', 'raft/3A'], /did you mean sweep\?/],
+      [['prop', 'prop/raft/safty'], /unknown property "prop\/raft\/safty" \(did you mean prop\/raft\/safety\?\)/],
       [['run', 'backup', '--seeed', '3'], /unknown option --seeed \(did you mean --seed\?\)/],
       [['run', 'backup', '--impl', 'raftt=x.ts'], /no scenario takes a node for role "raftt" \(did you mean raft\?\)/],
     ];
@@ -67,9 +68,14 @@ describe('names', () => {
   });
 
   it('an --impl role no scenario of the run used is reported', async () => {
+    const note = 'note: --impl raft was not used: no scenario that ran takes a raft node';
     const r = await cli('run', 'demo/ping', '--impl', 'raft=scenarios/testdata/factless-raft.ts');
     expect(r.code).toBe(0);
-    expect(r.err).toContain('note: --impl raft was not used: no scenario that ran takes a raft node');
+    expect(r.err).toContain(note);
+    const sweep = await cli('sweep', 'demo/ping', '--seeds', '1..2', '--workers', '1', '--impl', 'raft=scenarios/testdata/factless-raft.ts');
+    expect(sweep.err).toContain(note);
+    const used = await cli('sweep', 'demo/ping', 'raft/3A/initial-election', '--seeds', '1', '--workers', '1', '--impl', 'raft=scenarios/testdata/factless-raft.ts');
+    expect(used.err).not.toContain(note);
   });
 
   it('--version and help help', async () => {
@@ -155,7 +161,7 @@ describe('files of your own', () => {
     expect(r.code).toBe(1);
     const at = r.out.indexOf('  servers at the failure (as the tester sees them):');
     expect(at).toBeGreaterThan(0);
-    expect(r.out[at + 1]).toMatch(/^ {2}server {2}term {2}role +applied {2}persisted bytes {2}network +RPCs in$/);
+    expect(r.out[at + 1]).toMatch(/^ {2}server {2}term {2}role +applied {2}persisted bytes {2}network +RPCs sent {2}RPCs in$/);
     const rows = r.out.slice(at + 3, at + 6);
     expect(rows.filter((l) => / leader /.test(l))).toHaveLength(1);
     expect(rows.filter((l) => / disconnected /.test(l))).toHaveLength(1);
@@ -177,13 +183,15 @@ describe('files of your own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'simlab-user-'));
     mkdirSync(join(dir, 'props'));
     copyFileSync('scenarios/testdata/user-property.ts', join(dir, 'props', 'p.ts'));
+    writeFileSync(join(dir, 'props', 'my-raft.ts'), "export { raft as default } from 'simlab';\n");
     const artifacts = join(dir, 'artifacts');
-    const r = await cli('prop', join(dir, 'props', 'p.ts'), '--runs', '3', '--seed', '1', '--artifact-dir', artifacts);
+    const r = await cli('prop', join(dir, 'props', 'p.ts'), '--runs', '3', '--seed', '1', '--artifact-dir', artifacts, '--impl', `raft=${join(dir, 'props', 'my-raft.ts')}`);
     expect(r.code).toBe(1);
     expect(r.out).toContainEqual(expect.stringMatching(/^FAIL prop\/mine\/three-down: run 1 of 3 failed/));
     const [name] = readdirSync(artifacts);
     const artifact = JSON.parse(readFileSync(join(artifacts, name!), 'utf8'));
     expect(artifact.options.files).toEqual(['../props/p.ts']);
+    expect(artifact.options.impl).toEqual(['raft=../props/my-raft.ts']);
     // Handed to someone else: the folder moves, the artifact still finds the file (a fresh process: this one has the property already).
     const moved = mkdtempSync(join(tmpdir(), 'simlab-moved-'));
     cpSync(dir, moved, { recursive: true });

@@ -9,8 +9,13 @@
  * - the value codec (sim/codec.ts), since persisted state and snapshots are
  *   bytes a node encodes and decodes itself;
  * - the seeded generator (sim/prng.ts): the type of `ctx.rng`, and the way
- *   a test builds a context of its own.
+ *   a test builds a context of its own;
+ * - the synchronous probe (sim/probe.ts), which drives a few nodes by hand
+ *   for unit tests; protocol testkits are helpers over it; and a file
+ *   system (sim/storage.ts) to hand a node that reads files in such a test.
  */
 export * from './node.ts';
-export { CodecError, decode, decodeSequence, encode, encodedSize, utf8Length, type Value } from './codec.ts';
+export { arrayHeader, CodecError, decode, decodeSequence, encode, encodedSize, utf8Length, type Value } from './codec.ts';
 export { Prng } from './prng.ts';
+export { FileSystem } from './storage.ts';
+export { Probe, type ProbeFlight, type ProbeNodeOptions, type ProbeOptions, type ProbeRecord, type ProbeRpc } from './probe.ts';

@@ -48,6 +48,8 @@ export class ClientEnd {
   /** Trace hash of `server` (kept with it, so sends need no lookup). */
   serverHash = 0;
   deleted = false;
+  /** Calls sent through this end (a server's RPCs out, per incarnation: a restart gets fresh ends). */
+  sent = 0;
   /** Trace hash of `name`. */
   readonly nameHash: number;
   constructor(readonly name: string) {
@@ -228,6 +230,7 @@ export class Network {
   send(caller: NetHost, end: ClientEnd, to: EndRef, method: string, args: Payload, tag: Payload): void {
     const now = this.clock.nowUs;
     this.totalCount++;
+    end.sent++;
     const codec = this.codec;
     this.totalBytes += codec.sizeAndHash(args, 0);
     const argsHash = codec.hash;

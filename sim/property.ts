@@ -18,9 +18,16 @@
  *   `inputAt(p, S, "0")`; shrinking it is `checkProperty(p, { seed: S, numRuns: 1 })`.
  *
  * fast-check reads seeds as 32-bit integers (negative ones too).
+ *
+ * Shrinking keeps the failure: a smaller input counts as a counterexample
+ * only when it fails the way the first failing run did — the same kind and
+ * the same invariant (failureSignature). An input that fails otherwise (a
+ * safety violation shrunk into a liveness failure) is a different bug and is
+ * not taken.
  */
 import fc from 'fast-check';
-import { matchNames, runScenario, type FailureKind, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { Registry } from './registry.ts';
+import { runScenario, type RunOptions, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 import type { Co } from './task.ts';
 
 export interface Property<T = unknown> {
@@ -46,26 +53,13 @@ export interface Property<T = unknown> {
   readonly eventBudget?: number;
 }
 
-const registry = new Map<string, Property<any>>();
+/** The property registry (sim/registry.ts), read as the scenario registry is. */
+const properties = new Registry<Property<any>>('property', /^prop\/[a-z0-9][a-z0-9._/-]*$/i, 'prop/… expected');
+export const { all: allProperties, find: findProperty, match: matchProperties } = properties;
 
+/** Registers a property (names unique, under prop/); typed by its input. */
 export function defineProperty<T>(p: Property<T>): Property<T> {
-  if (registry.has(p.name)) throw new Error(`a property named ${p.name} is already registered`);
-  if (!/^prop\/[a-z0-9][a-z0-9._/-]*$/i.test(p.name)) throw new Error(`bad property name "${p.name}" (prop/… expected)`);
-  registry.set(p.name, p);
-  return p;
-}
-
-export function allProperties(): Property[] {
-  return [...registry.values()];
-}
-
-export function findProperty(name: string): Property | undefined {
-  return registry.get(name);
-}
-
-/** Properties matching a pattern, with the scenario patterns' rules: `*` within a segment, `**` across, a plain name or prefix. */
-export function matchProperties(pattern: string): Property[] {
-  return matchNames(pattern, allProperties());
+  return properties.define(p);
 }
 
 /** One input as a scenario (named after the property), for runScenario and the determinism check. */
@@ -84,18 +78,31 @@ export function runInput<T>(p: Property<T>, input: T, options: Omit<RunOptions, 
   return runScenario(propertyScenario(p, input), { ...options, seed: p.seedOf(input) });
 }
 
-/** What a run left behind, without the world (small enough to keep many). */
-export interface InputRun<T> {
-  readonly input: T;
-  readonly passed: boolean;
-  readonly failure?: { readonly kind: FailureKind; readonly message: string };
-  readonly virtualUs: number;
-  readonly events: number;
-  readonly traceHash: string;
-  readonly log: readonly string[];
-  readonly sometimes: Readonly<Record<string, boolean>>;
-  readonly counts: Readonly<Record<string, number>>;
+/**
+ * The invariant a failure names: checkers write "INVARIANT: details"
+ * (leader-completeness: …, apply error: …), possibly behind a task's name
+ * ("client: leader-completeness: …"). It is the last of the leading
+ * ": "-separated parts made of letters, spaces and hyphens only; a message
+ * that starts with anything else (a number, a node name: "no progress 10s
+ * after healing: …", "node 2 handling …") names none.
+ */
+export function failureInvariant(message: string): string | undefined {
+  let invariant: string | undefined;
+  for (const part of message.split(': ').slice(0, -1)) {
+    if (!/^[a-z][a-z -]*$/i.test(part)) break;
+    invariant = part;
+  }
+  return invariant;
 }
+
+/** How a failure is told apart from another while shrinking: its kind and the invariant it names. */
+export function failureSignature(failure: { readonly kind: string; readonly message: string }): string {
+  const invariant = failureInvariant(failure.message);
+  return invariant === undefined ? failure.kind : `${failure.kind} (${invariant})`;
+}
+
+/** What a run left behind, without the world (small enough to keep many). */
+export type InputRun<T> = Omit<ScenarioResult, 'name' | 'seed' | 'world' | 'warnings'> & { readonly input: T };
 
 function slim<T>(input: T, r: ScenarioResult): InputRun<T> {
   return {
@@ -139,6 +146,8 @@ export interface CheckReport<T> {
   readonly runsToFailure: number;
   /** Runs done while shrinking. */
   readonly shrinkRuns: number;
+  /** Shrinking runs that failed otherwise than the first failing run (another kind or invariant), so were not taken. */
+  readonly shrinkOtherFailures: number;
   /** Successful shrink steps (fast-check's numShrinks). */
   readonly numShrinks: number;
   /** Whether shrinking stopped at maxShrinkRuns rather than at a minimum. */
@@ -158,6 +167,7 @@ function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunO
   let runs = 0;
   let runsToFailure = 0;
   let shrinkRuns = 0;
+  let otherFailures = 0;
   let limited = false;
   let interrupted = false;
   let original: InputRun<T> | undefined;
@@ -178,11 +188,14 @@ function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunO
     if (shrinking) shrinkRuns++;
     else runsToFailure = runs;
     hooks.onRun?.(runs, shrinking, run);
-    if (!run.passed) {
-      if (!original) original = run;
-      last = run;
+    if (run.passed) return true;
+    if (!original) original = run;
+    else if (failureSignature(run.failure!) !== failureSignature(original.failure!)) {
+      otherFailures++;
+      return true; // another failure than the one being shrunk: not a smaller counterexample of it
     }
-    return run.passed;
+    last = run;
+    return false;
   };
   const fcParams = {
     seed: params.seed,
@@ -200,6 +213,7 @@ function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunO
       failed: details.failed && original !== undefined, // interrupted before any run, fast-check says failed
       runsToFailure,
       shrinkRuns,
+      shrinkOtherFailures: otherFailures,
       numShrinks: details.numShrinks,
       shrinkLimited: limited,
       interrupted,

@@ -16,10 +16,14 @@
  * kernel and the CLI only ever see the registry.
  */
 import type { Prng } from './prng.ts';
+import { Registry } from './registry.ts';
 import type { Co } from './task.ts';
 import type { TraceOptions, TraceRecord } from './trace.ts';
 import { SimError, World } from './world.ts';
 import { allowNondeterminism, installDeterminismTrap, NodeStepError } from './step-guard.ts';
+
+/** Name patterns, for the CLI's lists (sim/registry.ts). */
+export { matchNames } from './registry.ts';
 
 /** How a run failed: an assertion of the test, a checker's safety verdict, missing progress, an exception in node code, or a kernel stop. */
 export type FailureKind = 'assertion' | 'safety' | 'liveness' | 'crash' | 'deadlock' | 'time-limit' | 'event-budget';
@@ -29,6 +33,8 @@ export class ScenarioFailure extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind = 'assertion',
+    /** The trace index of the record where it went wrong, when a checker knows it. */
+    readonly atRecord?: number,
   ) {
     super(message);
   }
@@ -43,8 +49,8 @@ export interface ScenarioContext {
   readonly options: RunOptions;
   /** A line for the scenario log (shown with a failure, and with --verbose). */
   log(line: string): void;
-  /** Fails the scenario now. */
-  fail(message: string, kind?: FailureKind): never;
+  /** Fails the scenario now (`atRecord`: the trace index of the record where it went wrong, when known). */
+  fail(message: string, kind?: FailureKind, atRecord?: number): never;
   /** Fails unless `condition` holds. */
   check(condition: boolean, message: string | (() => string)): void;
   /**
@@ -95,6 +101,8 @@ export interface ScenarioResult {
   readonly seed: number;
   readonly passed: boolean;
   readonly failure?: { readonly kind: FailureKind; readonly message: string };
+  /** The trace index of the record the failure names (a checker's first bad record), when it names one. */
+  readonly failedAt?: number;
   readonly virtualUs: number;
   readonly events: number;
   readonly traceHash: string;
@@ -110,8 +118,6 @@ export interface ScenarioResult {
   /** The world, for callers that inspect it after the run (traces, counters). */
   readonly world: World;
 }
-
-const registry = new Map<string, Scenario>();
 
 export const DEFAULT_TIME_LIMIT_US = 600_000_000;
 export const DEFAULT_EVENT_BUDGET = 50_000_000;
@@ -134,59 +140,18 @@ export function roleAsks(role: string): number {
   return rolesAsked.get(role) ?? 0;
 }
 
-/** Registers a scenario; names are unique. */
-export function defineScenario(s: Scenario): Scenario {
-  if (registry.has(s.name)) throw new Error(`a scenario named ${s.name} is already registered`);
-  if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(s.name)) throw new Error(`bad scenario name "${s.name}"`);
-  registry.set(s.name, s);
-  return s;
-}
-
-/** Every registered scenario, in registration order. */
-export function allScenarios(): Scenario[] {
-  return [...registry.values()];
-}
-
-export function findScenario(name: string): Scenario | undefined {
-  return registry.get(name);
-}
-
 /**
- * Scenarios whose names match a pattern: `*` matches within one path
- * segment, `**` across segments, and a pattern without wildcards matches
- * the name itself or everything under it (`raft/3A`).
+ * The scenario registry (sim/registry.ts): defineScenario registers one
+ * (names unique), allScenarios lists them in registration order,
+ * findScenario looks one up, matchScenarios takes a pattern (`*` within a
+ * path segment, `**` across, a plain name or everything under it).
  */
-export function matchScenarios(pattern: string): Scenario[] {
-  return matchNames(pattern, allScenarios());
-}
-
-/**
- * The items whose `name` matches `pattern`: `*` within one path segment,
- * `**` across segments; without wildcards, the name itself or everything
- * under it. Shared by the scenario and property registries.
- */
-export function matchNames<T extends { readonly name: string }>(pattern: string, items: readonly T[]): T[] {
-  if (!/[*?]/.test(pattern)) {
-    const exact = items.find((x) => x.name === pattern);
-    if (exact) return [exact];
-    const prefix = pattern.endsWith('/') ? pattern : pattern + '/';
-    return items.filter((x) => x.name.startsWith(prefix));
-  }
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('**')
-        .map((part) =>
-          part
-            .split('*')
-            .map((p) => p.replace(/[.+^${}()|[\]\\?]/g, '\\$&'))
-            .join('[^/]*'),
-        )
-        .join('.*') +
-      '$',
-  );
-  return items.filter((x) => re.test(x.name));
-}
+export const {
+  define: defineScenario,
+  all: allScenarios,
+  find: findScenario,
+  match: matchScenarios,
+} = new Registry<Scenario>('scenario', /^[a-z0-9][a-z0-9._/-]*$/i);
 
 /** Runs one scenario for one seed. Never throws for a failing run: the result says why. */
 export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
@@ -212,8 +177,8 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
       log.push(stamped);
       options.onLog?.(stamped);
     },
-    fail(message, kind = 'assertion') {
-      throw new ScenarioFailure(message, kind);
+    fail(message, kind = 'assertion', atRecord) {
+      throw new ScenarioFailure(message, kind, atRecord);
     },
     check(condition, message) {
       if (!condition) throw new ScenarioFailure(typeof message === 'function' ? message() : message);
@@ -238,12 +203,14 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     },
   };
   let failure: ScenarioResult['failure'];
+  let failedAt: number | undefined;
   installDeterminismTrap();
   const allowedBefore = options.allowNondeterminism === undefined ? undefined : allowNondeterminism(options.allowNondeterminism);
   try {
     world.runTask('main', s.run(t));
   } catch (e) {
     failure = classify(e);
+    failedAt = failureRecord(e);
   } finally {
     if (allowedBefore !== undefined) allowNondeterminism(allowedBefore);
   }
@@ -254,6 +221,7 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     seed: options.seed,
     passed: failure === undefined,
     ...(failure ? { failure, failureReport: failureReport(reporters) } : {}),
+    ...(failedAt !== undefined ? { failedAt } : {}),
     virtualUs: world.nowUs,
     events,
     traceHash,
@@ -263,6 +231,11 @@ export function runScenario(s: Scenario, options: RunOptions): ScenarioResult {
     counts,
     world,
   };
+}
+
+function failureRecord(e: unknown): number | undefined {
+  const inner = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  return inner instanceof ScenarioFailure ? inner.atRecord : undefined;
 }
 
 /** The report lines of a failed run; a reporter that throws is named instead of hiding the failure. */
@@ -279,9 +252,12 @@ function failureReport(reporters: readonly (() => readonly string[])[]): string[
 }
 
 function classify(e: unknown): { kind: FailureKind; message: string } {
-  const inner = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  const caught = e instanceof SimError && e.reason === 'task-failed' ? e.cause : e;
+  // A tester's failure raised inside a node's step (by a hook the step called) is the tester's verdict, not a crash of the node.
+  const wrapped = caught instanceof NodeStepError && caught.error instanceof ScenarioFailure;
+  const inner = wrapped ? caught.error : caught;
   if (inner instanceof ScenarioFailure) {
-    const message = e instanceof SimError && e.message !== inner.message ? e.message : inner.message;
+    const message = !wrapped && e instanceof SimError && e.message !== inner.message ? e.message : inner.message;
     return { kind: inner.kind, message };
   }
   if (inner instanceof SimError) return { kind: inner.reason === 'task-failed' ? 'crash' : inner.reason, message: inner.message };

@@ -24,7 +24,8 @@
  *   `init` gets the persisted snapshot (state empty) to restore from, and its
  *   durable state travels inside the child's snapshot, as in Go.
  */
-import { bytesLength, type Input, type NodeDef, type Output, type Payload, type Persisted, type Step, type StepContext } from './node.ts';
+import { bytesLength, type Bytes, type EndRef, type Input, type NodeDef, type Output, type Payload, type Persisted, type Step, type StepContext } from './node.ts';
+import { applyOutputs, type OutputSink } from './outputs.ts';
 import type { Prng } from './prng.ts';
 import { shortJson } from './host.ts';
 
@@ -150,48 +151,75 @@ export function stack<U, UC>(spec: StackSpec<U, UC>): NodeDef<StackState<U>, any
       this.childOutputs(c, r.outputs);
     }
 
+    /** A child's outputs, in the order sim/outputs.ts gives them (persists first), made the stack's own. */
     childOutputs(c: ChildSlot, outputs: readonly Output[]): void {
-      const offset = c.spec.endOffset ?? 0;
-      // The host applies a step's persists first; so does this: applies that follow see the new size.
-      for (const o of outputs) {
-        if (o.kind !== 'persist') continue;
-        if (!c.spec.persists) throw new Error(`stack ${spec.name}: child ${c.name} persisted but is not its persisting child`);
-        c.stateBytes = bytesLength(o.state);
-        this.out.push(o);
-      }
-      for (const o of outputs) {
-        switch (o.kind) {
-          case 'persist':
-            break;
-          case 'send':
-            this.out.push({ ...o, to: typeof o.to === 'number' ? o.to + offset : o.to, tag: { stackChild: c.name, tag: o.tag } satisfies ChildTag });
-            break;
-          case 'setTimer':
-          case 'cancelTimer':
-            this.out.push({ ...o, name: `${c.name}/${o.name}` });
-            break;
-          case 'return': {
-            const local = this.st.localCalls.get(o.callId);
-            if (local === undefined) {
-              this.out.push(o);
-              break;
-            }
-            this.st.localCalls.delete(o.callId);
-            this.stepUpper({ kind: 'response', to: LOCAL + local.child, method: local.method, args: local.args, tag: local.tag, ok: true, reply: o.value });
-            break;
-          }
-          case 'apply':
-            this.out.push(o);
-            this.stepUpper({ kind: 'apply', from: c.name, msg: o.msg, lowerStateBytes: c.stateBytes });
-            break;
-          default:
-            this.out.push(o);
-        }
-      }
+      applyOutputs(outputs, new ChildSink(this, c));
     }
 
     done(): Step<StackState<U>> {
       return { state: this.st, outputs: this.out };
+    }
+  }
+
+  /** Where a child's outputs go: passed out with its names, tags and ends translated, local returns and applies routed. */
+  class ChildSink implements OutputSink {
+    readonly alive = true;
+    private readonly offset: number;
+    constructor(
+      private readonly run: Run,
+      private readonly c: ChildSlot,
+    ) {
+      this.offset = c.spec.endOffset ?? 0;
+    }
+    private pass(o: Output): void {
+      this.run.out.push(o);
+    }
+    persist(state: Bytes, snapshot: Uint8Array): void {
+      const c = this.c;
+      if (!c.spec.persists) throw new Error(`stack ${spec.name}: child ${c.name} persisted but is not its persisting child`);
+      c.stateBytes = bytesLength(state);
+      this.pass({ kind: 'persist', state, snapshot });
+    }
+    send(to: EndRef, method: string, args: Payload, tag: Payload): void {
+      const wrapped: ChildTag = { stackChild: this.c.name, tag };
+      this.pass({ kind: 'send', to: typeof to === 'number' ? to + this.offset : to, method, args, tag: wrapped });
+    }
+    setTimer(name: string, afterUs: number): void {
+      this.pass({ kind: 'setTimer', name: `${this.c.name}/${name}`, afterUs });
+    }
+    cancelTimer(name: string): void {
+      this.pass({ kind: 'cancelTimer', name: `${this.c.name}/${name}` });
+    }
+    returnValue(callId: number, value: Payload): void {
+      const local = this.run.st.localCalls.get(callId);
+      if (local === undefined) return this.pass({ kind: 'return', callId, value });
+      this.run.st.localCalls.delete(callId);
+      this.run.stepUpper({ kind: 'response', to: LOCAL + local.child, method: local.method, args: local.args, tag: local.tag, ok: true, reply: value });
+    }
+    apply(msg: Payload): void {
+      this.pass({ kind: 'apply', msg });
+      this.run.stepUpper({ kind: 'apply', from: this.c.name, msg, lowerStateBytes: this.c.stateBytes });
+    }
+    reply(reqId: number, reply: Payload): void {
+      this.pass({ kind: 'reply', reqId, reply });
+    }
+    note(text: string): void {
+      this.pass({ kind: 'note', text });
+    }
+    fact(fact: Payload): void {
+      this.pass({ kind: 'fact', fact });
+    }
+    exit(code: number): void {
+      this.pass({ kind: 'exit', code });
+    }
+    writeFile(name: string, data: string): void {
+      this.pass({ kind: 'writeFile', name, data });
+    }
+    rename(from: string, to: string): void {
+      this.pass({ kind: 'rename', from, to });
+    }
+    removeFile(name: string): void {
+      this.pass({ kind: 'removeFile', name });
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Out, type NodeDef } from './node.ts';
-import { runScenario, type Scenario } from './scenario.ts';
+import { runScenario, ScenarioFailure, type Scenario } from './scenario.ts';
 import { sleep } from './task.ts';
 
 /** A node that calls `use` when its timer fires at 0.25 s. */
@@ -57,5 +57,15 @@ describe('step guard', () => {
     const r = runScenario(scenarioWith(nodeUsing(() => (undefined as unknown as { x: () => void }).x())), { seed: 1 });
     expect(r.failure!.kind).toBe('crash');
     expect(r.failure!.message).toMatch(/^node n1 handling timer tick at 0\.250000s: TypeError: .* \(at .*step-guard\.test\.ts:\d+:\d+\)/);
+  });
+});
+
+describe('step guard and the tester', () => {
+  it("a tester's failure raised inside a step keeps its kind and message", () => {
+    const failing = nodeUsing(() => {
+      throw new ScenarioFailure('apply error: server 1 apply out of order 3');
+    });
+    const r = runScenario(scenarioWith(failing), { seed: 1 });
+    expect(r.failure).toEqual({ kind: 'assertion', message: 'apply error: server 1 apply out of order 3' });
   });
 });

@@ -250,8 +250,8 @@ function short(payload: unknown, max = 120): string {
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
-/** One human-readable line per record: time, node, what happened. */
-export function formatRecord(r: TraceRecord): string {
+/** What happened, on one line, without the time and node (formatRecord adds them). */
+export function describeRecord(r: TraceRecord): string {
   const d = (isReply: boolean) =>
     r.describe ? r.describe(r.label, r.payload, isReply) : `${r.label} ${short(r.payload)}`.trimEnd();
   let what: string;
@@ -294,5 +294,10 @@ export function formatRecord(r: TraceRecord): string {
     default:
       what = `${traceKindName(r.kind)} ${r.label}${r.payload !== undefined ? ' ' + short(r.payload) : ''}`;
   }
-  return `${formatTime(r.timeUs)}  ${r.node.padEnd(8)} ${what}`.trimEnd();
+  return what.trimEnd();
+}
+
+/** One human-readable line per record: time, node, what happened. */
+export function formatRecord(r: TraceRecord): string {
+  return `${formatTime(r.timeUs)}  ${r.node.padEnd(8)} ${describeRecord(r)}`.trimEnd();
 }

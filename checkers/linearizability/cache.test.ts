@@ -80,9 +80,28 @@ describe('TransitionMemo', () => {
   });
 });
 
+describe('TransitionMemo past the dense rows', () => {
+  it('keeps the first answers of each state beside it and the rest in the overflow table, and forgets both', () => {
+    const memo = new TransitionMemo(100_000); // no dense rows
+    for (let s = 0; s < 2000; s++) for (let op = 0; op < (s % 7) + 1; op++) memo.set(s, 10 * op + 1, s + op);
+    let wrong = 0;
+    for (let s = 0; s < 2000; s++) {
+      for (let op = 0; op < (s % 7) + 1; op++) if (memo.get(s, 10 * op + 1) !== s + op) wrong++;
+      if (memo.get(s, 0) !== UNKNOWN_STEP || memo.get(s, 10 * ((s % 7) + 1) + 1) !== UNKNOWN_STEP) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(memo.get(5000, 1)).toBe(UNKNOWN_STEP);
+    memo.forgetBelow(2000);
+    expect([memo.get(1999, 1), memo.get(6, 61)]).toEqual([UNKNOWN_STEP, UNKNOWN_STEP]);
+    memo.set(2000, 1, 7);
+    memo.set(2001, 1, ILLEGAL_STEP);
+    expect([memo.get(2000, 1), memo.get(2001, 1), memo.get(2001, 11)]).toEqual([7, ILLEGAL_STEP, UNKNOWN_STEP]);
+  });
+});
+
 describe('TransitionMemo.forgetBelow', () => {
   it('drops the answers of forgotten states and keeps taking new ones', () => {
-    const memo = new TransitionMemo(1000); // dense rows for the first 4,160 states
+    const memo = new TransitionMemo(60); // dense rows for the first 4,352 states
     memo.set(4000, 3, 7); // a dense row far from the first: the chunks before it are not allocated
     for (let s = 5000; s < 9000; s++) memo.set(s, s % 13, s); // the overflow table grows
     expect([memo.get(4000, 3), memo.get(8999, 8999 % 13), memo.get(100, 3)]).toEqual([7, 8999, UNKNOWN_STEP]);
@@ -139,5 +158,23 @@ describe('StateTable', () => {
     const b = `${'x'.repeat(2601)}b${'x'.repeat(2398)}`;
     expect(stringHash(a)).toBe(stringHash(b));
     expect([table.intern(a), table.intern(b), table.intern(`${a}`)]).toEqual([0, 1, 0]);
+  });
+});
+
+describe('StateTable with worthInterning', () => {
+  it('gives a state the model deems not worth interning an id of its own, and still interns the others', () => {
+    const table = new StateTable<{ v: number; fresh: boolean }>({
+      equal: (a, b) => a.v === b.v,
+      hash: (s) => s.v,
+      worthInterning: (s) => !s.fresh,
+    });
+    const ids = [
+      { v: 1, fresh: false },
+      { v: 1, fresh: true },
+      { v: 1, fresh: false },
+      { v: 2, fresh: true },
+      { v: 2, fresh: false },
+    ].map((s) => table.intern(s));
+    expect(ids).toEqual([0, 1, 0, 2, 3]);
   });
 });

@@ -86,7 +86,8 @@ export class VisitedSet {
 
   private growTable(): void {
     const old = this.table;
-    const size = (this.mask + 1) * 2;
+    // Re-inserting is a random write per record: grow in big steps while the table is small.
+    const size = (this.mask + 1) * (this.mask < QUADRUPLE_BELOW ? 4 : 2);
     const table = new Int32Array(2 * size);
     const mask = size - 1;
     for (let s = 0; s < old.length; s += 2) {
@@ -100,6 +101,9 @@ export class VisitedSet {
     this.mask = mask;
   }
 }
+
+/** Slot tables smaller than this grow fourfold, larger ones twofold. */
+const QUADRUPLE_BELOW = 1 << 22;
 
 /** A 32-bit finalizer (murmur3's fmix32) so that low bits index well. */
 function mix(h: number): number {

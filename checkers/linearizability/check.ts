@@ -70,14 +70,15 @@ function partitionsOf<I, O>(model: Model<unknown, I, O>, operations: readonly Op
 /**
  * The search for one partition (operations in call order): the fold of
  * SequentialSearch when real time allows one order only (and cuts are on),
- * else the general search.
+ * else the general search, with the model's `searchWith` if it has one.
  */
 function searchFor<I, O>(
   model: Model<unknown, I, O>,
   ops: readonly Operation<I, O>[],
   cuts: boolean,
 ): PartitionSearch<unknown, I, O> | SequentialSearch<unknown, I, O> {
-  return cuts && SequentialSearch.applies(ops) ? new SequentialSearch(model, ops) : new PartitionSearch(model, ops, { cuts });
+  if (cuts && SequentialSearch.applies(ops)) return new SequentialSearch(model, ops);
+  return new PartitionSearch(model.searchWith ?? model, ops, { cuts });
 }
 
 export function checkOperations<S, I, O>(

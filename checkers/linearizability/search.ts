@@ -27,6 +27,15 @@
  * Each new configuration is scanned twice: first for such a read (phase 0),
  * then for every candidate (phase 1) — once only when there is one candidate.
  *
+ * Hopeless reads: when the model offers mayBecomeLegal, a pending read
+ * (read-only, known output) that is not legal where the search stands, and
+ * that no later state can make legal — the model says so for states reached
+ * without a reset, and none of the read's enablers (resets after which it
+ * may be legal, that real time lets come before it) is left to place —
+ * fails the configuration at once. Without it, a wrong order of appends
+ * would be found out only at the read's return, after every order of the
+ * operations in between had been tried.
+ *
  * Quiescent cuts: in call order, a cut falls before an operation called after
  * every earlier operation has returned (strictly: intervals that touch are
  * concurrent). No linearization reorders operations across a cut, and the
@@ -56,6 +65,9 @@ export interface SearchOptions {
   readonly sameHashes?: boolean;
 }
 
+/** Under a wall-clock budget, the search looks at the clock after this many model steps (a power of 2). */
+const CLOCK_EVERY_MODEL_STEPS = 16;
+
 /** With every stack level forced, forget past states once this many new ones have been interned (1: at each). */
 const FORGET_EVERY = 1;
 
@@ -84,6 +96,15 @@ export class PartitionSearch<S, I, O> {
   private readonly twin: Int32Array;
   /** 1 for operations the model calls read-only. */
   private readonly readOnly: Uint8Array;
+  /** 1 for a read the search may give up on (see the file comment and Model.mayBecomeLegal). */
+  private readonly mayGiveUp: Uint8Array;
+  /**
+   * For such a read, its enablers: the resetting operations that can be
+   * linearized while it is pending and after which it may be legal, as
+   * enablers[enablersFrom[op] .. enablersFrom[op + 1]).
+   */
+  private readonly enablersFrom: Int32Array;
+  private readonly enablers: Int32Array;
   /** A pseudo return entry: reaching it means "backtrack once more". */
   private readonly backtrack: number;
   /** Per-operation random words; the linearized set's hash is the xor over its members. */
@@ -153,6 +174,7 @@ export class PartitionSearch<S, I, O> {
       });
     }
     this.linkInTimeOrder(ops);
+    [this.mayGiveUp, this.enablersFrom, this.enablers] = this.enablersOf(ops);
     this.zobristLo = new Int32Array(n);
     this.zobristHi = new Int32Array(n);
     for (let i = 0; i < n && !options.sameHashes; i++) {
@@ -208,6 +230,29 @@ export class PartitionSearch<S, I, O> {
     return starts;
   }
 
+  /** mayGiveUp, enablersFrom and enablers (see their fields). */
+  private enablersOf(ops: readonly Operation<I, O>[]): [Uint8Array, Int32Array, Int32Array] {
+    const { resets, resetMayEnable, mayBecomeLegal } = this.model;
+    const mayGiveUp = new Uint8Array(ops.length);
+    const from = new Int32Array(ops.length + 1);
+    const enablers: number[] = [];
+    const resetting = resets === undefined || mayBecomeLegal === undefined ? [] : ops.flatMap((op, i) => (resets(op.input) ? [i] : []));
+    ops.forEach((op, i) => {
+      from[i] = enablers.length;
+      if (mayBecomeLegal === undefined || this.readOnly[i] === 0 || op.output === undefined) return;
+      mayGiveUp[i] = 1;
+      for (const r of resetting) {
+        const reset = ops[r]!;
+        // Called by the read's return (at equal times calls come first), it can be linearized before the read; one
+        // that returned before the read was called is linearized by the time the read is pending (its return came first).
+        const canComeBetween = reset.call <= op.return && reset.return >= op.call;
+        if (canComeBetween && resetMayEnable?.(reset.input, op.input, op.output) !== false) enablers.push(r);
+      }
+    });
+    from[ops.length] = enablers.length;
+    return [mayGiveUp, from, Int32Array.from(enablers)];
+  }
+
   private linkInTimeOrder(ops: readonly Operation<I, O>[]): void {
     const order: number[] = [];
     const time = new Float64Array(2 * ops.length);
@@ -243,7 +288,7 @@ export class PartitionSearch<S, I, O> {
     if (this.status !== RUNNING) return this.status;
     const { next, prev, head, tail, backtrack, bits, bitOf, segmentAt, wordFrom, wordTo, visited, zobristLo, zobristHi, stackOp, stackState, stackGreedy, best, deferrable, twin, readOnly } =
       this;
-    const memo = this.memo;
+    const { memo, mayGiveUp } = this;
     let forcedDepth = this.forcedDepth;
     let forgetAt = this.forgetAt;
     const watchClock = deadlineMs !== Infinity;
@@ -257,6 +302,7 @@ export class PartitionSearch<S, I, O> {
     let bestSame = this.bestSame;
     let status: SearchStatus = RUNNING;
     let steps = 0;
+    let modelSteps = 0;
     while (steps < maxSteps) {
       steps++;
       if (watchClock && (steps & 255) === 0 && performance.now() > deadlineMs) break;
@@ -269,8 +315,8 @@ export class PartitionSearch<S, I, O> {
         let nextState = memo.get(stateId, op);
         if (nextState === UNKNOWN_STEP) {
           nextState = this.stepModel(stateId, op);
-          // A model step may be slow: look at the clock after each (the memo keeps its answer).
-          if (watchClock && performance.now() > deadlineMs) {
+          // A model step may be slow: look at the clock every few (the memo keeps the answer).
+          if (watchClock && (++modelSteps & (CLOCK_EVERY_MODEL_STEPS - 1)) === 0 && performance.now() > deadlineMs) {
             steps--;
             break;
           }
@@ -326,6 +372,9 @@ export class PartitionSearch<S, I, O> {
             e = backtrack; // visited before, so failed: so does this configuration
             continue;
           }
+        } else if (nextState === ILLEGAL_STEP && phase === 0 && mayGiveUp[op] === 1 && this.hopeless(stateId, op)) {
+          e = backtrack; // a pending read that no later state can satisfy: this configuration fails
+          continue;
         }
         e = next[e]!;
       } else {
@@ -374,6 +423,18 @@ export class PartitionSearch<S, I, O> {
     this.steps += steps;
     this.status = status;
     return status;
+  }
+
+  /**
+   * Whether the pending read `op`, not legal in `stateId`, can be legal in no
+   * state that follows: none of its enablers can still come before it, and
+   * the model says no other steps can make it legal.
+   */
+  private hopeless(stateId: number, op: number): boolean {
+    for (let k = this.enablersFrom[op]!; k < this.enablersFrom[op + 1]!; k++) {
+      if (!isSet(this.bits, this.bitOf[this.enablers[k]!]!)) return false;
+    }
+    return !this.model.mayBecomeLegal!(this.table.states[stateId] as S, this.inputs[op] as I, this.outputs[op] as O);
   }
 
   /** Whether a deferrable operation that can be placed here is worth a branch (see the file comment). */
@@ -455,6 +516,11 @@ export class PartitionSearch<S, I, O> {
  */
 export function isDeferrable<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): boolean {
   return model.unknownOutcomeLegal === true && op.return === Infinity && op.output === undefined;
+}
+
+/** Bit `position` of a bitset. */
+function isSet(bits: Int32Array, position: number): boolean {
+  return (bits[position >>> 5]! & (1 << (position & 31))) !== 0;
 }
 
 /** Sorts `xs` in place unless it is in order already (a sequential history's entries are); returns it. */

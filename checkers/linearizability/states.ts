@@ -7,13 +7,11 @@ import type { Model } from './types.ts';
 /**
  * Gives every distinct model state a dense integer id (0, 1, 2, …). States
  * can be forgotten (`renew`); ids are never reused, so one met again gets a
- * new id.
+ * new id. A state the model deems not worth interning always gets a new id.
  */
 export class StateTable<S> {
   /** id → state (undefined once forgotten). */
   readonly states: S[] = [];
-  /** Ids of the states held. */
-  private live: number[] = [];
   /** Primitive states (but strings) of a model without `equal`. */
   private readonly byValue = new Map<unknown, number>();
   /**
@@ -26,13 +24,13 @@ export class StateTable<S> {
   private floor = 0;
   private readonly equal: (a: S, b: S) => boolean;
 
-  constructor(private readonly model: Pick<Model<S, unknown, unknown>, 'equal' | 'hash'>) {
+  constructor(private readonly model: Pick<Model<S, unknown, unknown>, 'equal' | 'hash' | 'worthInterning'>) {
     this.equal = model.equal ?? Object.is;
   }
 
   /** States held. */
   get size(): number {
-    return this.live.length;
+    return this.states.length - this.floor;
   }
 
   intern(state: S): number {
@@ -44,9 +42,10 @@ export class StateTable<S> {
       }
       return id;
     }
+    if (this.model.worthInterning?.(state) === false) return this.add(state);
     const h = this.hashOf(state);
     if (h === undefined) {
-      for (const id of this.live) if (this.equal(this.states[id] as S, state)) return id;
+      for (let id = this.floor; id < this.states.length; id++) if (this.equal(this.states[id] as S, state)) return id;
       return this.add(state);
     }
     let slot = mix(h) & this.mask;
@@ -59,7 +58,7 @@ export class StateTable<S> {
     const id = this.add(state);
     this.table[2 * slot] = h;
     this.table[2 * slot + 1] = id + 1;
-    if (this.live.length * 2 > this.mask) this.grow();
+    if (this.size * 2 > this.mask) this.grow();
     return id;
   }
 
@@ -70,8 +69,7 @@ export class StateTable<S> {
    */
   renew(keep: number): number {
     const state = this.states[keep] as S;
-    for (const id of this.live) this.states[id] = undefined as S;
-    this.live.length = 0;
+    for (let id = this.floor; id < this.states.length; id++) this.states[id] = undefined as S;
     if (this.byValue.size > 0) this.byValue.clear();
     // Every slot of the table now counts as free (live slots are only ever added after the last renew).
     this.floor = this.states.length;
@@ -92,7 +90,6 @@ export class StateTable<S> {
   private add(state: S): number {
     const id = this.states.length;
     this.states.push(state);
-    this.live.push(id);
     return id;
   }
 
@@ -148,19 +145,28 @@ export const UNKNOWN_STEP = -2;
 export const ILLEGAL_STEP = -1;
 
 /** Dense rows are kept for the first states while rows × operations stays under this many entries. */
-const DENSE_ENTRIES_MAX = 1 << 22;
+const DENSE_ENTRIES_MAX = 1 << 18;
 const CHUNK_SHIFT = 6;
 /** States per chunk of dense rows. */
 const CHUNK_STATES = 1 << CHUNK_SHIFT;
 
+/** Answers kept beside each state past the dense rows before its further ones go to the overflow table. */
+const NEAR_ANSWERS = 4;
+const NEAR_INTS = 2 * NEAR_ANSWERS;
+
 /**
  * (state id, operation index) → next state id, ILLEGAL_STEP or UNKNOWN_STEP,
  * allocation-free on lookup: dense rows (one Int32Array slot per operation,
- * allocated 64 states at a time) for the first states, an open-addressing
- * table for the rest.
+ * allocated 64 states at a time) for the first states; for the rest, the
+ * first few answers of each state side by side in one array indexed by state
+ * (a state's answers are asked for together, and a new state's are near the
+ * last one's), then an open-addressing table.
  */
 export class TransitionMemo {
-  /** Dense rows, 64 states a chunk, allocated as needed (holes for chunks never used). */
+  /**
+   * Dense rows, 64 states a chunk, allocated as needed (holes for chunks never
+   * used); a slot holds answer - UNKNOWN_STEP, so a fresh (zeroed) row reads UNKNOWN_STEP.
+   */
   private readonly chunks: (Int32Array | undefined)[] = [];
   private readonly denseStatesMax: number;
   /** state id + 1 per slot; 0 marks an empty slot, and any key up to `floor` a forgotten one. */
@@ -173,15 +179,28 @@ export class TransitionMemo {
   private chunksFreed = 0;
   /** States below this id are forgotten. */
   private floor = 0;
+  /** (op + 1, answer) pairs, NEAR_ANSWERS per state from `nearBase` on; op + 1 = 0 marks a free pair. */
+  private near = new Int32Array(1024 * NEAR_INTS);
+  private nearBase: number;
 
   constructor(private readonly ops: number) {
     this.denseStatesMax = Math.floor(DENSE_ENTRIES_MAX / Math.max(ops, 1) / CHUNK_STATES) * CHUNK_STATES;
+    this.nearBase = this.denseStatesMax;
   }
 
   get(stateId: number, op: number): number {
     const chunk = this.chunks[stateId >>> CHUNK_SHIFT];
-    if (chunk !== undefined) return chunk[(stateId & (CHUNK_STATES - 1)) * this.ops + op]!;
+    if (chunk !== undefined) return chunk[(stateId & (CHUNK_STATES - 1)) * this.ops + op]! + UNKNOWN_STEP;
     if (stateId < this.denseStatesMax) return UNKNOWN_STEP;
+    const at = (stateId - this.nearBase) * NEAR_INTS;
+    const near = this.near;
+    // Past the answers kept, or a state forgotten with them (below the base).
+    if (at >= near.length || at < 0) return UNKNOWN_STEP;
+    for (let k = at; k < at + NEAR_INTS; k += 2) {
+      const o = near[k]! - 1;
+      if (o === op) return near[k + 1]!;
+      if (o < 0) return UNKNOWN_STEP; // pairs fill in order: the state has no more answers
+    }
     const keyState = this.keyState;
     const key = stateId + 1;
     let slot = slotOf(stateId, op) & this.mask;
@@ -197,11 +216,22 @@ export class TransitionMemo {
     if (stateId < this.denseStatesMax) {
       let chunk = this.chunks[stateId >>> CHUNK_SHIFT];
       if (chunk === undefined) {
-        chunk = new Int32Array(CHUNK_STATES * this.ops).fill(UNKNOWN_STEP);
+        chunk = new Int32Array(CHUNK_STATES * this.ops);
         this.chunks[stateId >>> CHUNK_SHIFT] = chunk;
       }
-      chunk[(stateId & (CHUNK_STATES - 1)) * this.ops + op] = next;
+      chunk[(stateId & (CHUNK_STATES - 1)) * this.ops + op] = next - UNKNOWN_STEP;
       return;
+    }
+    const at = (stateId - this.nearBase) * NEAR_INTS;
+    if (at < 0) return; // a forgotten state: never asked about again
+    if (at >= this.near.length) this.growNear(at + NEAR_INTS);
+    const near = this.near;
+    for (let k = at; k < at + NEAR_INTS; k += 2) {
+      if (near[k] === 0) {
+        near[k] = op + 1;
+        near[k + 1] = next;
+        return;
+      }
     }
     if ((this.count + 1) * 2 > this.mask) this.grow();
     this.insert(stateId + 1, op, next);
@@ -210,8 +240,9 @@ export class TransitionMemo {
   /**
    * Drops the answers from states below `id`, which are forgotten (never asked
    * about again) and are all the states with answers so far: the dense rows
-   * wholly below it, and every entry of the overflow table (its slots count as
-   * free from now on).
+   * wholly below it, the answers kept beside states (which start again at
+   * `id`), and every entry of the overflow table (its slots count as free
+   * from now on).
    */
   forgetBelow(id: number): void {
     const end = Math.min(id >>> CHUNK_SHIFT, this.chunks.length);
@@ -219,6 +250,16 @@ export class TransitionMemo {
     this.chunksFreed = Math.max(this.chunksFreed, end);
     this.floor = id;
     this.count = 0;
+    if (id > this.nearBase) {
+      this.nearBase = id;
+      this.near = new Int32Array(1024 * NEAR_INTS);
+    }
+  }
+
+  private growNear(needed: number): void {
+    const near = new Int32Array(Math.max(needed, 2 * this.near.length));
+    near.set(this.near);
+    this.near = near;
   }
 
   private insert(key: number, op: number, next: number): void {

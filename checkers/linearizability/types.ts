@@ -78,6 +78,40 @@ export interface Model<S, I, O> extends ModelExtras<S, I, O> {
   init(): S;
   /** The state after the operation, or undefined when the operation is not legal in `state`. */
   step(state: S, input: I, output: O | undefined): S | undefined;
+  /**
+   * A model with the same legal sequences (and readOnly, unknownOutcomeLegal)
+   * but states of its own, cheaper to search; the general search runs it
+   * instead (the fold of a sequential partition and explanations run this
+   * one). Verdicts must not change; a copy of the model with another step
+   * must leave it out.
+   */
+  readonly searchWith?: Model<any, I, O>;
+  /**
+   * Whether the search should look for an equal state met before (default:
+   * always). A model whose new states are almost never equal to earlier ones
+   * (values built by appends) can say no for those: such a state then gets
+   * an id of its own even if an equal one exists, which can cost the search
+   * repeated work but never changes a verdict.
+   */
+  worthInterning?(state: S): boolean;
+  /**
+   * For a read-only operation with a known output that is not legal in
+   * `state`: false when it is also not legal in any state that steps of
+   * operations `resets` says no to can lead to from `state`. The search then
+   * abandons a configuration in `state` while that operation waits to be
+   * placed and no resetting operation that may enable it could come before
+   * it: a wrong order fails when a pending read contradicts it, not when
+   * the read's return is reached. A wrong false makes verdicts wrong.
+   */
+  mayBecomeLegal?(state: S, input: I, output: O): boolean;
+  /** Whether an operation may set the state whatever it was (a put); default: none does. */
+  resets?(input: I): boolean;
+  /**
+   * For a resetting operation and such a read: false when the read is legal
+   * in no state that steps of non-resetting operations lead to from any
+   * state after the reset. Default true.
+   */
+  resetMayEnable?(reset: I, readInput: I, readOutput: O): boolean;
 }
 
 /** A sequential specification whose step may lead to several states (none = not legal). */

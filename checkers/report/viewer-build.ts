@@ -4,21 +4,21 @@
  * from sources (tests, tsx) a viewer is bundled here once per process, the
  * same way.
  */
-import { build } from 'esbuild';
+import { buildSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type ViewerName = 'history';
+export type ViewerName = 'history' | 'run';
 
-const built = new Map<ViewerName, Promise<string>>();
+const built = new Map<ViewerName, string>();
 
 function embedded(name: ViewerName): string | undefined {
   return (globalThis as { __simlabViewers?: Partial<Record<ViewerName, string>> }).__simlabViewers?.[name];
 }
 
-function bundleFromSource(name: ViewerName): Promise<string> {
+function bundleFromSource(name: ViewerName): string {
   const files = JSON.parse(readFileSync(fileURLToPath(new URL('./viewers.json', import.meta.url)), 'utf8')) as Record<string, string>;
-  return build({
+  return buildSync({
     entryPoints: [fileURLToPath(new URL(`./${files[name]}`, import.meta.url))],
     bundle: true,
     write: false,
@@ -26,14 +26,14 @@ function bundleFromSource(name: ViewerName): Promise<string> {
     format: 'iife',
     minify: true,
     logLevel: 'silent',
-  }).then((out) => out.outputFiles[0]!.text);
+  }).outputFiles[0]!.text;
 }
 
 /** The viewer's script, ready to inline in a page. */
-export function viewerScript(name: ViewerName): Promise<string> {
+export function viewerScript(name: ViewerName): string {
   const inline = embedded(name);
-  if (inline !== undefined) return Promise.resolve(inline);
-  let p = built.get(name);
-  if (p === undefined) built.set(name, (p = bundleFromSource(name)));
-  return p;
+  if (inline !== undefined) return inline;
+  let script = built.get(name);
+  if (script === undefined) built.set(name, (script = bundleFromSource(name)));
+  return script;
 }

@@ -77,7 +77,7 @@ function draw(data: ReportData, part: ReportPartition, canvas: DomElement): void
     const kind = i === part.failing ? 'failing' : k !== undefined ? 'placed' : 'unplaced';
     if (i === part.failing) {
       failingX = x0;
-      svg('text', { x: x0, y: y - 3, class: 'failmark' }, root).textContent = '✗ cannot be placed';
+      svg('text', { x: x0, y: y - 3, class: 'failmark' }, root).textContent = `✗ cannot be placed: ${op.text}`;
     }
     const bar = svg('rect', { x: x0, y, width: x1 - x0, height: BAR_PX, rx: 3, class: `op ${kind}${op.return === null ? ' open' : ''}` }, root);
     const state = k === undefined ? '' : `\nstate after: ${part.states[k]}`;
@@ -109,11 +109,20 @@ function summary(part: ReportPartition, data: ReportData): string {
   return `${name}: ${verdict}, ${part.operations.length} operations, ${part.linearization.length} linearized${failing}`;
 }
 
+/**
+ * Element ids: a run report that carries a history prefixes them with
+ * "history-" (its own canvas and data have the plain names).
+ */
+function idPrefix(): string {
+  return doc.getElementById('history-report-data') !== null ? 'history-' : '';
+}
+
 function start(): void {
-  const data = JSON.parse(doc.getElementById('report-data')!.textContent ?? '{}') as ReportData;
-  const select = doc.getElementById('partition')!;
-  const canvas = doc.getElementById('canvas')!;
-  const info = doc.getElementById('partition-info')!;
+  const id = (name: string) => doc.getElementById(`${idPrefix()}${name}`)!;
+  const data = JSON.parse(id('report-data').textContent ?? '{}') as ReportData;
+  const select = id('partition');
+  const canvas = id('canvas');
+  const info = id('partition-info');
   data.partitions.forEach((part, k) => {
     const option = doc.createElement('option');
     option.setAttribute('value', String(k));

@@ -1,12 +1,12 @@
 /**
- * A tiny synchronous host for kvsrv unit tests: one server, clerks, and a
- * network that delivers in-flight calls in a seeded random order and, when
- * unreliable, drops requests and replies like labrpc (10 % each by default).
- * A dropped request never reaches the server; a dropped reply comes after the
- * server executed the request. Either way the clerk sees ok = false.
+ * kvsrv's helpers over the one synchronous probe (sim/probe.ts): one server,
+ * clerks, and flights delivered in a seeded random order; when unreliable,
+ * requests and replies are lost like labrpc's (10 % each by default). A lost
+ * request never reaches the server; a lost reply comes after the server
+ * executed the request. Either way the clerk sees ok = false.
  */
-import { type NodeDef, type Output, type Payload, type StepContext, Prng } from '../../sim/contract.ts';
-import { kvClerk, type ClerkState } from './clerk.ts';
+import { Prng, Probe, type NodeDef, type Payload, type StepContext } from '../../sim/contract.ts';
+import { kvClerk } from './clerk.ts';
 import { kvServer, retainedBytes, type KvServerState } from './server.ts';
 import { KvGet, KvPut, type KvServerConfig } from './types.ts';
 
@@ -23,50 +23,48 @@ export interface KvWorldOptions {
   readonly dropRatio?: readonly [number, number];
 }
 
-interface InFlight {
-  readonly clientId: number;
-  readonly send: Extract<Output, { kind: 'send' }>;
-}
+const SERVER = 'server';
+const clerkName = (clientId: number) => `clerk-${clientId}`;
 
 export class KvWorld {
   readonly server: NodeDef<KvServerState, KvServerConfig>;
-  serverState: KvServerState;
-  readonly clerks = new Map<number, ClerkState>();
+  readonly probe: Probe;
   unreliable: boolean;
-  /** RPCs sent, retries included (labrpc's total count). */
-  rpcCount = 0;
-  /** Requests the server executed or answered (reached dispatch). */
-  serverCount = 0;
-  private readonly rng: Prng;
-  private readonly dropRatio: readonly [number, number];
-  private readonly inFlight: InFlight[] = [];
-  private readonly returned = new Map<number, Payload>();
-  private nextCallId = 1;
-  private readonly ctx: StepContext;
 
   constructor(opts: KvWorldOptions = {}) {
-    this.rng = new Prng(opts.seed ?? 1);
     this.server = opts.server ?? kvServer;
     this.unreliable = opts.unreliable ?? false;
-    this.dropRatio = opts.dropRatio ?? [1, 10];
-    this.ctx = { nowUs: 0, rng: this.rng.fork('nodes'), fs: undefined };
-    this.serverState = this.server.init(null, { state: new Uint8Array(), snapshot: new Uint8Array() }, this.ctx).state;
+    const [num, den] = opts.dropRatio ?? [1, 10];
+    this.probe = new Probe({ seed: opts.seed ?? 1 });
+    this.probe.dropIf = () => this.unreliable && this.probe.rng.chance(num, den);
+    this.probe.add({ name: SERVER, def: this.server, config: null });
+  }
+
+  get serverState(): KvServerState {
+    return this.probe.state<KvServerState>(SERVER);
+  }
+
+  /** RPCs sent, retries included (labrpc's total count). */
+  get rpcCount(): number {
+    return this.probe.sends;
+  }
+
+  /** Requests that reached the server. */
+  get serverCount(): number {
+    return this.probe.rpcs.length;
   }
 
   addClerk(clientId: number): void {
-    this.clerks.set(clientId, kvClerk.init({ clientId }, { state: new Uint8Array(), snapshot: new Uint8Array() }, this.ctx).state);
+    this.probe.add({ name: clerkName(clientId), def: kvClerk, config: { clientId }, peers: [SERVER] });
   }
 
   /** Starts a tester call on a clerk; its value is `result(callId)` once the network has run. */
   start(clientId: number, call: KvCall): number {
-    const callId = this.nextCallId++;
-    this.stepClerk(clientId, { kind: 'call', callId, method: call.method, args: call.args });
-    return callId;
+    return this.probe.startCall(clerkName(clientId), call.method, call.args);
   }
 
   result(callId: number): Payload {
-    if (!this.returned.has(callId)) throw new Error(`call ${callId} has not returned`);
-    return this.returned.get(callId);
+    return this.probe.returned(callId);
   }
 
   /** One operation on one clerk, run to completion. */
@@ -89,53 +87,23 @@ export class KvWorld {
     while (pending.size > 0) {
       if (!this.deliverOne()) throw new Error('calls outstanding but nothing in flight');
       for (const [callId, p] of pending) {
-        if (!this.returned.has(callId)) continue;
+        if (!this.probe.hasReturned(callId)) continue;
         pending.delete(callId);
-        values[p]!.push(this.returned.get(callId));
+        values[p]!.push(this.probe.returned(callId));
         startNext(p);
       }
     }
     return values;
   }
 
-  /** Delivers in-flight calls until none is left. */
+  /** Delivers flights in a random order until none is left. */
   pump(): void {
-    while (this.deliverOne());
+    this.probe.pump({ shuffle: true });
   }
 
   private deliverOne(): boolean {
-    if (this.inFlight.length === 0) return false;
-    const i = this.rng.below(this.inFlight.length);
-    const { clientId, send } = this.inFlight[i]!;
-    this.inFlight.splice(i, 1);
-    const [num, den] = this.dropRatio;
-    const respond = (ok: boolean, reply: Payload) =>
-      this.stepClerk(clientId, { kind: 'response', to: send.to, method: send.method, args: send.args, tag: send.tag, ok, reply });
-    if (this.unreliable && this.rng.chance(num, den)) {
-      respond(false, undefined);
-      return true;
-    }
-    this.serverCount++;
-    const r = this.server.step(this.serverState, { kind: 'request', reqId: 1, method: send.method, args: send.args }, this.ctx);
-    this.serverState = r.state;
-    const reply = r.outputs.find((o) => o.kind === 'reply');
-    if (!reply || reply.kind !== 'reply') throw new Error(`server left ${send.method} unanswered`);
-    if (this.unreliable && this.rng.chance(num, den)) respond(false, undefined);
-    else respond(true, reply.reply);
-    return true;
-  }
-
-  private stepClerk(clientId: number, input: Parameters<typeof kvClerk.step>[1]): void {
-    const s = this.clerks.get(clientId);
-    if (!s) throw new Error(`no clerk ${clientId}`);
-    const r = kvClerk.step(s, input, this.ctx);
-    this.clerks.set(clientId, r.state);
-    for (const o of r.outputs) {
-      if (o.kind === 'send') {
-        this.rpcCount++;
-        this.inFlight.push({ clientId, send: o });
-      } else if (o.kind === 'return') this.returned.set(o.callId, o.value);
-    }
+    const flights = this.probe.flights;
+    return flights.length > 0 && this.probe.deliver(this.probe.rng.below(flights.length));
   }
 }
 

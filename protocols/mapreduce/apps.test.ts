@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../sim/contract.ts';
+import { FileSystem, Prng } from '../../sim/contract.ts';
 import { formatSecondsTenths, mrApps, splitWords, type AppContext, type AppOutcome } from './apps.ts';
-import { MemoryFs } from './testkit.ts';
 
 function ctx(over: Partial<AppContext> = {}): AppContext {
-  return { pid: 7, nowUs: 0, rng: new Prng(3), fs: new MemoryFs(), callIndex: 0, ...over };
+  return { pid: 7, nowUs: 0, rng: new Prng(3), fs: new FileSystem(), callIndex: 0, ...over };
 }
 
 function okOf<T>(o: AppOutcome<T>): Extract<AppOutcome<T>, { kind: 'ok' }> {
@@ -45,7 +44,7 @@ describe('the lab apps', () => {
   });
 
   it('mtiming marks itself for 1 s and counts the live markers it sees', () => {
-    const fs = new MemoryFs();
+    const fs = new FileSystem();
     fs.write('mr-worker-map-3', 'x');
     fs.write('mr-worker-map-7', 'x'); // its own marker is not counted twice
     fs.write('mr-worker-reduce-4', 'x'); // another phase
@@ -73,7 +72,7 @@ describe('the lab apps', () => {
     expect(all.every((us) => us % 1000 === 0)).toBe(true);
     const o = okOf(app('jobcount').map('f', '', ctx({ callIndex: 4 })));
     expect(o.atStart).toEqual([{ kind: 'writeFile', name: 'mr-worker-jobcount-7-4', data: 'x' }]);
-    const fs = new MemoryFs();
+    const fs = new FileSystem();
     for (const n of ['mr-worker-jobcount-1-0', 'mr-worker-jobcount-2-0', 'mr-out-1']) fs.write(n, 'x');
     expect(okOf(app('jobcount').reduce('a', ['x', 'x'], ctx({ fs }))).result).toBe('2');
   });

@@ -1,48 +1,20 @@
 /**
- * A tiny synchronous host for MapReduce unit tests, independent of the
- * simulator kernel: one coordinator, workers, a Map-backed shared directory,
- * a fixed RPC latency and timers, all ordered by (virtual time, sequence).
- * It follows the node contract as the kernel does: outputs applied in order
- * after each step, exit and crash stop a node (its timers and pending
- * responses vanish), calls to a deleted coordinator fail after 0–99 ms.
+ * MapReduce's helpers over the one synchronous probe (sim/probe.ts): one
+ * coordinator, workers, the shared directory (the probe's files), on a
+ * timeline of the test's own: a fixed RPC latency each way, node timers, and
+ * test actions, all ordered by (virtual time, sequence). A call to a deleted
+ * coordinator fails after 0–99 ms. The meaning of a step's outputs (files,
+ * exit, timers) is the probe's.
  *
  * `runJob` drives a whole job the way test-mr.sh does: coordinator first,
  * workers 1 s later, Done() polled every second, the coordinator deleted 1 s
  * after it says true, optional worker slots restarted 1 s after each exit.
  */
-import { Out, type Input, type NodeDef, type Output, type Payload, type StepContext } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
-import { FileSystem } from '../../sim/storage.ts';
+import { Prng, Probe, type NodeDef, type Payload, type ProbeFlight } from '../../sim/contract.ts';
 import { mrCoordinator, type CoordinatorState } from './coordinator.ts';
 import type { InputFile } from './sequential.ts';
 import { DoneCall, type CoordinatorConfig } from './types.ts';
 import { mrWorker } from './worker.ts';
-
-/** The kernel's file system, plus applying a node's file outputs as the host does. */
-export class MemoryFs extends FileSystem {
-  apply(o: Output): void {
-    if (o.kind === 'writeFile') this.write(o.name, o.data);
-    else if (o.kind === 'removeFile') this.remove(o.name);
-    else if (o.kind === 'rename') this.rename(o.from, o.to);
-  }
-}
-
-export interface Hosted {
-  readonly id: string;
-  readonly def: NodeDef<unknown, unknown>;
-  state: unknown;
-  alive: boolean;
-  readonly rng: Prng;
-  /** Timer name → generation of its live setting. */
-  readonly timers: Map<string, number>;
-}
-
-export interface TraceEntry {
-  readonly atUs: number;
-  readonly node: string;
-  readonly kind: 'fact' | 'note' | 'exit' | 'crash' | 'start';
-  readonly detail: Payload;
-}
 
 interface Event {
   readonly atUs: number;
@@ -57,22 +29,37 @@ export interface WorldOptions {
   readonly inputs?: readonly InputFile[];
 }
 
+const COORDINATOR = 'coordinator';
+const workerName = (pid: number) => `worker-${pid}`;
+
 export class MrWorld {
-  nowUs = 0;
-  readonly fs = new MemoryFs();
-  readonly trace: TraceEntry[] = [];
-  readonly workers = new Map<number, Hosted>();
-  coordinator: Hosted | undefined;
+  readonly probe: Probe;
   private readonly events: Event[] = [];
   private seq = 0;
+  /** The latest setting of each node's timers: a timeline entry of an older one is stale. */
+  private readonly timerSettings = new Map<string, number>();
   private timerGeneration = 0;
   private readonly rng: Prng;
   private readonly latencyUs: number;
+  private readonly pids: number[] = [];
 
   constructor(opts: WorldOptions = {}) {
-    this.rng = new Prng(opts.seed ?? 1);
+    const seed = opts.seed ?? 1;
+    this.rng = new Prng(seed);
     this.latencyUs = opts.latencyUs ?? 1000;
+    this.probe = new Probe({ seed, rngOf: (name) => new Prng(seed).fork(name) });
+    this.probe.onFlight = (f) => this.schedule(f);
+    this.probe.onTimer = (node, name, dueUs) => this.scheduleTimer(node, name, dueUs);
     for (const f of opts.inputs ?? []) this.fs.write(f.name, f.contents);
+  }
+
+  get nowUs(): number {
+    return this.probe.nowUs;
+  }
+
+  /** The shared directory. */
+  get fs() {
+    return this.probe.fs;
   }
 
   /** Schedules `run` at virtual time `atUs` (FIFO among equal times). */
@@ -94,11 +81,11 @@ export class MrWorld {
     while (this.events.length > 0 && this.events[0]!.atUs <= untilUs) {
       if (stop()) return false;
       const ev = this.events.shift()!;
-      this.nowUs = ev.atUs;
+      this.probe.nowUs = ev.atUs;
       ev.run();
     }
     if (stop()) return false;
-    this.nowUs = Math.max(this.nowUs, untilUs);
+    this.probe.nowUs = Math.max(this.nowUs, untilUs);
     return true;
   }
 
@@ -107,149 +94,85 @@ export class MrWorld {
   }
 
   startCoordinator(config: CoordinatorConfig, def: NodeDef<CoordinatorState, CoordinatorConfig> = mrCoordinator): void {
-    this.coordinator = this.boot('coordinator', def as NodeDef<unknown, unknown>, config);
+    this.probe.add({ name: COORDINATOR, def, config });
   }
 
   /** Go's DeleteServer / the coordinator process exiting: later calls to it fail. */
   deleteCoordinator(): void {
-    if (this.coordinator) this.coordinator.alive = false;
+    if (this.probe.alive(COORDINATOR)) this.probe.crash(COORDINATOR);
+  }
+
+  coordinatorAlive(): boolean {
+    return this.probe.alive(COORDINATOR);
   }
 
   coordinatorState(): CoordinatorState | undefined {
-    return this.coordinator?.state as CoordinatorState | undefined;
+    return this.probe.alive(COORDINATOR) ? this.probe.state<CoordinatorState>(COORDINATOR) : undefined;
   }
 
   startWorker(app: string, pid: number): void {
-    if (this.workers.has(pid)) throw new Error(`pid ${pid} already used`);
-    this.workers.set(pid, this.boot(`worker-${pid}`, mrWorker as NodeDef<unknown, unknown>, { app, pid }));
+    if (this.pids.includes(pid)) throw new Error(`pid ${pid} already used`);
+    this.pids.push(pid);
+    this.probe.add({ name: workerName(pid), def: mrWorker, config: { app, pid }, peers: [COORDINATOR] });
   }
 
   /** Kills a worker process (SIGKILL): nothing of it survives but the files it wrote. */
   crashWorker(pid: number): void {
-    const w = this.workers.get(pid);
-    if (!w?.alive) return;
-    w.alive = false;
-    this.log(w.id, 'crash', null);
+    if (this.isWorkerAlive(pid)) this.probe.crash(workerName(pid));
   }
 
   isWorkerAlive(pid: number): boolean {
-    return this.workers.get(pid)?.alive ?? false;
+    return this.pids.includes(pid) && this.probe.alive(workerName(pid));
   }
 
-  /** A synchronous tester call (the node must return in the same step). */
-  call(node: Hosted, method: string, args: Payload = null): Payload {
-    const outputs = this.stepNode(node, { kind: 'call', callId: 1, method, args });
-    const ret = outputs.find((o) => o.kind === 'return');
-    if (!ret || ret.kind !== 'return') throw new Error(`${node.id} did not return from ${method}`);
-    return ret.value;
+  /** Whether every worker started so far has exited or crashed. */
+  workersGone(): boolean {
+    return this.pids.every((pid) => !this.isWorkerAlive(pid));
   }
 
   coordinatorDone(): boolean {
-    if (!this.coordinator?.alive) throw new Error('no live coordinator');
-    return this.call(this.coordinator, DoneCall) === true;
+    if (!this.coordinatorAlive()) throw new Error('no live coordinator');
+    return this.probe.call(COORDINATOR, DoneCall) === true;
   }
 
   facts(type: string): Array<{ atUs: number; node: string; fact: Record<string, unknown> }> {
-    const found: Array<{ atUs: number; node: string; fact: Record<string, unknown> }> = [];
-    for (const t of this.trace) {
-      if (t.kind !== 'fact') continue;
-      const fact = t.detail as Record<string, unknown>;
-      if (fact.type === type) found.push({ atUs: t.atUs, node: t.node, fact });
-    }
-    return found;
+    return this.probe.facts
+      .filter((f) => (f.value as { type?: unknown }).type === type)
+      .map((f) => ({ atUs: f.atUs, node: f.node, fact: f.value as Record<string, unknown> }));
   }
 
   exits(): Array<{ atUs: number; node: string; code: number }> {
-    return this.trace.filter((t) => t.kind === 'exit').map((t) => ({ atUs: t.atUs, node: t.node, code: t.detail as number }));
+    return this.probe.exits.map((e) => ({ atUs: e.atUs, node: e.node, code: e.value }));
   }
 
-  private ctx(node: Hosted): StepContext {
-    return { nowUs: this.nowUs, rng: node.rng, fs: this.fs };
-  }
-
-  private boot(id: string, def: NodeDef<unknown, unknown>, config: unknown): Hosted {
-    const node: Hosted = { id, def, state: undefined, alive: true, rng: this.rng.fork(id), timers: new Map() };
-    this.log(id, 'start', config as Payload);
-    const first = def.init(config, { state: new Uint8Array(), snapshot: new Uint8Array() }, this.ctx(node));
-    node.state = first.state;
-    this.apply(node, first.outputs);
-    return node;
-  }
-
-  private stepNode(node: Hosted, input: Input): readonly Output[] {
-    const result = node.def.step(node.state, input, this.ctx(node));
-    node.state = result.state;
-    this.apply(node, result.outputs);
-    return result.outputs;
-  }
-
-  private deliver(node: Hosted, input: Input): void {
-    if (node.alive) this.stepNode(node, input);
-  }
-
-  private log(node: string, kind: TraceEntry['kind'], detail: Payload): void {
-    this.trace.push({ atUs: this.nowUs, node, kind, detail });
-  }
-
-  private apply(node: Hosted, outputs: readonly Output[]): void {
-    for (const o of outputs) {
-      if (!node.alive) return;
-      switch (o.kind) {
-        case 'writeFile':
-        case 'rename':
-        case 'removeFile':
-          this.fs.apply(o);
-          break;
-        case 'send':
-          this.sendFrom(node, o);
-          break;
-        case 'setTimer': {
-          const gen = ++this.timerGeneration;
-          node.timers.set(o.name, gen);
-          this.at(this.nowUs + o.afterUs, () => {
-            if (!node.alive || node.timers.get(o.name) !== gen) return;
-            node.timers.delete(o.name);
-            this.stepNode(node, { kind: 'timer', name: o.name });
-          });
-          break;
-        }
-        case 'cancelTimer':
-          node.timers.delete(o.name);
-          break;
-        case 'exit':
-          node.alive = false;
-          this.log(node.id, 'exit', o.code);
-          return;
-        case 'fact':
-          this.log(node.id, 'fact', o.fact);
-          break;
-        case 'note':
-          this.log(node.id, 'note', o.text);
-          break;
-        case 'reply':
-        case 'return':
-        case 'persist':
-        case 'apply':
-          break;
-      }
-    }
-  }
-
-  /** A worker's call to the coordinator: request after the latency, reply after the latency again. */
-  private sendFrom(caller: Hosted, o: Extract<Output, { kind: 'send' }>): void {
-    const respond = (ok: boolean, reply: Payload) =>
-      this.deliver(caller, { kind: 'response', to: o.to, method: o.method, args: o.args, tag: o.tag, ok, reply });
-    const server = this.coordinator;
-    if (!server?.alive) {
-      this.at(this.nowUs + this.rng.below(100) * 1000, () => respond(false, null));
+  /**
+   * A flight's place on the timeline: a request arrives after the latency
+   * (one to a deleted coordinator fails at once, its failure travelling
+   * 0–99 ms); a reply travels the latency, a failure 0–99 ms.
+   */
+  private schedule(f: ProbeFlight): void {
+    if (f.kind === 'request') {
+      if (!this.probe.alive(f.callee)) this.deliver(f);
+      else this.at(this.nowUs + this.latencyUs, () => this.deliver(f));
       return;
     }
-    this.at(this.nowUs + this.latencyUs, () => {
-      if (!server.alive) return this.at(this.nowUs + this.rng.below(100) * 1000, () => respond(false, null));
-      const outputs = this.stepNode(server, { kind: 'request', reqId: 0, method: o.method, args: o.args });
-      const reply = outputs.find((x) => x.kind === 'reply');
-      if (!reply || reply.kind !== 'reply') throw new Error(`coordinator left ${o.method} unanswered`);
-      this.at(this.nowUs + this.latencyUs, () => respond(true, reply.reply));
+    this.at(this.nowUs + (f.ok ? this.latencyUs : this.rng.below(100) * 1000), () => this.deliver(f));
+  }
+
+  private deliver(f: ProbeFlight): void {
+    const k = this.probe.flights.indexOf(f);
+    if (k >= 0) this.probe.deliver(k);
+  }
+
+  /** A timer fires at its due time unless it was reset, cancelled or its node stopped since. */
+  private scheduleTimer(node: string, name: string, dueUs: number): void {
+    const key = `${node}/${name}`;
+    const generation = ++this.timerGeneration;
+    this.timerSettings.set(key, generation);
+    this.at(dueUs, () => {
+      const p = this.probe;
+      if (!p.alive(node) || this.timerSettings.get(key) !== generation || p.timerDue(node, name) === undefined) return;
+      p.fire(node, name);
     });
   }
 }
@@ -292,7 +215,7 @@ export function runJob(opts: JobOptions): JobResult {
     world.at(world.nowUs + 100_000, () => {
       if (world.isWorkerAlive(pid)) return watchSlot(pid);
       world.at(world.nowUs + 1_000_000, () => {
-        if (world.coordinator?.alive && doneSeenAtUs === undefined) startSlot(true);
+        if (world.coordinatorAlive() && doneSeenAtUs === undefined) startSlot(true);
       });
     });
   };
@@ -308,7 +231,7 @@ export function runJob(opts: JobOptions): JobResult {
   };
   world.at(1_000_000, poll);
   // Once the coordinator is gone no slot restarts, so nothing can run again.
-  const allGone = (): boolean => world.coordinator?.alive === false && [...world.workers.values()].every((w) => !w.alive);
+  const allGone = (): boolean => !world.coordinatorAlive() && world.workersGone();
   const finished = !world.runUntil(limitUs, allGone) || allGone();
   return { world, doneSeenAtUs, finished };
 }

@@ -1,31 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { type Input, type Output, type StepContext, Prng } from '../../sim/contract.ts';
+import { FileSystem, Prng, Probe, type Input, type Output } from '../../sim/contract.ts';
 import { partitionOf } from './ihash.ts';
-import { MemoryFs } from './testkit.ts';
 import { ReportTask, RequestTask, type KeyValue, type TaskReply } from './types.ts';
 import { mrWorker, pollTimer, workTimer, type WorkerState } from './worker.ts';
 
-const empty = { state: new Uint8Array(), snapshot: new Uint8Array() };
-
-function worker(app: string, fs = new MemoryFs(), seed = 1) {
-  const rng = new Prng(seed);
-  let nowUs = 0;
-  const ctx = (): StepContext => ({ nowUs, rng, fs });
-  const first = mrWorker.init({ app, pid: 42 }, empty, ctx());
-  let state: WorkerState = first.state;
-  let outputs: readonly Output[] = first.outputs;
-  const step = (input: Input, atUs = nowUs) => {
-    nowUs = atUs;
-    const r = mrWorker.step(state, input, ctx());
-    state = r.state;
-    outputs = r.outputs;
-    for (const o of outputs) fs.apply(o);
+/** One worker on the probe (its sends stay in flight, nobody answers them): hand it replies and timers. */
+function worker(app: string, fs = new FileSystem(), seed = 1) {
+  const p = new Probe({ fs, rngOf: () => new Prng(seed) });
+  let outputs: readonly Output[] = p.add({ name: 'w', def: mrWorker, config: { app, pid: 42 }, peers: ['coordinator'] });
+  const step = (input: Input, atUs = p.nowUs) => {
+    p.nowUs = atUs;
+    outputs = p.step('w', input);
     return outputs;
   };
   return {
     fs,
+    get alive() {
+      return p.alive('w');
+    },
     get state() {
-      return state;
+      return p.state<WorkerState>('w');
     },
     get outputs() {
       return outputs;
@@ -54,7 +48,7 @@ describe('worker', () => {
   });
 
   it('maps into nReduce intermediate files, each written under a temporary name then renamed, then reports', () => {
-    const fs = new MemoryFs();
+    const fs = new FileSystem();
     fs.write('in.txt', 'the cat and the hat and a bat');
     const w = worker('wc', fs);
     const outs = w.task({ kind: 'map', task: 3, file: 'in.txt', nReduce: 4 });
@@ -75,7 +69,7 @@ describe('worker', () => {
   });
 
   it('reduces sorted groups into mr-out-Y via a temporary file', () => {
-    const fs = new MemoryFs();
+    const fs = new FileSystem();
     fs.write('mr-0-1', JSON.stringify([['b', '1'], ['a', '1']]));
     fs.write('mr-1-1', JSON.stringify([['b', '1'], ['é', '1'], ['c', '1']]));
     const w = worker('wc', fs);
@@ -90,7 +84,7 @@ describe('worker', () => {
   });
 
   it('holds a slow reduce call behind a timer, keeping partial output under the temporary name', () => {
-    const fs = new MemoryFs();
+    const fs = new FileSystem();
     fs.write('mr-0-0', JSON.stringify([['a.txt', '1'], ['pg-sherlock.txt', '1'], ['z.txt', '1']]));
     const w = worker('early_exit', fs);
     const outs = w.task({ kind: 'reduce', task: 0, nMap: 1 }, 5_000_000);
@@ -103,7 +97,7 @@ describe('worker', () => {
   });
 
   it('runs a timed map for its duration, with its markers around it', () => {
-    const fs = new MemoryFs();
+    const fs = new FileSystem();
     fs.write('in', 'x');
     const w = worker('mtiming', fs);
     w.task({ kind: 'map', task: 0, file: 'in', nReduce: 1 }, 2_000_000);
@@ -128,13 +122,13 @@ describe('worker', () => {
     w.fs.write('in', 'a');
     w.task({ kind: 'map', task: 0, file: 'in', nReduce: 1 });
     expect(w.failed(ReportTask).at(-1)).toEqual({ kind: 'exit', code: 0 });
-    expect(w.failed()).toEqual([]); // an exited worker does nothing more
+    expect(w.alive).toBe(false); // an exited worker is stopped: nothing steps it again
   });
 
   it('a crash-app worker that draws a crash exits with 1 and writes nothing', () => {
     let crashedSeed = -1;
     for (let seed = 1; seed < 50 && crashedSeed < 0; seed++) {
-      const w = worker('crash', new MemoryFs(), seed);
+      const w = worker('crash', new FileSystem(), seed);
       w.fs.write('in', 'abc');
       const outs = w.task({ kind: 'map', task: 0, file: 'in', nReduce: 2 });
       if (outs.some((o) => o.kind === 'exit')) {

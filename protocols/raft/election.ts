@@ -1,47 +1,11 @@
 /**
  * Leader election (Figure 2: RequestVote, the rules for followers and
- * candidates, §5.4.1's restriction) and the role transitions.
+ * candidates, §5.4.1's restriction). The role changes themselves are in
+ * roles.ts, below every handler.
  */
 import * as Log from './log.ts';
-import { broadcastAppend } from './replication.ts';
-import {
-  RPC,
-  TIMER,
-  electionTimeoutUsMax,
-  electionTimeoutUsMin,
-  type RaftState,
-  type RequestVoteArgs,
-  type RequestVoteReply,
-  type Role,
-  type StepScope,
-} from './types.ts';
-
-const FOLLOWER: Role = Object.freeze({ kind: 'follower' });
-
-/** (Re)arms the election timer with a fresh random timeout from this node's stream. */
-export function resetElectionTimer(sc: StepScope): void {
-  sc.out.setTimer(TIMER.election, sc.ctx.rng.intInclusive(electionTimeoutUsMin, electionTimeoutUsMax - 1));
-}
-
-/** Adopts `term` if it is newer (forgetting the vote) and becomes a follower; a leader that steps down rearms its election timer. */
-export function becomeFollower(sc: StepScope, term: number): void {
-  const st = sc.st;
-  if (term > st.currentTerm) {
-    st.currentTerm = term;
-    st.votedFor = null;
-    sc.persistDue = true;
-  }
-  if (st.role.kind === 'leader') {
-    sc.out.cancelTimer(TIMER.heartbeat);
-    resetElectionTimer(sc);
-  }
-  if (st.role.kind !== 'follower') st.role = FOLLOWER;
-}
-
-/** Figure 2 "all servers": a higher term in any request or reply makes us its follower first. */
-export function observeTerm(sc: StepScope, term: number): void {
-  if (term > sc.st.currentTerm) becomeFollower(sc, term);
-}
+import { becomeLeader, resetElectionTimer } from './roles.ts';
+import { RPC, type RaftState, type RequestVoteArgs, type RequestVoteReply, type StepScope } from './types.ts';
 
 /** Followers and candidates whose timer fires start an election for the next term. */
 export function handleElectionTimeout(sc: StepScope): void {
@@ -100,18 +64,6 @@ export function handleRequestVoteReply(sc: StepScope, from: number, args: Reques
   let votes = 0;
   for (const g of st.role.granted) if (g) votes++;
   if (isMajority(st, votes)) becomeLeader(sc);
-}
-
-/** Takes office: nextIndex after our log, matchIndex unknown, an immediate heartbeat round asserts the term. */
-export function becomeLeader(sc: StepScope): void {
-  const st = sc.st;
-  const last = Log.lastIndex(st.log);
-  const matchIndex = new Array<number>(st.peers).fill(0);
-  matchIndex[st.me] = last;
-  st.role = { kind: 'leader', nextIndex: new Array<number>(st.peers).fill(last + 1), matchIndex };
-  sc.out.cancelTimer(TIMER.election);
-  sc.out.fact({ type: 'raft/leader', term: st.currentTerm, lastIndex: last });
-  broadcastAppend(sc);
 }
 
 export function isMajority(st: RaftState, count: number): boolean {

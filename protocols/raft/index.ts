@@ -16,8 +16,6 @@ import {
   handleRequestVote,
   handleRequestVoteReply,
   isLogUpToDate,
-  observeTerm,
-  resetElectionTimer,
 } from './election.ts';
 import * as Log from './log.ts';
 import { encodeState, restore } from './persist.ts';
@@ -29,6 +27,7 @@ import {
   handleStart,
   maybeAdvanceCommit,
 } from './replication.ts';
+import { observeTerm, resetElectionTimer } from './roles.ts';
 import { acceptSnapshot, handleInstallSnapshot, handleInstallSnapshotReply, handleSnapshot } from './snapshot.ts';
 import {
   CALL,
@@ -53,7 +52,8 @@ export * from './types.ts';
 export { describeRaft } from './describe.ts';
 export { RaftLogError } from './log.ts';
 /** Building blocks for part overrides (scenarios/bugs/raft.ts). */
-export { commitTo, majorityMatchIndex } from './replication.ts';
+export { majorityMatchIndex } from './replication.ts';
+export { commitTo } from './roles.ts';
 
 /** The parts of a correct Raft peer. */
 export const raftParts: RaftParts = Object.freeze({

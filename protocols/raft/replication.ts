@@ -4,14 +4,9 @@
  * and applying what is committed.
  */
 import type { Payload } from '../../sim/contract.ts';
-import { becomeFollower, resetElectionTimer } from './election.ts';
 import * as Log from './log.ts';
-import { sendInstallSnapshot } from './snapshot.ts';
+import { becomeFollower, broadcastAppend, commitTo, recordMatch, resetElectionTimer, sendAppend } from './roles.ts';
 import {
-  RPC,
-  TIMER,
-  appendEntriesMax,
-  heartbeatIntervalUs,
   type AppendEntriesArgs,
   type AppendEntriesReply,
   type Entry,
@@ -50,33 +45,6 @@ export function handleStart(sc: StepScope, command: Payload): StartResult {
 /** The heartbeat timer: a leader's periodic round (which also carries entries and the commit point). */
 export function handleHeartbeatTimeout(sc: StepScope): void {
   if (sc.st.role.kind === 'leader') broadcastAppend(sc);
-}
-
-/** One AppendEntries (or InstallSnapshot) to every peer; the next heartbeat is due an interval later. */
-export function broadcastAppend(sc: StepScope): void {
-  const st = sc.st;
-  for (let peer = 0; peer < st.peers; peer++) if (peer !== st.me) sendAppend(sc, peer);
-  sc.out.setTimer(TIMER.heartbeat, heartbeatIntervalUs);
-}
-
-/** Sends `peer` everything from its nextIndex, or the snapshot when that index is compacted away. */
-export function sendAppend(sc: StepScope, peer: number): void {
-  const st = sc.st;
-  if (st.role.kind !== 'leader') return;
-  const next = st.role.nextIndex[peer]!;
-  if (next <= st.log.base) {
-    sendInstallSnapshot(sc, peer);
-    return;
-  }
-  const args: AppendEntriesArgs = {
-    term: st.currentTerm,
-    leaderId: st.me,
-    prevLogIndex: next - 1,
-    prevLogTerm: Log.termAt(st.log, next - 1),
-    entries: Log.sliceFrom(st.log, next, appendEntriesMax),
-    leaderCommit: st.commitIndex,
-  };
-  sc.out.send(peer, RPC.appendEntries, args);
 }
 
 /** The follower side: reject a stale term; otherwise check the previous entry, merge, and follow the leader's commit point. */
@@ -138,16 +106,7 @@ export function handleAppendEntriesReply(sc: StepScope, from: number, args: Appe
   const role = st.role;
   if (role.kind !== 'leader' || args.term !== st.currentTerm) return;
   if (reply.success) {
-    const match = args.prevLogIndex + args.entries.length;
-    if (match > role.matchIndex[from]!) {
-      role.matchIndex[from] = match;
-      sc.parts.maybeAdvanceCommit(sc);
-    }
-    if (match + 1 > role.nextIndex[from]!) {
-      role.nextIndex[from] = match + 1;
-      // The follower moved on and has more to take (appended by Starts meanwhile, or past a full batch): send it now.
-      if (match < Log.lastIndex(st.log)) sendAppend(sc, from);
-    }
+    recordMatch(sc, from, args.prevLogIndex + args.entries.length);
     return;
   }
   if (reply.conflictIndex === undefined) return;
@@ -202,11 +161,6 @@ export function maybeAdvanceCommit(sc: StepScope): boolean {
   if (index <= st.commitIndex || Log.termAt(st.log, index) !== st.currentTerm) return false;
   commitTo(sc, index);
   return true;
-}
-
-export function commitTo(sc: StepScope, index: number): void {
-  sc.st.commitIndex = index;
-  sc.out.fact({ type: 'raft/commit', index });
 }
 
 /** Hands every committed, unapplied entry to the service, in order; runs at the end of every step. */

@@ -2,10 +2,9 @@
  * Log compaction (§7): the service's Snapshot call, and InstallSnapshot for
  * followers whose next entry the leader has already compacted away.
  */
-import { becomeFollower, resetElectionTimer } from './election.ts';
 import * as Log from './log.ts';
-import { commitTo, sendAppend } from './replication.ts';
-import { RPC, type InstallSnapshotArgs, type InstallSnapshotReply, type StepScope } from './types.ts';
+import { becomeFollower, commitTo, recordMatch, resetElectionTimer } from './roles.ts';
+import type { InstallSnapshotArgs, InstallSnapshotReply, StepScope } from './types.ts';
 
 /**
  * The service's Snapshot(index, bytes): it has applied everything through
@@ -41,18 +40,6 @@ function compact(sc: StepScope, index: number, term: number, data: Uint8Array): 
   return kept;
 }
 
-export function sendInstallSnapshot(sc: StepScope, peer: number): void {
-  const st = sc.st;
-  const args: InstallSnapshotArgs = {
-    term: st.currentTerm,
-    leaderId: st.me,
-    lastIncludedIndex: st.log.base,
-    lastIncludedTerm: st.log.baseTerm,
-    data: st.snapshot,
-  };
-  sc.out.send(peer, RPC.installSnapshot, args);
-}
-
 /** The follower side: a current leader's snapshot is taken if it goes beyond what we have committed. */
 export function handleInstallSnapshot(sc: StepScope, args: InstallSnapshotArgs): InstallSnapshotReply {
   const st = sc.st;
@@ -85,15 +72,6 @@ export function handleInstallSnapshotReply(
   _reply: InstallSnapshotReply,
 ): void {
   const st = sc.st;
-  const role = st.role;
-  if (role.kind !== 'leader' || args.term !== st.currentTerm) return;
-  const match = args.lastIncludedIndex;
-  if (match > role.matchIndex[from]!) {
-    role.matchIndex[from] = match;
-    sc.parts.maybeAdvanceCommit(sc);
-  }
-  if (match + 1 > role.nextIndex[from]!) {
-    role.nextIndex[from] = match + 1;
-    if (match < Log.lastIndex(st.log)) sendAppend(sc, from);
-  }
+  if (st.role.kind !== 'leader' || args.term !== st.currentTerm) return;
+  recordMatch(sc, from, args.lastIncludedIndex);
 }

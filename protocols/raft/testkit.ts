@@ -1,17 +1,14 @@
 /**
- * A tiny synchronous harness for Raft unit tests, with no simulator: a few
- * nodes, a queue of RPC flights you pump by hand (or in a seeded random
- * order), links you cut and heal, timers you fire explicitly or by advancing
- * a clock, crashes and restarts from the last persisted blobs, and an applier
+ * Raft's helpers over the one synchronous probe (sim/probe.ts): a cluster of
+ * nodes named "0".."n-1" with the Go tester's view of them (connect and
+ * disconnect, partitions, checkOneLeader, one, nCommitted) and an applier
  * that checks what the Go tester's appliers check (agreement across servers,
  * order; strictly consecutive indexes and a Snapshot call every
- * `snapshotEvery` entries in 3D mode). It applies a step's outputs as the
- * host does: persists first, then the rest in order, delivering applies
- * synchronously (so Snapshot calls re-enter the node mid-delivery).
+ * `snapshotEvery` entries in 3D mode); and one node driven directly for
+ * handler-level tests. Delivery, timers, crashes and restarts, and the
+ * meaning of a step's outputs are the probe's.
  */
-import { decode, encode, hashValue } from '../../sim/codec.ts';
-import { bytesOf, type Input, type NodeDef, type Output, type Payload, type Persisted, type Step, type StepContext } from '../../sim/node.ts';
-import { Prng } from '../../sim/prng.ts';
+import { decode, encode, Prng, Probe, type Input, type NodeDef, type Output, type Payload, type Persisted, type ProbeFlight } from '../../sim/contract.ts';
 import {
   CALL,
   raft,
@@ -30,27 +27,13 @@ export interface ClusterOptions {
   readonly snapshotEvery?: number;
 }
 
-/** An RPC on its way: the request to the callee, or the outcome back to the caller. */
-export interface Flight {
-  readonly kind: 'request' | 'response';
-  readonly caller: number;
-  /** The caller's incarnation when it sent: a restarted node never hears its predecessor's outcomes. */
-  readonly callerIncarnation: number;
-  readonly callee: number;
-  readonly method: string;
-  readonly args: Payload;
-  readonly tag: Payload;
-  readonly ok: boolean;
-  readonly reply: Payload;
-}
-
 /** A request that reached its callee, and what it answered. */
 export interface RpcRecord {
   readonly caller: number;
   readonly callee: number;
   readonly method: string;
   readonly args: Payload;
-  reply: Payload | undefined;
+  readonly reply: Payload | undefined;
 }
 
 export interface FactRecord {
@@ -65,11 +48,6 @@ export interface ApplyRecord {
   readonly msg: ApplyMsg;
 }
 
-interface Timer {
-  readonly dueUs: number;
-  readonly seq: number;
-}
-
 /** What the tester remembers per server; it survives crashes (spec §2.3). */
 interface Applied {
   lastApplied: number;
@@ -80,92 +58,110 @@ export class RaftCluster {
   readonly n: number;
   readonly node: NodeDef<RaftState, RaftConfig>;
   readonly snapshotEvery: number;
-  nowUs = 0;
-  readonly states: (RaftState | undefined)[];
-  readonly persisted: Persisted[];
-  readonly incarnation: number[];
+  /** The nodes, their flights and timers. */
+  readonly probe: Probe;
   readonly connected: boolean[];
-  readonly queue: Flight[] = [];
-  readonly rpcs: RpcRecord[] = [];
-  readonly facts: FactRecord[] = [];
-  readonly applies: ApplyRecord[] = [];
   /** What the appliers found wrong (the Go tester would fail the test). */
   readonly errors: string[] = [];
-  /** Return true to drop a flight (a lost request or reply): labrpc then reports ok = false. */
-  dropIf: ((f: Flight) => boolean) | undefined;
   /** Deliver queued flights in a seeded random order (unless a pump says otherwise). */
   shuffle = false;
-  /** A running digest of every input and output: equal runs have equal hashes. */
-  hash = 0;
-
-  private readonly seed: number;
   readonly rng: Prng;
-  private readonly rngs: Prng[];
-  private readonly timers: Map<string, Timer>[];
+
+  private readonly names: string[];
   private readonly up: boolean[][];
   private readonly applied: Applied[];
   private readonly committed = new Map<number, { node: number; bytes: Uint8Array }>();
-  private readonly pending = new Map<number, { flight: Flight; record: RpcRecord }>();
-  private readonly returns = new Map<number, Payload>();
-  private nextReqId = 1;
-  private nextCallId = 1;
-  private timerSeq = 0;
   private cursor = 0;
 
   constructor(n: number, options: ClusterOptions = {}) {
     this.n = n;
     this.node = options.node ?? raft;
     this.snapshotEvery = options.snapshotEvery ?? 0;
-    this.seed = options.seed ?? 1;
-    this.rng = new Prng(this.seed).fork('harness');
-    const empty = (): Persisted => ({ state: new Uint8Array(0), snapshot: new Uint8Array(0) });
-    this.states = new Array<RaftState | undefined>(n).fill(undefined);
-    this.persisted = Array.from({ length: n }, empty);
-    this.incarnation = new Array<number>(n).fill(0);
+    const seed = options.seed ?? 1;
+    this.rng = new Prng(seed).fork('harness');
+    this.probe = new Probe({ seed, rng: this.rng, rngOf: (name, k) => new Prng(seed).fork(`node:${name}:${k}`) });
+    this.probe.linked = (a, b) => this.up[Number(a)]![Number(b)]!;
+    this.names = Array.from({ length: n }, (_, i) => String(i));
     this.connected = new Array<boolean>(n).fill(true);
-    this.rngs = new Array<Prng>(n);
-    this.timers = Array.from({ length: n }, () => new Map<string, Timer>());
     this.up = Array.from({ length: n }, () => new Array<boolean>(n).fill(true));
     this.applied = Array.from({ length: n }, () => ({ lastApplied: 0, cmds: new Map<number, Payload>() }));
-    for (let i = 0; i < n; i++) this.boot(i);
+    for (let i = 0; i < n; i++) {
+      this.probe.add({
+        name: this.names[i]!,
+        def: this.node,
+        config: { me: i, peers: n },
+        peers: this.names,
+        onApply: (msg) => this.onApply(i, msg as ApplyMsg),
+      });
+    }
   }
 
   // ── Nodes ──────────────────────────────────────────────────────────────────
 
+  get nowUs(): number {
+    return this.probe.nowUs;
+  }
+
+  /** Each node's state, undefined while crashed. */
+  get states(): (RaftState | undefined)[] {
+    return this.names.map((name) => (this.probe.alive(name) ? this.probe.state<RaftState>(name) : undefined));
+  }
+
+  get persisted(): Persisted[] {
+    return this.names.map((name) => this.probe.persisted(name));
+  }
+
+  /** How many times each node crashed. */
+  get incarnation(): number[] {
+    return this.names.map((name) => this.probe.incarnation(name));
+  }
+
+  /** Return true to drop a flight (a lost request or reply): labrpc then reports ok = false. */
+  set dropIf(f: ((f: ProbeFlight) => boolean) | undefined) {
+    this.probe.dropIf = f;
+  }
+
+  get rpcs(): RpcRecord[] {
+    return this.probe.rpcs.map((r) => ({ ...r, caller: Number(r.caller), callee: Number(r.callee) }));
+  }
+
+  get facts(): FactRecord[] {
+    return this.probe.facts.map((f) => ({ node: Number(f.node), incarnation: f.incarnation, fact: f.value as RaftFact }));
+  }
+
+  get applies(): ApplyRecord[] {
+    return this.probe.applies.map((a) => ({ node: Number(a.node), incarnation: a.incarnation, msg: a.value as ApplyMsg }));
+  }
+
+  /** A running digest of every input and output: equal runs have equal digests. */
+  get hash(): number {
+    return this.probe.digest;
+  }
+
   state(i: number): RaftState {
-    const st = this.states[i];
-    if (st === undefined) throw new Error(`node ${i} is crashed`);
-    return st;
+    return this.probe.state<RaftState>(this.names[i]!);
   }
 
   alive(i: number): boolean {
-    return this.states[i] !== undefined;
+    return this.probe.alive(this.names[i]!);
   }
 
   /** Kills node i: its volatile state, timers and in-flight outcomes are gone; its persisted blobs stay. */
   crash(i: number): void {
-    this.states[i] = undefined;
-    this.timers[i]!.clear();
-    this.incarnation[i]! += 1;
+    this.probe.crash(this.names[i]!);
   }
 
   /** Crashes node i if alive, then starts a new incarnation from what it persisted (links unchanged). */
   restart(i: number): void {
     if (this.alive(i)) this.crash(i);
-    this.boot(i);
-  }
-
-  private boot(i: number): void {
-    this.rngs[i] = new Prng(this.seed).fork(`node:${i}:${this.incarnation[i]}`);
     this.reloadApplied(i);
-    const result = this.node.init({ me: i, peers: this.n }, this.persisted[i]!, this.ctx(i));
-    this.absorb(i, 'init', result);
+    this.probe.restart(this.names[i]!);
   }
 
   /** Like the tester's start1: the service state comes back from the persisted snapshot, if any. */
   private reloadApplied(i: number): void {
     const a = this.applied[i]!;
-    const snap = this.persisted[i]!.snapshot;
+    const snap = this.probe.persisted(this.names[i]!).snapshot;
     if (snap.length === 0) {
       a.lastApplied = 0;
       return;
@@ -176,70 +172,10 @@ export class RaftCluster {
     a.lastApplied = index;
   }
 
-  private ctx(i: number): StepContext {
-    return { nowUs: this.nowUs, rng: this.rngs[i]!, fs: undefined };
-  }
-
-  private step(i: number, input: Input): void {
-    this.absorb(i, input, this.node.step(this.state(i), input, this.ctx(i)));
-  }
-
-  /** Applies a step's outputs as the host does: every persist first, then the rest in order. */
-  private absorb(i: number, cause: Input | 'init', result: Step<RaftState>): void {
-    this.states[i] = result.state;
-    this.hash = hashValue(hashValue(hashValue(this.hash, i), cause), result.outputs);
-    const incarnation = this.incarnation[i]!;
-    for (const o of result.outputs) if (o.kind === 'persist') this.persisted[i] = { state: bytesOf(o.state), snapshot: o.snapshot };
-    for (const o of result.outputs) {
-      switch (o.kind) {
-        case 'send':
-          this.queue.push({
-            kind: 'request', caller: i, callerIncarnation: incarnation, callee: o.to as number,
-            method: o.method, args: o.args, tag: o.tag, ok: false, reply: null,
-          });
-          break;
-        case 'reply':
-          this.answer(o.reqId, o.reply);
-          break;
-        case 'setTimer':
-          this.timers[i]!.set(o.name, { dueUs: this.nowUs + o.afterUs, seq: this.timerSeq++ });
-          break;
-        case 'cancelTimer':
-          this.timers[i]!.delete(o.name);
-          break;
-        case 'return':
-          this.returns.set(o.callId, o.value);
-          break;
-        case 'apply':
-          this.applies.push({ node: i, incarnation, msg: o.msg as ApplyMsg });
-          if (this.incarnation[i] === incarnation) this.onApply(i, o.msg as ApplyMsg);
-          break;
-        case 'fact':
-          this.facts.push({ node: i, incarnation, fact: o.fact as RaftFact });
-          break;
-        default:
-          break;
-      }
-    }
-  }
-
-  private answer(reqId: number, reply: Payload): void {
-    const p = this.pending.get(reqId);
-    if (p === undefined) throw new Error(`reply to unknown request ${reqId}`);
-    this.pending.delete(reqId);
-    p.record.reply = reply;
-    this.queue.push({ ...p.flight, kind: 'response', ok: true, reply });
-  }
-
   // ── Tester calls ───────────────────────────────────────────────────────────
 
   call(i: number, method: string, args: Payload): Payload {
-    const callId = this.nextCallId++;
-    this.step(i, { kind: 'call', callId, method, args });
-    if (!this.returns.has(callId)) throw new Error(`node ${i} did not answer call ${method} in the same step`);
-    const value = this.returns.get(callId);
-    this.returns.delete(callId);
-    return value;
+    return this.probe.call(this.names[i]!, method, args);
   }
 
   start(i: number, command: Payload): StartResult {
@@ -277,83 +213,28 @@ export class RaftCluster {
 
   /** Delivers the queued flight at `position` (default the oldest); false if the queue is empty. */
   deliverOne(position = 0): boolean {
-    const [f] = this.queue.splice(position, 1);
-    if (f === undefined) return false;
-    if (f.kind === 'request') this.deliverRequest(f);
-    else this.deliverResponse(f);
-    return true;
+    return this.probe.deliver(position);
   }
 
   /** Delivers until the queue is empty, oldest first or (shuffle) in a seeded random order. Returns how many. */
   pump(options: { shuffle?: boolean; limit?: number } = {}): number {
-    const limit = options.limit ?? 1_000_000;
-    let count = 0;
-    while (this.queue.length > 0) {
-      if (count++ >= limit) throw new Error(`pump: more than ${limit} deliveries (a message storm?)`);
-      this.deliverOne((options.shuffle ?? this.shuffle) ? this.rng.below(this.queue.length) : 0);
-    }
-    return count;
-  }
-
-  private deliverRequest(f: Flight): void {
-    if (f.callerIncarnation !== this.incarnation[f.caller]) return;
-    const reachable = this.alive(f.callee) && this.linked(f.caller, f.callee) && !this.dropIf?.(f);
-    if (!reachable) {
-      this.queue.push({ ...f, kind: 'response', ok: false, reply: null });
-      return;
-    }
-    const reqId = this.nextReqId++;
-    const record: RpcRecord = { caller: f.caller, callee: f.callee, method: f.method, args: f.args, reply: undefined };
-    this.rpcs.push(record);
-    this.pending.set(reqId, { flight: f, record });
-    this.step(f.callee, { kind: 'request', reqId, method: f.method, args: f.args });
-  }
-
-  private deliverResponse(f: Flight): void {
-    if (f.callerIncarnation !== this.incarnation[f.caller] || !this.alive(f.caller)) return;
-    const ok = f.ok && this.linked(f.caller, f.callee) && !this.dropIf?.(f);
-    this.step(f.caller, {
-      kind: 'response', to: f.callee, method: f.method, args: f.args, tag: f.tag, ok, reply: ok ? f.reply : null,
-    });
+    return this.probe.pump({ ...options, shuffle: options.shuffle ?? this.shuffle });
   }
 
   // ── Time ───────────────────────────────────────────────────────────────────
 
   timerDue(i: number, name: string): number | undefined {
-    return this.timers[i]!.get(name)?.dueUs;
+    return this.probe.timerDue(this.names[i]!, name);
   }
 
   /** Fires node i's timer `name` now (it must be armed). */
   fire(i: number, name: string): void {
-    if (!this.timers[i]!.delete(name)) throw new Error(`node ${i} has no ${name} timer armed`);
-    this.step(i, { kind: 'timer', name });
+    this.probe.fire(this.names[i]!, name);
   }
 
   /** Moves the clock forward by `us`, firing due timers in time order and pumping the network after each. */
   advance(us: number, options: { shuffle?: boolean } = {}): void {
-    const endUs = this.nowUs + us;
-    this.pump(options);
-    for (;;) {
-      const next = this.nextTimer(endUs);
-      if (next === undefined) break;
-      this.nowUs = next.dueUs;
-      this.fire(next.node, next.name);
-      this.pump(options);
-    }
-    this.nowUs = endUs;
-  }
-
-  private nextTimer(endUs: number): { node: number; name: string; dueUs: number } | undefined {
-    let best: { node: number; name: string; dueUs: number; seq: number } | undefined;
-    for (let i = 0; i < this.n; i++) {
-      for (const [name, t] of this.timers[i]!) {
-        if (t.dueUs > endUs) continue;
-        if (best === undefined || t.dueUs < best.dueUs || (t.dueUs === best.dueUs && t.seq < best.seq)) {
-          best = { node: i, name, dueUs: t.dueUs, seq: t.seq };
-        }
-      }
-    }
-    return best;
+    this.probe.advance(us, { shuffle: options.shuffle ?? this.shuffle });
   }
 
   // ── The tester's view ──────────────────────────────────────────────────────
@@ -500,71 +381,84 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * One node driven directly, for handler-level tests: hand it requests,
- * responses, timers and calls, and look at what it emitted. `onApply` runs
+ * responses, timers and calls, and look at what it emitted. Its sends stay
+ * in the probe's flights (nobody delivers them). `onApply` runs
  * synchronously while a step's applies are delivered, as the tester's
  * applier does (it may call back into the node).
  */
 export class RaftProbe {
   readonly config: RaftConfig;
   readonly node: NodeDef<RaftState, RaftConfig>;
-  st: RaftState;
-  persisted: Persisted;
-  incarnation = 0;
-  nowUs = 0;
-  readonly facts: RaftFact[] = [];
-  readonly applies: ApplyMsg[] = [];
-  /** Every send of the current incarnation, in order. */
-  readonly sends: { to: number; method: string; args: Payload }[] = [];
-  readonly timers = new Map<string, number>();
+  readonly probe: Probe;
   onApply: ((msg: ApplyMsg) => void) | undefined;
-  private readonly seed: number;
-  private rng: Prng;
-  private nextId = 1;
+  private readonly name: string;
 
   constructor(config: RaftConfig, options: { node?: NodeDef<RaftState, RaftConfig>; seed?: number; persisted?: Persisted } = {}) {
     this.config = config;
     this.node = options.node ?? raft;
-    this.seed = options.seed ?? 1;
-    this.persisted = options.persisted ?? { state: new Uint8Array(0), snapshot: new Uint8Array(0) };
-    this.rng = new Prng(this.seed).fork('probe:0');
-    const result = this.node.init(config, this.persisted, this.ctx());
-    this.st = result.state;
-    this.absorb(result);
+    const seed = options.seed ?? 1;
+    this.probe = new Probe({ seed, rngOf: (_, k) => new Prng(seed).fork(`probe:${k}`) });
+    this.name = String(config.me);
+    const peers = Array.from({ length: config.peers }, (_, j) => String(j));
+    this.probe.add({
+      name: this.name,
+      def: this.node,
+      config,
+      peers,
+      ...(options.persisted ? { persisted: options.persisted } : {}),
+      onApply: (msg) => this.onApply?.(msg as ApplyMsg),
+    });
   }
 
-  private ctx(): StepContext {
-    return { nowUs: this.nowUs, rng: this.rng, fs: undefined };
+  get st(): RaftState {
+    return this.probe.state<RaftState>(this.name);
+  }
+
+  get persisted(): Persisted {
+    return this.probe.persisted(this.name);
+  }
+
+  get incarnation(): number {
+    return this.probe.incarnation(this.name);
+  }
+
+  get nowUs(): number {
+    return this.probe.nowUs;
+  }
+
+  set nowUs(us: number) {
+    this.probe.nowUs = us;
+  }
+
+  get facts(): RaftFact[] {
+    return this.probe.facts.map((f) => f.value as RaftFact);
+  }
+
+  get applies(): ApplyMsg[] {
+    return this.probe.applies.map((a) => a.value as ApplyMsg);
+  }
+
+  /** Every send of the current incarnation, in order. */
+  get sends(): { to: number; method: string; args: Payload }[] {
+    const k = this.incarnation;
+    return this.probe.flights.filter((f) => f.callerIncarnation === k).map((f) => ({ to: f.to as number, method: f.method, args: f.args }));
+  }
+
+  /** The armed timers: name → due time. */
+  get timers(): Map<string, number> {
+    return this.probe.timers(this.name);
   }
 
   /** Runs one step and returns its outputs (after delivering them). */
   step(input: Input): readonly Output[] {
-    const result = this.node.step(this.st, input, this.ctx());
-    this.st = result.state;
-    this.absorb(result);
-    return result.outputs;
-  }
-
-  private absorb(result: Step<RaftState>): void {
-    for (const o of result.outputs) if (o.kind === 'persist') this.persisted = { state: bytesOf(o.state), snapshot: o.snapshot };
-    for (const o of result.outputs) {
-      if (o.kind === 'send') this.sends.push({ to: o.to as number, method: o.method, args: o.args });
-      else if (o.kind === 'setTimer') this.timers.set(o.name, this.nowUs + o.afterUs);
-      else if (o.kind === 'cancelTimer') this.timers.delete(o.name);
-      else if (o.kind === 'fact') this.facts.push(o.fact as RaftFact);
-      else if (o.kind === 'apply') {
-        this.applies.push(o.msg as ApplyMsg);
-        this.onApply?.(o.msg as ApplyMsg);
-      }
-    }
+    return this.probe.step(this.name, input);
   }
 
   /** Delivers a request; returns the reply the node gave in the same step. */
   request(method: string, args: Payload): Payload {
-    const reqId = this.nextId++;
-    const outputs = this.step({ kind: 'request', reqId, method, args });
-    const reply = outputs.find((o) => o.kind === 'reply' && o.reqId === reqId);
-    if (reply === undefined || reply.kind !== 'reply') throw new Error(`no reply to ${method}`);
-    return reply.reply;
+    const reqId = this.probe.request(this.name, method, args);
+    if (!this.probe.hasReply(reqId)) throw new Error(`no reply to ${method}`);
+    return this.probe.replyTo(reqId);
   }
 
   /** Delivers the successful outcome of a call this node made to `from`. */
@@ -573,27 +467,16 @@ export class RaftProbe {
   }
 
   fire(name: string): readonly Output[] {
-    if (!this.timers.delete(name)) throw new Error(`no ${name} timer armed`);
-    return this.step({ kind: 'timer', name });
+    return this.probe.fire(this.name, name);
   }
 
   call(method: string, args: Payload): Payload {
-    const callId = this.nextId++;
-    const outputs = this.step({ kind: 'call', callId, method, args });
-    const ret = outputs.find((o) => o.kind === 'return' && o.callId === callId);
-    if (ret === undefined || ret.kind !== 'return') throw new Error(`no return for ${method}`);
-    return ret.value;
+    return this.probe.call(this.name, method, args);
   }
 
   /** A crash and a restart from the last persisted blobs. */
   restart(): void {
-    this.incarnation++;
-    this.sends.length = 0;
-    this.timers.clear();
-    this.rng = new Prng(this.seed).fork(`probe:${this.incarnation}`);
-    const result = this.node.init(this.config, this.persisted, this.ctx());
-    this.st = result.state;
-    this.absorb(result);
+    this.probe.restart(this.name);
   }
 }
 

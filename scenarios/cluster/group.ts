@@ -53,6 +53,10 @@ export interface ServerGroupOptions<S, C> {
   onApply?(i: number, msg: Payload, host: Host<S, C>): void;
   /** Sees the persister a new incarnation of server i will read, before it starts (a service restoring itself from the snapshot). */
   beforeStart?(i: number, persister: Persister): void;
+  /** More ends for an incarnation of server i, after its ends to the group (shardkv's ends to the controller servers); they are the incarnation's too: shutdown disables them. */
+  extraEnds?(i: number, incarnation: number): ClientEnd[];
+  /** Server i's make_end: an end to any server by name (shardkv's servers reach other groups so). */
+  makeEnd?(i: number): (server: string) => ClientEnd;
   /** Whether server i (running) claims leadership, and in which term; `leader()` and the role selectors need it. */
   leadership?(i: number, host: Host<S, C>): Leadership;
 }
@@ -138,7 +142,7 @@ export class ServerGroup<S = unknown, C = unknown> {
   start(i: number): Host<S, C> {
     if (this.hosts[i] !== null) throw new Error(`server ${this.names[i]} is running; shut it down first`);
     const incarnation = ++this.incarnations[i]!;
-    const ends = this.freshEnds(i, incarnation);
+    const ends = [...this.freshEnds(i, incarnation), ...(this.options.extraEnds?.(i, incarnation) ?? [])];
     this.ends[i] = ends;
     const persister = this.persisters[i]?.copy() ?? new Persister();
     this.persisters[i] = persister;
@@ -151,6 +155,7 @@ export class ServerGroup<S = unknown, C = unknown> {
       config: o.config(i),
       ends,
       persister,
+      ...(o.makeEnd ? { makeEnd: o.makeEnd(i) } : {}),
       ...(onApply ? { onApply: (m: Payload, h: Host<S>) => onApply(i, m, h as Host<S, C>) } : {}),
     });
     this.hosts[i] = host;

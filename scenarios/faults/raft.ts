@@ -83,7 +83,7 @@ export class RaftFaultCluster {
   /** Fails the run as 'safety' if the invariant checker has found a violation. */
   checkSafety(): void {
     const v = this.checker.violation;
-    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety', v.record.index);
   }
 
   private applyError(message: string): never {

@@ -30,7 +30,7 @@ import type { NodeDef } from '../../sim/node.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import type { Co } from '../../sim/task.ts';
 import type { World } from '../../sim/world.ts';
-import { checkOperations, explain, kvModel, type KvInput, type KvOutput, type Operation } from '../../checkers/index.ts';
+import { checkOperations, explain, formatHistory, kvModel, type KvInput, type KvOutput, type Operation } from '../../checkers/index.ts';
 import { kvClerk } from '../../protocols/kvsrv/clerk.ts';
 import { kvServer, retainedBytes, type KvServerState } from '../../protocols/kvsrv/server.ts';
 import { AppendCall, GetCall, PutCall, type ClerkConfig, type KvServerConfig } from '../../protocols/kvsrv/types.ts';
@@ -130,6 +130,7 @@ export class KvsrvTester {
    * where no operation is pending.
    */
   checkHistory(): void {
+    this.t.options.onHistory?.(formatHistory(this.ops, { model: 'kv' }));
     const result = checkOperations(kvModel, this.ops, { budgetSteps: this.checkBudgetSteps });
     this.t.log(`history: ${this.ops.length} operations, ${result.partitions.length} keys, ${result.steps} search steps, ${result.verdict}`);
     if (result.verdict === 'ok') return;

@@ -131,7 +131,7 @@ export class RaftTester {
   /** Fails as a safety failure if the invariant checker has found a violation. */
   checkSafety(): void {
     const v = this.checker.violation;
-    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety');
+    if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety', v.record.index);
   }
 
   /** Fails the test (Go's t.Fatalf); a safety violation found earlier is reported instead, being the cause. */
@@ -449,6 +449,11 @@ export class RaftTester {
   /** Bytes of Raft state server i persisted (Go's RaftStateSize). */
   persistedBytes(i: number): number {
     return this.group.persister(i)?.raftStateSize() ?? 0;
+  }
+
+  /** RPCs server i's live incarnation has sent (0 while crashed). */
+  rpcsSent(i: number): number {
+    return (this.group.endsOf(i) ?? []).reduce((sum, end) => sum + end.sent, 0);
   }
 
   /** RPCs that reached dispatch at server i (labrpc's GetCount). */

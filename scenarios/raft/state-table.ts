@@ -2,8 +2,9 @@
  * The table a failing Raft lab test prints: every server as the tester sees
  * it at the moment of failure — its term and role as GetState reports them,
  * the last index its applies reached, the bytes of Raft state it persisted
- * (the tester's view of its log), whether it is connected or crashed, and the
- * RPCs that reached it (labrpc's per-server count).
+ * (the tester's view of its log), whether it is connected or crashed, the
+ * RPCs it sent since it last started, and the RPCs that reached it
+ * (labrpc's per-server count).
  */
 import { table } from '../../sim/table.ts';
 
@@ -16,6 +17,7 @@ export interface RaftTesterView {
   lastAppliedIndex(i: number): number;
   persistedBytes(i: number): number;
   rpcCount(i: number): number;
+  rpcsSent(i: number): number;
 }
 
 function stateOf(c: RaftTesterView, i: number): [string, string] {
@@ -34,7 +36,7 @@ export function raftStateTable(c: RaftTesterView): string[] {
   for (let i = 0; i < c.n; i++) {
     const [term, role] = stateOf(c, i);
     const network = c.raft(i) === null ? 'down' : c.connected[i] ? 'connected' : 'disconnected';
-    rows.push([String(i), term, role, String(c.lastAppliedIndex(i)), String(c.persistedBytes(i)), network, String(c.rpcCount(i))]);
+    rows.push([String(i), term, role, String(c.lastAppliedIndex(i)), String(c.persistedBytes(i)), network, String(c.rpcsSent(i)), String(c.rpcCount(i))]);
   }
-  return ['servers at the failure (as the tester sees them):', ...table(['server', 'term', 'role', 'applied', 'persisted bytes', 'network', 'RPCs in'], rows, [1, 3, 4, 6])];
+  return ['servers at the failure (as the tester sees them):', ...table(['server', 'term', 'role', 'applied', 'persisted bytes', 'network', 'RPCs sent', 'RPCs in'], rows, [1, 3, 4, 6, 7])];
 }

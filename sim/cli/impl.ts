@@ -49,7 +49,7 @@ function checkRole(role: string): void {
   const roles = knownRoles();
   if (roles.size === 0 || roles.has(role)) return;
   const hint = closest(role, roles.keys());
-  throw new UsageError(`--impl ${role}: no scenario takes a node for role "${role}"${hint ? ` (did you mean ${hint}?)` : ''}; roles: ${[...roles.keys()].join(', ')}`);
+  throw new UsageError(`--impl ${role}: no scenario takes a node for role "${role}"${hint ? ` (did you mean ${hint}?)` : ''}; roles: ${[...roles.keys()].join(', ')} (a scenario file of your own declares its roles with defineRole)`);
 }
 
 const roleOf = (spec: string) => spec.slice(0, spec.indexOf('='));
@@ -59,12 +59,16 @@ export function roleMarks(specs: readonly string[]): number[] {
   return specs.map((s) => roleAsks(roleOf(s)));
 }
 
-/** After the runs: an --impl role that no run asked for since `marks` is reported (the scenarios that ran use other roles). */
-export function reportUnusedRoles(specs: readonly string[], marks: readonly number[], io: CliIO): void {
-  specs.forEach((spec, i) => {
-    const role = roleOf(spec);
-    if (roleAsks(role) === marks[i]) io.err(`note: --impl ${role} was not used: no scenario that ran takes a ${role} node`);
-  });
+/** The --impl roles some run asked for since `marks` were read. */
+export function rolesUsedSince(specs: readonly string[], marks: readonly number[]): string[] {
+  return specs.filter((spec, i) => roleAsks(roleOf(spec)) !== marks[i]).map(roleOf);
+}
+
+/** After the runs: an --impl role that is not among `used` is reported (the scenarios that ran use other roles). */
+export function reportUnusedRoles(specs: readonly string[], used: readonly string[], io: CliIO): void {
+  for (const role of specs.map(roleOf)) {
+    if (!used.includes(role)) io.err(`note: --impl ${role} was not used: no scenario that ran takes a ${role} node`);
+  }
 }
 
 /** Modules a user file's imports resolve to, by specifier: the running CLI's own instances. */

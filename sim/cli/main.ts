@@ -32,7 +32,6 @@ function help(io: CliIO): void {
   const width = Math.max(...[...commands.keys()].map((k) => k.length));
   for (const c of commands.values()) io.out(`  ${c.name.padEnd(width)}  ${c.summary}`);
   io.out('');
-  io.out('');
   io.out('simlab PATTERN runs the matching scenarios once: simlab raft/3A, simlab \'raft/3B/*\', simlab TestBackup3B.');
   io.out('simlab help COMMAND shows a command\'s options; simlab --version prints the version.');
   io.out(`Node code that calls Math.random, Date.now, performance.now or host timers fails; ${ALLOW_FLAG} (any command) allows them.`);

@@ -4,15 +4,19 @@
  * failure shrunk — and then writes the failure's artifact and prints the one
  * command that replays it (see replay.ts).
  */
+import { writeFileSync } from 'node:fs';
 import { Coverage } from '../coverage.ts';
-import { allProperties, checkPropertyAsync, type CheckReport, type InputRun, type Property } from '../property.ts';
+import { allProperties, checkPropertyAsync, failureSignature, propertyScenario, type CheckReport, type InputRun, type Property } from '../property.ts';
+import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
-import { loadImplSpecs, reportUnusedRoles, roleMarks } from './impl.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
 import { loadUserFiles } from './user-files.ts';
 import { DEFAULT_ARTIFACT_DIR, findPropertyOrFail, parseFcSeed, seedPathCommand, writeArtifact } from './replay.ts';
-import { formatVirtual, table } from './run.ts';
+import { reportPathIn, startRecording, withRecording, writeRunReport } from './html.ts';
+import { parseReporter, xml, type Reporter } from './report.ts';
+import { formatVirtual, runTimed, table } from './run.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export const DEFAULT_RUNS = 100;
@@ -20,7 +24,8 @@ export const DEFAULT_MAX_SHRINK_RUNS = 2000;
 
 export const propUsage = [
   'simlab prop                    list the properties',
-  'simlab prop [FILE.ts…] NAME [--runs N] [--seed S] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
+  'simlab prop [FILE.ts…] NAME [--runs N] [--seed S|random] [--max-shrinks N] [--artifact-dir DIR] [--impl ROLE=FILE] [--verbose]',
+  '                 [--reporter json|junit --output FILE] [--html-dir DIR]',
   '  NAME                 a property, e.g. prop/raft/safety',
   '  FILE.ts              your own property file(s) (defineProperty from simlab); NAME may be left out if they define one',
   `  --runs N             generated inputs (fault schedules) to try (default: SIMLAB_RUNS, else ${DEFAULT_RUNS})`,
@@ -29,7 +34,9 @@ export const propUsage = [
   `  --max-shrinks N      runs allowed for shrinking a failure (default ${DEFAULT_MAX_SHRINK_RUNS}); then the smallest failure so far is kept`,
   `  --artifact-dir DIR   where a failure's artifact goes (default ${DEFAULT_ARTIFACT_DIR}/)`,
   '  --impl ROLE=FILE     use your own node for ROLE (e.g. raft=./my-raft.ts)',
+  '  --html-dir DIR       write an HTML report of the shrunk failure to DIR',
   '  --verbose            print every run: its swarm options and verdict',
+  '  --reporter R --output FILE   also write the result as json (verdict, statistics, failure) or junit',
   'A failure is printed when found, with its replay command, then shrunk. Ctrl-C stops: before a failure it prints',
   'the statistics so far and exits 130; while shrinking it keeps the smallest failure so far (artifact written), exit 130.',
   'Prints statistics of what the runs exercised: outcomes, schedule lengths, the fault kinds that fired, and the',
@@ -66,6 +73,11 @@ function runLine<T>(p: Property<T>, n: number, run: InputRun<T>): string {
   return `  run ${n}: ${run.passed ? 'pass' : `FAIL (${run.failure!.kind})`}  ${p.sizeOf(run.input)} action(s)  ${summary}`;
 }
 
+/** The q-quantile of sorted numbers (the element at floor(q·n)). */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 /**
  * What a property's runs exercised (fast-check's statistics idea): how many
  * ended in each outcome, the distribution of input sizes, every counter the
@@ -73,7 +85,7 @@ function runLine<T>(p: Property<T>, n: number, run: InputRun<T>): string {
  * runs it fired in, and the sometimes labels reached. Shrinking runs are not
  * counted.
  */
-export class PropertyStats {
+class PropertyStats {
   private runs = 0;
   private readonly outcomes = new Map<string, number>();
   private readonly sizes: number[] = [];
@@ -97,10 +109,22 @@ export class PropertyStats {
     this.coverage.add(this.name, run.sometimes);
   }
 
+  /** The statistics as data (prop --reporter json). */
+  toJson() {
+    const sorted = [...this.sizes].sort((a, b) => a - b);
+    return {
+      runs: this.runs,
+      outcomes: Object.fromEntries(this.outcomes),
+      actionsPerSchedule: sorted.length === 0 ? null : { min: sorted[0]!, median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), max: sorted.at(-1)!, mean: sorted.reduce((a, b) => a + b, 0) / sorted.length },
+      fired: Object.fromEntries(this.counters),
+      sometimes: this.coverage.labels(this.name),
+    };
+  }
+
   lines(): string[] {
     if (this.runs === 0) return [];
     const sorted = [...this.sizes].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    const at = (q: number) => quantile(sorted, q);
     const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
     const outcomes = [...this.outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`);
     const lines = [
@@ -118,6 +142,13 @@ export class PropertyStats {
     if (coverage.length > 0) lines.push('  sometimes coverage (runs that reached each label / runs that declared it):', ...coverage.map((l) => `  ${l}`));
     return lines;
   }
+}
+
+/** --reporter json|junit with --output FILE, or neither. */
+function reportOutput(reporter: string | undefined, file: string | undefined): { reporter: Reporter; file: string } | undefined {
+  if (reporter === undefined && file === undefined) return undefined;
+  if (reporter === undefined || file === undefined) throw new UsageError('--reporter and --output go together');
+  return { reporter: parseReporter(reporter), file };
 }
 
 /** The fast-check seed: --seed (a number or "random"), else SIMLAB_SEED, else a fresh one. */
@@ -144,6 +175,9 @@ export const propCommand: Command = {
       'artifact-dir': { kind: 'string' },
       impl: { kind: 'string', repeat: true },
       verbose: { kind: 'boolean' },
+      'html-dir': { kind: 'string' },
+      reporter: { kind: 'string' },
+      output: { kind: 'string' },
     });
     const user = await loadUserFiles(parsed.positional);
     const mine = user.defined.filter((n) => n.startsWith('prop/'));
@@ -163,6 +197,7 @@ export const propCommand: Command = {
     const implSpecs = flagAll<string>(parsed, 'impl');
     const impl = await loadImplSpecs(implSpecs);
     const verbose = flag<boolean>(parsed, 'verbose') === true;
+    const output = reportOutput(flag<string>(parsed, 'reporter'), flag<string>(parsed, 'output'));
 
     const marks = roleMarks(implSpecs);
     const state: ProgressState = { runs: 0, shrinkRuns: 0, lastDrawMs: 0, startMs: wallNowMs() };
@@ -190,31 +225,90 @@ export const propCommand: Command = {
       },
     }).finally(() => process.removeListener('SIGINT', onSigint));
     if (!verbose) drawProgress(state, runs, io, true);
-    reportUnusedRoles(implSpecs, marks, io);
+    reportUnusedRoles(implSpecs, rolesUsedSince(implSpecs, marks), io);
     const wallS = (wallNowMs() - state.startMs) / 1000;
     for (const line of stats.lines()) io.out(line);
+    const never = stats.coverage.neverReached().map((n) => n.label);
+    let failure: PropReport['failure'];
     if (!report.failed && report.interrupted) {
       io.out(`INTERRUPTED ${p.name}: ${report.runsToFailure} of ${runs} runs passed before Ctrl-C (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
-      return 130;
+    } else if (!report.failed) {
+      io.out(`${never.length === 0 ? 'PASS' : 'FAIL'} ${p.name}: ${report.runsToFailure} runs passed (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
+      for (const label of never) io.out(`  but no run reached the sometimes label "${label}"`);
+    } else {
+      failure = reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
     }
-    if (!report.failed) {
-      const never = stats.coverage.neverReached();
-      const verdict = never.length === 0 ? 'PASS' : 'FAIL';
-      io.out(`${verdict} ${p.name}: ${report.runsToFailure} runs passed (fast-check seed ${seed}), ${formatVirtual(virtualUs)} virtual in ${wallS.toFixed(2)}s wall`);
-      for (const n of never) io.out(`  but no run reached the sometimes label "${n.label}"`);
-      return never.length === 0 ? 0 : 1;
+    if (output) {
+      const verdict = report.interrupted ? 'interrupted' : failure || never.length > 0 ? 'fail' : 'pass';
+      const result: PropReport = { format: PROP_REPORT_FORMAT, property: p.name, seed, runs, runsDone: report.runsToFailure, verdict, wallMs: wallS * 1000, statistics: stats.toJson(), neverReached: never, ...(failure ? { failure } : {}) };
+      writeFileSync(output.file, output.reporter === 'json' ? JSON.stringify(result, null, 1) + '\n' : propJunit(result));
+      io.out(`${output.reporter} report: ${output.file}`);
     }
-    const code = reportFailure(p, report, { seed, runs, dir, implSpecs, files: user.files, wallS }, io);
-    return report.interrupted ? 130 : code;
+    const htmlDir = flag<string>(parsed, 'html-dir');
+    if (report.failed && htmlDir !== undefined) {
+      const file = reportPathIn(htmlDir, p.name, `${seed}-${report.counterexample!.traceHash}`);
+      const replay = `${seedPathCommand(p.name, seed, report.path!, user.files)}${implFlags(implSpecs)}`;
+      io.out(`report: ${writeShrunkReport(p, report.counterexample!, impl, file, replay)}`);
+    }
+    if (report.interrupted) return 130;
+    return failure || never.length > 0 ? 1 : 0;
   },
 };
+
+/** Runs the shrunk failure again with a recording and writes its report to `file`; returns the path. */
+function writeShrunkReport<T>(p: Property<T>, shrunk: InputRun<T>, impl: Record<string, unknown> | undefined, file: string, replay: string): string {
+  const recording = startRecording();
+  const options: RunOptions = { seed: p.seedOf(shrunk.input), ...(impl ? { impl } : {}) };
+  const run = runTimed(propertyScenario(p, shrunk.input), withRecording(options, recording));
+  return writeRunReport(recording, file, `${p.name} (shrunk failure)`, run, replay);
+}
+
+const PROP_REPORT_FORMAT = 'simlab-prop/1';
+
+/** What `prop --reporter json` writes. */
+interface PropReport {
+  readonly format: typeof PROP_REPORT_FORMAT;
+  readonly property: string;
+  readonly seed: number;
+  /** Runs asked for, and runs made before a failure (or all of them). */
+  readonly runs: number;
+  readonly runsDone: number;
+  readonly verdict: 'pass' | 'fail' | 'interrupted';
+  readonly wallMs: number;
+  readonly statistics: ReturnType<PropertyStats['toJson']>;
+  /** Sometimes labels no run reached. */
+  readonly neverReached: readonly string[];
+  readonly failure?: { readonly kind: string; readonly message: string; readonly path: string; readonly actions: number; readonly artifact: string; readonly replay: string };
+}
+
+/** JUnit XML of one prop run: one testcase for the check, one per sometimes label. */
+function propJunit(r: PropReport): string {
+  const name = `fast-check seed ${r.seed}, ${r.runs} runs`;
+  const check =
+    r.failure !== undefined
+      ? `    <testcase classname="${xml(r.property)}" name="${xml(name)}" time="${(r.wallMs / 1000).toFixed(3)}">\n      <failure type="${xml(r.failure.kind)}" message="${xml(r.failure.message.slice(0, 500))}">${xml(`${r.failure.message}\nreplay: ${r.failure.replay}`)}</failure>\n    </testcase>`
+      : `    <testcase classname="${xml(r.property)}" name="${xml(name)}" time="${(r.wallMs / 1000).toFixed(3)}"${r.verdict === 'interrupted' ? '>\n      <skipped message="interrupted by Ctrl-C"/>\n    </testcase>' : '/>'}`;
+  const labels = r.statistics.sometimes.map((l) =>
+    l.reached > 0
+      ? `    <testcase classname="${xml(r.property)}" name="sometimes: ${xml(l.label)}" time="0"/>`
+      : `    <testcase classname="${xml(r.property)}" name="sometimes: ${xml(l.label)}" time="0">\n      <failure type="coverage" message="reached by none of ${l.declared} runs"/>\n    </testcase>`,
+  );
+  const failures = (r.failure ? 1 : 0) + r.neverReached.length;
+  const skipped = r.verdict === 'interrupted' && !r.failure ? 1 : 0;
+  const tests = 1 + labels.length;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="simlab prop" tests="${tests}" failures="${failures}" errors="0" time="${(r.wallMs / 1000).toFixed(3)}">\n` +
+    `  <testsuite name="${xml(r.property)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${(r.wallMs / 1000).toFixed(3)}">\n` +
+    `${[check, ...labels].join('\n')}\n  </testsuite>\n</testsuites>\n`
+  );
+}
 
 function reportFailure<T>(
   p: Property<T>,
   report: CheckReport<T>,
   o: { seed: number; runs: number; dir: string; implSpecs: readonly string[]; files: readonly string[]; wallS: number },
   io: CliIO,
-): number {
+): NonNullable<PropReport['failure']> {
   const first = report.original!;
   const shrunk = report.counterexample!;
   const path = report.path!;
@@ -224,13 +318,14 @@ function reportFailure<T>(
   );
   io.out(`  the first failing run (${p.sizeOf(first.input)} fault actions): ${first.failure!.kind}: ${first.failure!.message.slice(0, 200)}`);
   for (const line of p.describe(first.input).slice(0, 2)) io.out(`    ${line}`);
-  io.out('  shrunk:');
+  const others = report.shrinkOtherFailures > 0 ? `; ${report.shrinkOtherFailures} smaller schedule(s) failed otherwise and were not taken` : '';
+  io.out(`  shrunk (keeping ${failureSignature(first.failure!)}${others}):`);
   for (const line of p.describe(shrunk.input)) io.out(`    ${line}`);
   io.out(`  ${shrunk.failure!.kind}: ${shrunk.failure!.message}`);
   io.out(`  virtual ${formatVirtual(shrunk.virtualUs)}, events ${shrunk.events}, trace ${shrunk.traceHash}`);
-  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk, o.files);
+  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk, o.files, first);
   io.out(`artifact: ${file}`);
   io.out(`replay: ${artifact.replay}`);
   io.out(`    or: ${seedPathCommand(p.name, o.seed, path, o.files)}${implFlags(o.implSpecs)}`);
-  return 1;
+  return { kind: shrunk.failure!.kind, message: shrunk.failure!.message, path, actions: p.sizeOf(shrunk.input), artifact: file, replay: artifact.replay };
 }

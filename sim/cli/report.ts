@@ -36,6 +36,8 @@ export interface RunSummary {
   readonly shrink?: string;
   /** More about a failing run (a property's generated options). */
   readonly detail?: string;
+  /** The failure's HTML report (sweep --html-dir). */
+  readonly html?: string;
 }
 
 export interface SweepReport {
@@ -83,7 +85,7 @@ export function exitCodeOf(r: SweepReport): number {
 /** The lines that show one failure: what failed, and the command that replays it. */
 export function failureLines(r: RunSummary, impl: readonly string[]): string[] {
   const implFlags = impl.map((spec) => ` --impl ${spec}`).join('');
-  const lines = [`FAIL ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}`];
+  const lines = [`FAIL ${r.name} seed=${r.seed}: ${r.kind}: ${(r.message ?? '').slice(0, 200)}${r.html === undefined ? '' : `  report: ${r.html}`}`];
   if (r.detail) lines.push(`    ${r.detail}`);
   lines.push(`    replay: ${r.replay ?? replayCommand(r.name, r.seed)}${implFlags}${r.shrink ? `   (shrink: ${r.shrink}${implFlags})` : ''}`);
   return lines;
@@ -141,7 +143,8 @@ export function printSummary(report: SweepReport, io: CliIO, allFailures = false
   if (!allFailures) for (const [name, n] of perTarget) if (n > 5) io.out(`  … and ${n - 5} more failures of ${name}`);
 }
 
-function xml(s: string): string {
+/** Text escaped for XML content and attributes. */
+export function xml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 

@@ -19,7 +19,8 @@ import { formatRecord, type TraceRecord } from '../trace.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
 import { envDeterminism, envSeed } from './env.ts';
-import { loadImpl, reportUnusedRoles, roleMarks } from './impl.ts';
+import { startRecording, withRecording, writeRunReport } from './html.ts';
+import { loadImpl, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import { noMatch, resolveTargets } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -42,7 +43,7 @@ export function formatVirtual(us: number): string {
 }
 
 /** The note a run prints for the sometimes labels it did not reach (they are not failures). */
-export function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>>): string[] {
+function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>>): string[] {
   const missed = unreached(sometimes);
   if (missed.length === 0) return [];
   return [
@@ -168,7 +169,7 @@ export const allCommand: Command = {
     io.out(
       `${chosen.length} scenarios, ${failed} failed, ${countOf(warnings, 'warning')}, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
     );
-    reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
     if (notes.length > 0) {
       io.out(`note: sometimes labels not reached with seed ${seed} (coverage claims over many runs, not failures; simlab sweep counts them):`);
       for (const line of notes) io.out(line);
@@ -182,7 +183,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run one scenario for one seed',
   usage: [
-    'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--history FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
+    'simlab run [FILE.ts…] SCENARIO [--seed N] [--trace FILE|-] [--history FILE] [--html FILE] [--check-determinism] [--verbose] [--impl ROLE=FILE]',
     '  SCENARIO              a name (raft/3B/backup), or a Go test name (TestBackup3B, backup)',
     '  FILE.ts               your own scenario file(s): their scenarios join the list (SCENARIO may then be left out)',
     '  --seed N              the seed (default: SIMLAB_SEED, else 1); the same seed gives the same run, bit for bit',
@@ -191,6 +192,7 @@ export const runCommand: Command = {
     '  --check-determinism   run twice and report the first trace event that differs (or SIMLAB_CHECK_DETERMINISM=1)',
     '  --verbose             print the scenario log',
     '  --impl ROLE=FILE      use your own node for ROLE (e.g. raft=./my-raft.ts); see the README',
+    '  --html FILE           write an HTML report of the run (one self-contained file; open it in a browser)',
   ].join('\n'),
   async run(args, io) {
     const p = parseArgs(args, {
@@ -200,6 +202,7 @@ export const runCommand: Command = {
       'check-determinism': { kind: 'boolean' },
       verbose: { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
+      html: { kind: 'string' },
     });
     const user = await loadUserFiles(p.positional);
     const s = oneScenario(user.rest, user.defined);
@@ -215,12 +218,15 @@ export const runCommand: Command = {
     const verbose = flag<boolean>(p, 'verbose') === true;
     const historyPath = flag<string>(p, 'history');
     let history: string | undefined;
-    const r = runTimed(s, {
+    const htmlPath = flag<string>(p, 'html');
+    const recording = htmlPath !== undefined ? startRecording() : undefined;
+    const options: RunOptions = {
       ...base,
       ...(historyPath !== undefined ? { onHistory: (h: string) => (history = h) } : {}),
       ...(tracePath !== undefined ? { onRecord: (rec: TraceRecord) => records.push(rec) } : {}),
       ...(verbose ? { onLog: (line: string) => io.out(`  | ${line}`) } : {}),
-    });
+    };
+    const r = runTimed(s, withRecording(options, recording));
     if (tracePath !== undefined) {
       const lines = records.map(formatRecord);
       if (tracePath === '-') for (const l of lines) io.out(l);
@@ -234,15 +240,19 @@ export const runCommand: Command = {
     if (!verbose) for (const w of r.warnings) io.out(`  warning: ${w}`);
     io.out(resultLine(r, flagAll<string>(p, 'impl'), user.files));
     for (const line of unreachedNote(s.name, r.sometimes)) io.out(line);
-    reportUnusedRoles(flagAll<string>(p, 'impl'), marks, io);
+    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
     if (tracePath !== undefined && tracePath !== '-') io.out(`trace: ${records.length} events written to ${tracePath}`);
     if (historyPath !== undefined) {
       if (history === undefined) {
-        io.err(`${s.name} records no history (GenericTest scenarios of kvraft do)`);
+        io.err(`${s.name} records no history (the kvsrv scenarios and kvraft's GenericTest ones do)`);
         return 2;
       }
       writeFileSync(historyPath, history);
       io.out(`history: ${history.split('\n').length - 2} operations written to ${historyPath} (view: simlab check ${historyPath} --html ${historyPath}.html)`);
+    }
+    if (recording !== undefined) {
+      const replay = replayCommand(withFiles(user.files, r.name), r.seed, flagAll<string>(p, 'impl'));
+      io.out(`report: ${writeRunReport(recording, htmlPath!, `${r.name} seed=${r.seed}`, r, replay)}`);
     }
     return r.passed ? 0 : 1;
   },

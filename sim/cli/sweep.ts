@@ -23,12 +23,13 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker, parentPort, type MessagePort } from 'node:worker_threads';
-import { findProperty, inputAt, matchProperties, propertyScenario, type Property } from '../property.ts';
-import { findScenario, matchScenarios, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
+import { findProperty, inputAt, propertyScenario, type Property } from '../property.ts';
+import { findScenario, replayCommand, runScenario, type RunOptions, type Scenario } from '../scenario.ts';
 import { allowNondeterminism, nondeterminismAllowed } from '../step-guard.ts';
 import { flag, flagAll, parseArgs, parseSeeds, UsageError } from './args.ts';
-import { loadImplSpecs } from './impl.ts';
+import { loadImplSpecs, reportUnusedRoles, roleMarks, rolesUsedSince } from './impl.ts';
 import type { CliIO, Command } from './io.ts';
+import { reportPathIn, startRecording, withRecording, writeRunReport } from './html.ts';
 import { seedPathCommand } from './replay.ts';
 import { envDeterminism, envRuns, envSeed, envWorkers } from './env.ts';
 import { exitCodeOf, failureLines, parseReporter, printSummary, REPORT_FORMAT, writeReport, type Reporter, type RunSummary, type SweepReport } from './report.ts';
@@ -53,7 +54,7 @@ function isProperty(t: Target): t is Property {
 
 /** What the sweep command sends a worker thread. */
 type ToWorker = { type: 'init'; impl: string[]; files: string[]; determinism: boolean; allowNondeterminism: boolean } | { type: 'run'; items: WorkItem[] } | { type: 'stop' };
-type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done' } | { type: 'error'; message: string };
+type FromWorker = { type: 'ready' } | { type: 'result'; result: RunSummary } | { type: 'batch-done'; rolesUsed: string[] } | { type: 'error'; message: string };
 
 /** Parses "i/n" with 1 ≤ i ≤ n. */
 export function parseShard(raw: string): { index: number; count: number } {
@@ -96,34 +97,31 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
 /** The user's files the sweep loaded (scenario and property files), named in replay commands. */
 let userFiles: readonly string[] = [];
 
-/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
-function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
-  let s: Scenario;
-  let options: RunOptions;
-  let r: RunSummary;
+/** The scenario and options of one work item (for a property: the first schedule fast-check draws from the seed). */
+function itemScenario(item: WorkItem, impl: Record<string, unknown> | undefined): { s: Scenario; options: RunOptions; property?: Property; input?: unknown } {
   if (item.property) {
     const p = findProperty(item.name);
     if (!p) throw new Error(`unknown property ${item.name}`);
     const input = inputAt(p, item.seed, '0');
-    s = propertyScenario(p, input);
-    options = { seed: p.seedOf(input), ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
-    if (!r.passed) {
-      r = {
-        ...r,
-        replay: seedPathCommand(item.name, item.seed, '0', userFiles),
-        shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
-        detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
-      };
-    }
-  } else {
-    const found = findScenario(item.name);
-    if (!found) throw new Error(`unknown scenario ${item.name}`);
-    s = found;
-    options = { seed: item.seed, ...(impl ? { impl } : {}) };
-    r = summarize(item.name, item.seed, runTimed(s, options));
-    if (!r.passed && userFiles.length > 0) r = { ...r, replay: replayCommand(withFiles(userFiles, item.name), item.seed) };
+    return { s: propertyScenario(p, input), options: { seed: p.seedOf(input), ...(impl ? { impl } : {}) }, property: p, input };
   }
+  const found = findScenario(item.name);
+  if (!found) throw new Error(`unknown scenario ${item.name}`);
+  return { s: found, options: { seed: item.seed, ...(impl ? { impl } : {}) } };
+}
+
+/** Runs one item in this thread (with --check-determinism: twice, failing on a difference). */
+function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, determinism: boolean): RunSummary {
+  const { s, options, property: p, input } = itemScenario(item, impl);
+  let r = summarize(item.name, item.seed, runTimed(s, options));
+  if (p && !r.passed) {
+    r = {
+      ...r,
+      replay: seedPathCommand(item.name, item.seed, '0', userFiles),
+      shrink: `npx simlab prop ${withFiles(userFiles, item.name)} --seed ${item.seed} --runs 1`,
+      detail: `${p.sizeOf(input)} fault actions; ${p.describe(input).slice(0, 2).join('; ')}`,
+    };
+  } else if (!r.passed && userFiles.length > 0) r = { ...r, replay: replayCommand(withFiles(userFiles, item.name), item.seed) };
   if (!determinism) return r;
   // The same run again: any difference from the first is a failure; checkDeterminism then names the first differing event.
   const again = runScenario(s, options);
@@ -139,18 +137,22 @@ function runItem(item: WorkItem, impl: Record<string, unknown> | undefined, dete
 export function sweepWorkerMain(port: MessagePort = parentPort!): void {
   let impl: Record<string, unknown> | undefined;
   let determinism = false;
+  let implSpecs: readonly string[] = [];
+  let marks: number[] = [];
   port.on('message', (msg: ToWorker) => {
     void (async () => {
       try {
         if (msg.type === 'init') {
           impl = await loadImplSpecs(msg.impl);
+          implSpecs = msg.impl;
+          marks = roleMarks(msg.impl);
           userFiles = (await loadUserFiles(msg.files)).files;
           determinism = msg.determinism;
           allowNondeterminism(msg.allowNondeterminism);
           port.postMessage({ type: 'ready' } satisfies FromWorker);
         } else if (msg.type === 'run') {
           for (const item of msg.items) port.postMessage({ type: 'result', result: runItem(item, impl, determinism) } satisfies FromWorker);
-          port.postMessage({ type: 'batch-done' } satisfies FromWorker);
+          port.postMessage({ type: 'batch-done', rolesUsed: rolesUsedSince(implSpecs, marks) } satisfies FromWorker);
         } else {
           port.close();
         }
@@ -219,6 +221,7 @@ async function runParallel(
   determinism: boolean,
   onResult: (r: RunSummary) => void,
   signal: AbortSignal,
+  rolesUsed: Set<string>,
 ): Promise<void> {
   if (!workerEntry) throw new Error('sweep: no worker entry (run through bin/simlab.mjs)');
   const items = dispatchOrder(all);
@@ -263,6 +266,7 @@ async function runParallel(
           };
           w.on('message', (msg: FromWorker) => {
             if (signal.aborted) return;
+            if (msg.type === 'batch-done') for (const role of msg.rolesUsed) rolesUsed.add(role);
             if (msg.type === 'ready' || msg.type === 'batch-done') feed();
             else if (msg.type === 'result') {
               const c = cost.get(msg.result.name) ?? { total: 0, runs: 0 };
@@ -288,9 +292,9 @@ async function runParallel(
   }
 }
 
-export const sweepUsage = [
+const sweepUsage = [
   'simlab sweep [FILE.ts…] PATTERN… [--seeds A..B] [--workers N] [--shard i/n] [--bail [N]] [--reporter json|junit --output FILE]',
-  '                      [--check-determinism] [--impl ROLE=FILE]',
+  '                      [--check-determinism] [--impl ROLE=FILE] [--html-dir DIR]',
   "  PATTERN             scenario or property names or patterns: 'raft/3A/*', 'raft/**', raft/3B, prop/raft/safety, TestBackup3B",
   '  FILE.ts             your own scenario or property file(s): without a PATTERN, everything they define',
   '                      (for a property, seed S is the first schedule fast-check draws from seed S)',
@@ -302,6 +306,7 @@ export const sweepUsage = [
   '  --reporter R        also write the results as json (what merge reads) or junit (CI test reports) to --output FILE',
   '  --check-determinism run each seed twice and fail on any trace difference (or SIMLAB_CHECK_DETERMINISM=1)',
   '  --impl ROLE=FILE    use your own node for ROLE (e.g. raft=./my-raft.ts)',
+  '  --html-dir DIR      write an HTML report of every failure to DIR (run again in this thread: same seed, same run)',
   'Each failure is printed when it happens, with its replay command. Ctrl-C stops the sweep, prints the summary',
   'so far with every failure, and exits 130. Exit 1 when a run failed or a sometimes label was reached by no run.',
 ].join('\n');
@@ -364,6 +369,7 @@ export const sweepCommand: Command = {
       output: { kind: 'string' },
       'check-determinism': { kind: 'boolean' },
       impl: { kind: 'string', repeat: true },
+      'html-dir': { kind: 'string' },
     });
     const user = await loadUserFiles(p.positional);
     userFiles = user.files;
@@ -382,6 +388,8 @@ export const sweepCommand: Command = {
     const items = workList(targets, seeds, shard);
     const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), items.length));
     const impl = await loadImplSpecs(implSpecs); // validates the files before any worker starts
+    const marks = roleMarks(implSpecs); // the runs of this thread (--workers 1); workers report their own
+    const rolesUsed = new Set<string>();
 
     io.err(
       `sweep: ${targets.length} scenario(s)/propert(ies) × ${seeds.length} seed(s) (${seedsText})${shard ? `, shard ${shard.index}/${shard.count}` : ''} = ${items.length} runs on ${workers} worker(s)`,
@@ -395,7 +403,9 @@ export const sweepCommand: Command = {
       stopped = reason;
       controller.abort();
     };
-    const onResult = (r: RunSummary) => {
+    const htmlDir = flag<string>(p, 'html-dir');
+    const onResult = (summary: RunSummary) => {
+      const r = htmlDir !== undefined && !summary.passed ? { ...summary, html: writeFailureReport(summary, impl, implSpecs, htmlDir) } : summary;
       results.push(r);
       progress.done++;
       if (!r.passed) {
@@ -415,12 +425,14 @@ export const sweepCommand: Command = {
           await new Promise((resolve) => setImmediate(resolve)); // lets a Ctrl-C in between runs
         }
       } else {
-        await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult, controller.signal);
+        await runParallel(items, workers, [...implSpecs], user.files.map((f) => resolve(f)), determinism, onResult, controller.signal, rolesUsed);
       }
     } finally {
       detach();
     }
     drawProgress(progress, io, true);
+    for (const role of rolesUsedSince(implSpecs, marks)) rolesUsed.add(role);
+    reportUnusedRoles(implSpecs, [...rolesUsed], io);
     const report: SweepReport = {
       format: REPORT_FORMAT,
       targets: targets.map((t) => t.name),
@@ -443,3 +455,12 @@ export const sweepCommand: Command = {
     return exitCodeOf(report);
   },
 };
+
+/** Runs a failure again with a recording (same seed, same run) and writes its report; returns its path. */
+function writeFailureReport(r: RunSummary, impl: Record<string, unknown> | undefined, implSpecs: readonly string[], dir: string): string {
+  const { s, options } = itemScenario({ name: r.name, seed: r.seed, ...(findProperty(r.name) ? { property: true } : {}) }, impl);
+  const recording = startRecording();
+  const run = runTimed(s, withRecording(options, recording));
+  const replay = `${r.replay ?? replayCommand(r.name, r.seed)}${implSpecs.map((spec) => ` --impl ${spec}`).join('')}`;
+  return writeRunReport(recording, reportPathIn(dir, r.name, r.seed), `${r.name} seed=${r.seed}`, run, replay);
+}

@@ -5,6 +5,7 @@
  * Get read anything and applies a Put or Append.
  */
 import type { Model } from '../types.ts';
+import { kvChainModel } from './kv-chain.ts';
 
 export interface KvInput {
   /** 0 Get, 1 Put, 2 Append, 3 Append that returns the old value. */
@@ -85,6 +86,7 @@ export const kvModel: Model<string, KvInput, KvOutput> = {
   partition: (input) => input.key,
   describeOperation: describeKvOperation,
   describeState: (value) => JSON.stringify(value),
+  searchWith: kvChainModel,
 };
 
 /** Slots of the keys seen so far, shared by every state descended from one init(); it only grows. */
