@@ -5,7 +5,10 @@
  * shard is settled, and submit it; pull each Pulling shard from a server of
  * its previous owner (by name: make_end) and submit the install; ask the
  * previous owner to delete each GCing shard, and submit the GC
- * acknowledgement when it has. PullShard is answered from the local
+ * acknowledgement when it has; and in each new term it leads, submit a
+ * no-op first, so entries of earlier terms commit (a group that owns no
+ * shard gets no client writes, and a delete left uncommitted by a restart
+ * would otherwise never apply). PullShard is answered from the local
  * machine by any replica holding the shard frozen at that config.
  * Everything else is the rsm layer's.
  */
@@ -30,6 +33,8 @@ export interface ShardKvServerState {
   readonly nextServer: number[];
   /** Negative request ids for the server's own submissions (their replies are dropped). */
   nextSubmit: number;
+  /** The last term this server submitted its no-op in, as leader. */
+  noopTerm: number;
 }
 
 type Tag = { readonly skv: 'leader' } | { readonly skv: 'query' } | { readonly skv: 'pull' | 'delete'; readonly shard: number; readonly num: number };
@@ -76,7 +81,13 @@ export function shardkvServerOver(inner: ServiceDef<RsmState<ShardKvState>, RsmC
   function onResponse(st: ShardKvServerState, tag: Tag, input: Extract<ServiceInput, { kind: 'response' }>, ctx: StepContext, out: Out): void {
     const m = st.inner.machine;
     if (tag.skv === 'leader') {
-      if ((input.reply as unknown as GetStateResult).isLeader) leaderRound(st, out);
+      const r = input.reply as unknown as GetStateResult;
+      if (!r.isLeader) return;
+      if (r.term !== st.noopTerm) {
+        st.noopTerm = r.term;
+        submit(st, { kind: 'noop' }, ctx, out);
+      }
+      leaderRound(st, out);
       return;
     }
     if (tag.skv === 'query') {
@@ -114,7 +125,7 @@ export function shardkvServerOver(inner: ServiceDef<RsmState<ShardKvState>, RsmC
       out.list.push(...r.outputs);
       r.state.machine.gid = config.gid;
       out.setTimer(POLL_TIMER, POLL_US);
-      return out.done({ inner: r.state, querying: false, busy: new Set(), nextServer: new Array<number>(r.state.machine.shards.length).fill(0), nextSubmit: 0 });
+      return out.done({ inner: r.state, querying: false, busy: new Set(), nextServer: new Array<number>(r.state.machine.shards.length).fill(0), nextSubmit: 0, noopTerm: -1 });
     },
     step(st, input, ctx) {
       const out = new Out();

@@ -58,7 +58,9 @@ export type ShardKvOp =
   | { readonly kind: 'config'; readonly config: Config }
   | { readonly kind: 'install'; readonly num: number; readonly shard: number; readonly data: readonly [string, string][]; readonly lastSeq: readonly [number, number][] }
   | { readonly kind: 'delete'; readonly num: number; readonly shard: number }
-  | { readonly kind: 'gc-done'; readonly num: number; readonly shard: number };
+  | { readonly kind: 'gc-done'; readonly num: number; readonly shard: number }
+  /** A new leader's first entry of its term, so the entries of earlier terms commit even when no client writes to the group (Raft §8). */
+  | { readonly kind: 'noop' };
 
 export interface ShardKvReply {
   readonly err: string;
