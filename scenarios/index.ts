@@ -8,4 +8,5 @@ import './mr/index.ts';
 import './kvsrv/index.ts';
 import './kvraft/index.ts';
 import './shardctrler/index.ts';
+import './shardkv/index.ts';
 import './properties/index.ts';

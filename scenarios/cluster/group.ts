@@ -55,6 +55,14 @@ export interface ServerGroupOptions<S, C> {
   beforeStart?(i: number, persister: Persister): void;
   /** Whether server i (running) claims leadership, and in which term; `leader()` and the role selectors need it. */
   leadership?(i: number, host: Host<S, C>): Leadership;
+  /**
+   * Ends a new incarnation of server i gets after its peers' (a shardkv
+   * server's ends to the controller), connected and enabled by the caller;
+   * the group's link changes never touch them, a shutdown disables them.
+   */
+  extraEnds?(i: number, incarnation: number): ClientEnd[];
+  /** Server i's make_end: an end to a named server, made on first use by an incarnation. */
+  makeEnd?(i: number, server: string, incarnation: number): ClientEnd;
 }
 
 /** The Go testers' server names: "0".."n-1". */
@@ -120,7 +128,7 @@ export class ServerGroup<S = unknown, C = unknown> {
     return this.persisters[i]!;
   }
 
-  /** Server i's ends of its latest incarnation (end j towards server j), or null before its first start. */
+  /** Server i's ends of its latest incarnation (end j towards server j, then its extra ends), or null before its first start. */
   endsOf(i: number): readonly ClientEnd[] | null {
     return this.ends[i]!;
   }
@@ -138,13 +146,14 @@ export class ServerGroup<S = unknown, C = unknown> {
   start(i: number): Host<S, C> {
     if (this.hosts[i] !== null) throw new Error(`server ${this.names[i]} is running; shut it down first`);
     const incarnation = ++this.incarnations[i]!;
-    const ends = this.freshEnds(i, incarnation);
+    const ends = [...this.freshEnds(i, incarnation), ...(this.options.extraEnds?.(i, incarnation) ?? [])];
     this.ends[i] = ends;
     const persister = this.persisters[i]?.copy() ?? new Persister();
     this.persisters[i] = persister;
     const o = this.options;
     o.beforeStart?.(i, persister);
     const onApply = o.onApply;
+    const makeEnd = o.makeEnd;
     const host = this.world.startNode<S, C>({
       name: this.names[i]!,
       def: o.def,
@@ -152,6 +161,7 @@ export class ServerGroup<S = unknown, C = unknown> {
       ends,
       persister,
       ...(onApply ? { onApply: (m: Payload, h: Host<S>) => onApply(i, m, h as Host<S, C>) } : {}),
+      ...(makeEnd ? { makeEnd: (server: string) => makeEnd(i, server, incarnation) } : {}),
     });
     this.hosts[i] = host;
     this.net.addServer(this.names[i]!, host);
