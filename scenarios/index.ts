@@ -10,3 +10,4 @@ import './kvraft/index.ts';
 import './shardctrler/index.ts';
 import './shardkv/index.ts';
 import './properties/index.ts';
+import './mrx/index.ts';

@@ -226,6 +226,19 @@ class Writer {
   }
 }
 
+/**
+ * The first bytes of an array's encoding: what precedes its `length`
+ * elements. `[arrayHeader(n), encode(e0), …, encode(en-1)]` concatenated is
+ * exactly `encode([e0, …, en-1])`, so a caller holding its elements'
+ * encodings can hand them on as pieces (sim/node.ts Bytes) without copying.
+ */
+export function arrayHeader(length: number): Uint8Array {
+  const w = new Writer(1 + varintSize(length));
+  w.byte(T_ARR);
+  w.varint(length);
+  return w.buf;
+}
+
 /** Encodes plain data to bytes (see the layout above). */
 export function encode(v: unknown): Uint8Array {
   const w = new Writer(encodedSize(v));

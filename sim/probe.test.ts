@@ -27,6 +27,7 @@ const counter: NodeDef<Counter, null> = {
       const count = st.count + st.held.length;
       out.persist(new Uint8Array([count]), new Uint8Array(0));
       for (const reqId of st.held) out.reply(reqId, count);
+      out.note(`count ${count}`);
       return out.done({ count, held: [] });
     }
     return out.done(st);
@@ -62,6 +63,15 @@ describe('Probe', () => {
     expect(p.nowUs).toBe(10);
     expect(p.returned(id)).toBe(1);
     expect(p.rpcs.map((r) => [r.caller, r.callee, r.reply])).toEqual([['client', 'server', 1]]);
+    expect(p.notes).toEqual([{ node: 'server', incarnation: 0, atUs: 10, value: 'count 1' }]);
+  });
+
+  it('drops a flight by hand: no delivery and no outcome, the call never returns', () => {
+    const p = probe();
+    const id = p.startCall('client', 'go');
+    expect(p.drop()?.method).toBe('inc');
+    p.advance(100);
+    expect([p.flights.length, p.rpcs.length, p.hasReturned(id)]).toEqual([0, 0, false]);
   });
 
   it('fails a call whose link is down or whose flight is dropped, and never delivers it', () => {

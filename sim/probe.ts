@@ -31,21 +31,19 @@ import { applyOutputs, type OutputSink } from './outputs.ts';
 import { Prng } from './prng.ts';
 import { FileSystem } from './storage.ts';
 
-/** A message on its way: the request to the callee, or its outcome back to the caller. */
-export interface ProbeFlight {
+/**
+ * A message on its way: the request to the callee, or its outcome back to
+ * the caller. It carries what the caller's `response` input will carry (the
+ * end it sent through, method, args, tag; ok and reply once it has an
+ * outcome), and who sent it to whom.
+ */
+export type ProbeFlight = Omit<Extract<Input, { kind: 'response' }>, 'kind'> & {
   readonly kind: 'request' | 'response';
   readonly caller: string;
   /** The caller's incarnation when it sent: a restarted node never hears its predecessor's outcomes. */
   readonly callerIncarnation: number;
   readonly callee: string;
-  /** The end the caller sent through (the response input names it). */
-  readonly to: EndRef;
-  readonly method: string;
-  readonly args: Payload;
-  readonly tag: Payload;
-  readonly ok: boolean;
-  readonly reply: Payload;
-}
+};
 
 /** A request that reached its callee, and what it answered (undefined until it did). */
 export interface ProbeRpc {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ms } from './node.ts';
-import { checkProperty, checkPropertyAsync, defineProperty, findProperty, inputAt, matchProperties, PathError, runInput, type Property } from './property.ts';
+import { checkProperty, checkPropertyAsync, defineProperty, failureInvariant, failureSignature, findProperty, inputAt, matchProperties, PathError, runInput, type Property } from './property.ts';
 import { sleep } from './task.ts';
 
 /** A tiny property: a list of waits (ms); it fails when they add up to more than 100 ms. */
@@ -72,6 +72,34 @@ describe('properties', () => {
     expect(cut.runsToFailure).toBe(full.runsToFailure);
     expect(cut.counterexample!.passed).toBe(false);
     expect(inputAt(waits, 42, cut.path!)).toEqual(cut.counterexample!.input);
+  });
+
+  it('shrink a failure only to inputs that fail the same way (kind and invariant)', () => {
+    // Over 1,000 the run breaks "big-sum" (safety); from 200 on it is only slow (liveness).
+    // Shrunk freely, a big failure would end at 200 as a liveness failure.
+    const layered: Property<number[]> = {
+      ...waits,
+      name: 'prop/test/layered',
+      arbitrary: fc.noBias(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 8, maxLength: 8 })),
+      *run(t, x) {
+        const sum = x.reduce((a, b) => a + b, 0);
+        if (sum > 1000) t.fail(`big-sum: ${sum}`, 'safety');
+        if (sum >= 200) t.fail(`no progress after ${sum} ms: too slow`, 'liveness');
+      },
+    };
+    const r = checkProperty(layered, { seed: 7, numRuns: 100 });
+    expect(r.original!.failure!.kind).toBe('safety');
+    expect(r.counterexample!.failure).toEqual({ kind: 'safety', message: 'big-sum: 1001' });
+    expect(r.shrinkOtherFailures).toBeGreaterThan(0);
+    expect(inputAt(layered, 7, r.path!)).toEqual(r.counterexample!.input);
+  });
+
+  it('name a failure by its kind and the invariant its message starts with', () => {
+    expect(failureSignature({ kind: 'safety', message: 'leader-completeness: leader 2 of term 5 lacks committed index 3' })).toBe('safety (leader-completeness)');
+    expect(failureSignature({ kind: 'safety', message: 'client: leader-completeness: leader 2 of term 2 lacks it' })).toBe('safety (leader-completeness)');
+    expect(failureSignature({ kind: 'safety', message: 'apply error: server 0 applied index 1 out of order' })).toBe('safety (apply error)');
+    expect(failureSignature({ kind: 'liveness', message: 'no progress 10s after healing: command 7 missing' })).toBe('liveness');
+    expect(failureInvariant('node 2 handling request Raft.InstallSnapshot at 6.2s: RaftLogError: no entry')).toBeUndefined();
   });
 
   it('seed S with one run is the first input fast-check draws from S (what a sweep runs)', () => {

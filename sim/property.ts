@@ -18,6 +18,12 @@
  *   `inputAt(p, S, "0")`; shrinking it is `checkProperty(p, { seed: S, numRuns: 1 })`.
  *
  * fast-check reads seeds as 32-bit integers (negative ones too).
+ *
+ * Shrinking keeps the failure: a smaller input counts as a counterexample
+ * only when it fails the way the first failing run did — the same kind and
+ * the same invariant (failureSignature). An input that fails otherwise (a
+ * safety violation shrunk into a liveness failure) is a different bug and is
+ * not taken.
  */
 import fc from 'fast-check';
 import { Registry } from './registry.ts';
@@ -72,6 +78,29 @@ export function runInput<T>(p: Property<T>, input: T, options: Omit<RunOptions, 
   return runScenario(propertyScenario(p, input), { ...options, seed: p.seedOf(input) });
 }
 
+/**
+ * The invariant a failure names: checkers write "INVARIANT: details"
+ * (leader-completeness: …, apply error: …), possibly behind a task's name
+ * ("client: leader-completeness: …"). It is the last of the leading
+ * ": "-separated parts made of letters, spaces and hyphens only; a message
+ * that starts with anything else (a number, a node name: "no progress 10s
+ * after healing: …", "node 2 handling …") names none.
+ */
+export function failureInvariant(message: string): string | undefined {
+  let invariant: string | undefined;
+  for (const part of message.split(': ').slice(0, -1)) {
+    if (!/^[a-z][a-z -]*$/i.test(part)) break;
+    invariant = part;
+  }
+  return invariant;
+}
+
+/** How a failure is told apart from another while shrinking: its kind and the invariant it names. */
+export function failureSignature(failure: { readonly kind: string; readonly message: string }): string {
+  const invariant = failureInvariant(failure.message);
+  return invariant === undefined ? failure.kind : `${failure.kind} (${invariant})`;
+}
+
 /** What a run left behind, without the world (small enough to keep many). */
 export type InputRun<T> = Omit<ScenarioResult, 'name' | 'seed' | 'world' | 'warnings'> & { readonly input: T };
 
@@ -117,6 +146,8 @@ export interface CheckReport<T> {
   readonly runsToFailure: number;
   /** Runs done while shrinking. */
   readonly shrinkRuns: number;
+  /** Shrinking runs that failed otherwise than the first failing run (another kind or invariant), so were not taken. */
+  readonly shrinkOtherFailures: number;
   /** Successful shrink steps (fast-check's numShrinks). */
   readonly numShrinks: number;
   /** Whether shrinking stopped at maxShrinkRuns rather than at a minimum. */
@@ -136,6 +167,7 @@ function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunO
   let runs = 0;
   let runsToFailure = 0;
   let shrinkRuns = 0;
+  let otherFailures = 0;
   let limited = false;
   let interrupted = false;
   let original: InputRun<T> | undefined;
@@ -156,11 +188,14 @@ function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunO
     if (shrinking) shrinkRuns++;
     else runsToFailure = runs;
     hooks.onRun?.(runs, shrinking, run);
-    if (!run.passed) {
-      if (!original) original = run;
-      last = run;
+    if (run.passed) return true;
+    if (!original) original = run;
+    else if (failureSignature(run.failure!) !== failureSignature(original.failure!)) {
+      otherFailures++;
+      return true; // another failure than the one being shrunk: not a smaller counterexample of it
     }
-    return run.passed;
+    last = run;
+    return false;
   };
   const fcParams = {
     seed: params.seed,
@@ -178,6 +213,7 @@ function checkSession<T>(p: Property<T>, params: CheckParams, options: Omit<RunO
       failed: details.failed && original !== undefined, // interrupted before any run, fast-check says failed
       runsToFailure,
       shrinkRuns,
+      shrinkOtherFailures: otherFailures,
       numShrinks: details.numShrinks,
       shrinkLimited: limited,
       interrupted,

@@ -60,6 +60,46 @@ describe('the KV model as the search runs it (append chains, hopeless reads give
   });
 });
 
+describe('reads given up on early', () => {
+  /** Appends 0..k-1 all concurrent with a read that sees them in reverse order and returns last. */
+  function reversedUnderARead(k: number): Operation<KvInput, KvOutput>[] {
+    const ops: Operation<KvInput, KvOutput>[] = Array.from({ length: k }, (_, j) => ({
+      clientId: j,
+      input: { op: 2, key: 'k', value: `${j};` },
+      call: j,
+      return: 100 + j,
+      output: { value: '' },
+    }));
+    const seen = Array.from({ length: k }, (_, j) => `${k - 1 - j};`).join('');
+    ops.push({ clientId: k, input: { op: 0, key: 'k', value: '' }, call: 0, return: 200, output: { value: seen } });
+    return ops;
+  }
+
+  it('refutes a wrong order of appends as soon as a pending read contradicts it', () => {
+    const ops = reversedUnderARead(8);
+    const pruned = checkOperations(kvModel, ops);
+    const plain = checkOperations(plainKv, ops);
+    expect([pruned.verdict, plain.verdict]).toEqual(['ok', 'ok']);
+    expect(pruned.steps).toBeLessThan(200);
+    expect(plain.steps).toBeGreaterThan(50 * pruned.steps);
+  });
+
+  it('does not give up on a read while a put that may start its value can still come first', () => {
+    // Only order: append "0;", the first read, the put, append "1;", the second read (which is pending throughout).
+    const op = (clientId: number, input: KvInput, value: string, ret = 100): Operation<KvInput, KvOutput> => ({ clientId, input, call: 0, return: ret, output: { value } });
+    const ops = [
+      op(0, { op: 2, key: 'k', value: '0;' }, ''),
+      op(1, { op: 0, key: 'k', value: '' }, '0;'),
+      op(2, { op: 1, key: 'k', value: 'P;' }, ''),
+      op(3, { op: 2, key: 'k', value: '1;' }, ''),
+      op(4, { op: 0, key: 'k', value: '' }, 'P;1;', 200),
+    ];
+    expect([checkOperations(kvModel, ops).verdict, checkOperations(plainKv, ops).verdict]).toEqual(['ok', 'ok']);
+    const otherPut = ops.map((o) => (o.input.op === 1 ? { ...o, input: { ...o.input, value: 'Q;' } } : o));
+    expect([checkOperations(kvModel, otherPut).verdict, checkOperations(plainKv, otherPut).verdict]).toEqual(['illegal', 'illegal']);
+  });
+});
+
 describe('kvraft-sized generated histories (15 to 50 clients, 2,000 operations, 10 keys)', () => {
   const shapes = [
     { clients: 15, delayMax: 8 },

@@ -100,7 +100,7 @@ export class PartitionSearch<S, I, O> {
   private readonly mayGiveUp: Uint8Array;
   /**
    * For such a read, its enablers: the resetting operations that can be
-   * linearized before it and after which it may be legal, as
+   * linearized while it is pending and after which it may be legal, as
    * enablers[enablersFrom[op] .. enablersFrom[op + 1]).
    */
   private readonly enablersFrom: Int32Array;
@@ -243,8 +243,10 @@ export class PartitionSearch<S, I, O> {
       mayGiveUp[i] = 1;
       for (const r of resetting) {
         const reset = ops[r]!;
-        // Called by the read's return (at equal times calls come first), it can be linearized before the read.
-        if (reset.call <= op.return && resetMayEnable?.(reset.input, op.input, op.output) !== false) enablers.push(r);
+        // Called by the read's return (at equal times calls come first), it can be linearized before the read; one
+        // that returned before the read was called is linearized by the time the read is pending (its return came first).
+        const canComeBetween = reset.call <= op.return && reset.return >= op.call;
+        if (canComeBetween && resetMayEnable?.(reset.input, op.input, op.output) !== false) enablers.push(r);
       }
     });
     from[ops.length] = enablers.length;

@@ -21,7 +21,7 @@
  * Only the first violation is reported; records after it are ignored.
  */
 import { TraceKind, type TraceRecord } from '../../sim/trace.ts';
-import { commandKey, describeKey, type CommandKey } from './command-key.ts';
+import { CommandKeys, describeKey, type CommandKey } from './command-key.ts';
 import type {
   RaftApply,
   RaftCheckSummary,
@@ -115,6 +115,8 @@ class NodeView {
 export class RaftInvariantChecker {
   private readonly decodeSnapshot: RaftCheckerOptions['decodeSnapshot'];
   private found: RaftViolation | null = null;
+  /** Commands' keys, each object keyed once (a cache). */
+  private readonly keys = new CommandKeys();
   private readonly nodes = new Map<string, NodeView>();
   /** The leader of each term that had one. */
   private readonly leaders = new Map<number, string>();
@@ -321,7 +323,7 @@ export class RaftInvariantChecker {
     for (let k = 0; k < entries.length; k++) {
       const j = from + k;
       const e = entries[k]!;
-      const key = commandKey(e.cmd);
+      const key = this.keys.of(e.cmd);
       if (j <= n.commit && !this.matchesCommitted(j, e.term, key)) {
         this.fail(
           'state-machine-safety',
@@ -452,7 +454,7 @@ export class RaftInvariantChecker {
   private observeApply(r: TraceRecord): void {
     const m = r.payload as RaftApply | null | undefined;
     if (typeof m !== 'object' || m === null) return;
-    if ('commandValid' in m && m.commandValid === true) this.onApplyCommand(r.node, m.commandIndex, commandKey(m.command), r);
+    if ('commandValid' in m && m.commandValid === true) this.onApplyCommand(r.node, m.commandIndex, this.keys.of(m.command), r);
     else if ('snapshotValid' in m && m.snapshotValid === true) this.onApplySnapshot(r.node, m, r);
   }
 
@@ -494,7 +496,7 @@ export class RaftInvariantChecker {
       return;
     }
     for (let j = 1; j <= index; j++) {
-      const key = commandKey(commands[j]);
+      const key = this.keys.of(commands[j]);
       const prior = this.appliedKeys[j];
       const ck = j <= this.commitHigh ? this.committedKeys[j] : undefined;
       if ((prior !== undefined && prior !== key) || (ck !== undefined && ck !== key)) {
@@ -507,7 +509,7 @@ export class RaftInvariantChecker {
     }
     for (let j = 1; j <= index; j++) {
       if (this.appliedKeys[j] === undefined) {
-        this.appliedKeys[j] = commandKey(commands[j]);
+        this.appliedKeys[j] = this.keys.of(commands[j]);
         this.appliedBy[j] = node;
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandKey, describeCommand, describeKey } from './command-key.ts';
+import { CommandKeys, commandKey, describeCommand, describeKey } from './command-key.ts';
 
 describe('commandKey', () => {
   it('gives equal keys to equal values, whatever their identity', () => {
@@ -19,6 +19,13 @@ describe('commandKey', () => {
     ];
     const unequal = pairs.filter(([a, b]) => commandKey(a) !== commandKey(b));
     expect(unequal).toEqual([]);
+  });
+
+  it('is what a CommandKeys gives, before and after it cached an object', () => {
+    const keys = new CommandKeys();
+    const values: unknown[] = [{ op: 'put', key: 'k' }, [1, NaN], new Uint8Array([4]), 'x', 3, null];
+    expect(values.map((v) => keys.of(v))).toEqual(values.map(commandKey));
+    expect(values.map((v) => keys.of(v))).toEqual(values.map(commandKey));
   });
 
   it('tells different values apart, across types and escapes', () => {

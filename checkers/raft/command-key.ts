@@ -11,8 +11,9 @@
  *   only: the common command), else by their sim/codec encoding, one byte
  *   per character. JSON text starts with "{" or "[" and no encoding does,
  *   so the two never meet; codec-equal values always take the same path.
- * Keys of objects are cached per object, so an entry shared by a leader's
- * and its followers' facts and applies is keyed once.
+ * A CommandKeys (one per checker) caches the keys of objects, so an entry
+ * shared by a leader's and its followers' facts and applies is keyed once;
+ * `commandKey` alone caches nothing.
  */
 import { decode, encode } from '../../sim/codec.ts';
 
@@ -25,7 +26,21 @@ export type CommandKey = string | number | boolean | null;
  */
 const MARK = '\u0001';
 
-const objectKeys = new WeakMap<object, string>();
+/** Command keys with a cache of object keys, owned by whoever keys many commands (a checker). */
+export class CommandKeys {
+  private readonly objectKeys = new WeakMap<object, string>();
+
+  /** The key of a command, as commandKey gives it. */
+  of(cmd: unknown): CommandKey {
+    if (typeof cmd !== 'object' || cmd === null) return commandKey(cmd);
+    let key = this.objectKeys.get(cmd);
+    if (key === undefined) {
+      key = objectKey(cmd);
+      this.objectKeys.set(cmd, key);
+    }
+    return key;
+  }
+}
 
 /** The key of a command (see the file header). */
 export function commandKey(cmd: unknown): CommandKey {
@@ -38,18 +53,15 @@ export function commandKey(cmd: unknown): CommandKey {
       return cmd;
     case 'undefined':
       return null;
-    case 'object': {
-      if (cmd === null) return null;
-      let key = objectKeys.get(cmd);
-      if (key === undefined) {
-        key = isJsonExact(cmd) ? MARK + JSON.stringify(cmd) : encodedKey(cmd);
-        objectKeys.set(cmd, key);
-      }
-      return key;
-    }
+    case 'object':
+      return cmd === null ? null : objectKey(cmd);
     default:
       return MARK + '\u0000' + String(cmd);
   }
+}
+
+function objectKey(cmd: object): string {
+  return isJsonExact(cmd) ? MARK + JSON.stringify(cmd) : encodedKey(cmd);
 }
 
 /** Whether JSON renders `v` without losing what the codec would keep (no NaN or ±Infinity, no byte arrays or class instances). */

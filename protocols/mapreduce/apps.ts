@@ -216,7 +216,40 @@ export const nocrash: MrApp = {
   reduce: (_key, values) => ok(sortedJoin(values)),
 };
 
-/** The applications by the name the test script loads them with (wc.so → "wc"). */
+/** Keys every multikey_crash map emits: enough that each of the 10 reduce partitions holds several. */
+export const multikeyKeys = 40;
+
+/** multikey_crash: per call, exit with probability 100/1000, else stall U[0, 1999] ms with probability 400/1000. */
+function maybeCrashMildly<T>(ctx: AppContext, result: T): AppOutcome<T> {
+  const r = ctx.rng.below(1000);
+  if (r < 100) return { kind: 'crash', code: 1 };
+  if (r < 500) return ok(result, ctx.rng.below(2000) * 1000);
+  return ok(result);
+}
+
+function multikeyMapResult(file: string, contents: string): KeyValue[] {
+  return Array.from({ length: multikeyKeys }, (_, k): KeyValue => [`k${String(k).padStart(2, '0')}`, `${file}:${utf8Length(contents) % (k + 7)}`]);
+}
+
+/**
+ * Not a Go plugin (simlab only): crash's failures with reduces that hold
+ * several keys each, so a worker can die or stall between the keys of one
+ * reduce, half way through writing its output; nocrash's counterpart is
+ * multikey_nocrash.
+ */
+export const multikeyCrash: MrApp = {
+  name: 'multikey_crash',
+  map: (file, contents, ctx) => maybeCrashMildly(ctx, multikeyMapResult(file, contents)),
+  reduce: (_key, values, ctx) => maybeCrashMildly(ctx, sortedJoin(values)),
+};
+
+export const multikeyNocrash: MrApp = {
+  name: 'multikey_nocrash',
+  map: (file, contents) => ok(multikeyMapResult(file, contents)),
+  reduce: (_key, values) => ok(sortedJoin(values)),
+};
+
+/** The applications by the name the test script loads them with (wc.so → "wc"), and simlab's own multikey ones. */
 export const mrApps: Record<string, MrApp> = {
   wc,
   indexer,
@@ -226,4 +259,6 @@ export const mrApps: Record<string, MrApp> = {
   early_exit: earlyExit,
   crash,
   nocrash,
+  multikey_crash: multikeyCrash,
+  multikey_nocrash: multikeyNocrash,
 };

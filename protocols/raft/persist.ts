@@ -17,9 +17,11 @@
  * cached per log and reused while nothing in it changed (log.ts reports
  * in-place changes; entries are immutable), and the save hands the cached
  * encodings to the persister as pieces (sim/node.ts Bytes) without copying:
- * a save encodes fewer than RUN_ENTRIES entries.
+ * a save encodes fewer than RUN_ENTRIES entries. The partial last run is
+ * handed on the same way, as its terms and each entry's command encoded once
+ * (the bytes are those of encoding [terms, commands] whole).
  */
-import { decodeSequence, encode, type CodecError, bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
+import { arrayHeader, decodeSequence, encode, type CodecError, bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
 import * as Log from './log.ts';
 import type { Entry, RaftConfig, RaftLog, RaftState, RunCache } from './types.ts';
 
@@ -48,7 +50,7 @@ function splitEntries(entries: readonly Entry[], from: number, to: number): [num
 
 /** An empty run cache, for a new incarnation's state. */
 export function emptyRunCache(): RunCache {
-  return { base: 0, entries: [], runs: [], runFirst: [] };
+  return { base: 0, entries: [], runs: [], runFirst: [], commands: new WeakMap() };
 }
 
 /**
@@ -92,9 +94,28 @@ function holdsRun(cache: RunCache, k: number, entries: readonly Entry[]): boolea
 export function encodeState(st: RaftState): Bytes {
   const log = st.log;
   const runs = fullRuns(log, st.runCache);
-  const tail = splitEntries(log.entries, runs.length * RUN_ENTRIES, log.entries.length);
-  return [encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs.length]), ...runs, encode(tail)];
+  return [encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs.length]), ...runs, ...tailPieces(log.entries, runs.length * RUN_ENTRIES, st.runCache)];
 }
+
+/** The pieces of encode([terms, commands]) for entries[from..], each command's encoding cached per entry. */
+function tailPieces(entries: readonly Entry[], from: number, cache: RunCache): Uint8Array[] {
+  const n = entries.length - from;
+  const terms = new Array<number>(n);
+  const pieces = new Array<Uint8Array>(n + 3);
+  pieces[0] = PAIR_HEADER;
+  pieces[2] = arrayHeader(n);
+  for (let k = 0; k < n; k++) {
+    const e = entries[from + k]!;
+    terms[k] = e.term;
+    let cmd = cache.commands.get(e);
+    if (cmd === undefined) cache.commands.set(e, (cmd = encode(e.cmd)));
+    pieces[k + 3] = cmd;
+  }
+  pieces[1] = encode(terms);
+  return pieces;
+}
+
+const PAIR_HEADER = arrayHeader(2);
 
 export function decodeState(bytes: Bytes): DurableState {
   let values: unknown[];

@@ -1,101 +1,86 @@
 /**
- * The shardkv clerk, as the Go skeleton's: it asks the controller for the
- * latest config (through an embedded shard-controller clerk: the `ctrler`
- * child scenarios/shardkv stacks it over, on ends 0..ctrlers-1), sends each operation to the
- * servers of the group that owns the key's shard, one after another, by
- * name (make_end); on ErrWrongGroup, or after a pass over the group without
- * an answer, it sleeps CLERK_PAUSE_US and queries the config again. Get
- * succeeds on OK or ErrNoKey, Put and Append on OK. A retry keeps its seq,
- * so the group applies each write once.
+ * The shard-kv clerk, as the Go skeleton's: for the config it holds, ask the
+ * servers of the group owning the key's shard in turn (by name: make_end);
+ * OK (or ErrNoKey for Get) answers; ErrWrongGroup stops the round; after a
+ * round without an answer sleep CLERK_PAUSE_US and ask the controller for
+ * the latest config (through the embedded controller clerk, `local:ctrler`).
+ * A retry keeps the operation's seq, so the servers apply it once.
  */
-import { Out, type Input, type Step } from '../../sim/contract.ts';
-import type { ServiceDef, ServiceInput } from '../rsm/types.ts';
+import { Out, type Input, type Payload, type Step } from '../../sim/contract.ts';
+import { CONFIG_ZERO } from '../shardctrler/machine.ts';
 import { QueryCall, type Config } from '../shardctrler/types.ts';
-import { AppendCall, CLERK_PAUSE_US, ErrNoKey, ErrWrongGroup, GetCall, OK, PutCall, ShardGet, ShardPutAppend, key2shard, type KvReply, type ShardClerkConfig } from './types.ts';
-
-const CTRLER_LOCAL = 'local:ctrler';
-const RETRY_TIMER = 'retry';
+import type { ServiceDef, ServiceInput } from '../rsm/types.ts';
+import { CTRLER_LOCAL } from './server.ts';
+import { AppendCall, CLERK_PAUSE_US, CLERK_TIMER, ErrNoKey, ErrWrongGroup, GetCall, KvGet, KvPutAppend, OK, PutCall, key2shard, type ClientArgs, type ShardKvClerkConfig } from './types.ts';
 
 interface Outstanding {
   readonly callId: number;
-  readonly get: boolean;
-  readonly args: { clientId: number; seq: number; key: string; op?: 'Put' | 'Append'; value?: string };
-  readonly shard: number;
-  /** The servers of the owning group being tried, and the one asked now. */
-  servers: readonly string[];
-  next: number;
-  /** Counts every send, so a late answer to an earlier one is recognised. */
+  readonly method: typeof KvGet | typeof KvPutAppend;
+  readonly args: ClientArgs;
+  /** The server of the owning group asked now. */
+  server: number;
+  /** Counts sends, so a late answer to an earlier one is recognised. */
   attempt: number;
 }
 
-export interface ShardClerkState {
+export interface ShardKvClerkState {
   readonly clientId: number;
+  config: Config;
   seq: number;
-  config: Config | null;
   op: Outstanding | null;
 }
 
-type Tag = { readonly attempt: number } | { readonly query: true };
+const groupOf = (s: ShardKvClerkState, key: string): readonly string[] => s.config.groups[s.config.shards[key2shard(key)]!] ?? [];
 
-function query(out: Out): void {
-  out.send(CTRLER_LOCAL, QueryCall, { num: -1 }, { query: true } satisfies Tag);
-}
-
-/** Starts a pass over the group that owns the op's shard in the cached config (or pauses if none does). */
-function tryOwner(s: ShardClerkState, op: Outstanding, out: Out): void {
-  const gid = s.config!.shards[op.shard]!;
-  op.servers = s.config!.groups[gid] ?? [];
-  op.next = 0;
-  sendNext(op, out);
-}
-
-function sendNext(op: Outstanding, out: Out): void {
-  if (op.next >= op.servers.length) {
-    out.setTimer(RETRY_TIMER, CLERK_PAUSE_US);
+/** Asks the op's next server, or, past the last (or without a group), pauses before re-asking the controller. */
+function tryNext(s: ShardKvClerkState, op: Outstanding, out: Out): void {
+  const servers = groupOf(s, op.args.key);
+  if (op.server >= servers.length) {
+    out.setTimer(CLERK_TIMER, CLERK_PAUSE_US);
     return;
   }
-  out.send(op.servers[op.next++]!, op.get ? ShardGet : ShardPutAppend, op.args, { attempt: ++op.attempt } satisfies Tag);
+  out.send(servers[op.server]!, op.method, op.args as unknown as Payload, ++op.attempt);
 }
 
-function handleCall(s: ShardClerkState, input: Extract<Input, { kind: 'call' }>, out: Out): void {
-  const get = input.method === GetCall;
-  if (!get && input.method !== PutCall && input.method !== AppendCall) throw new Error(`shardkv clerk: unknown call ${input.method}`);
+function handleCall(s: ShardKvClerkState, input: Extract<Input, { kind: 'call' }>, out: Out): void {
   if (s.op !== null) throw new Error(`shardkv clerk ${s.clientId}: "${input.method}" while an operation is outstanding`);
   const a = input.args as { key: string; value?: string };
   const seq = ++s.seq;
-  const args = get ? { clientId: s.clientId, seq, key: a.key } : { clientId: s.clientId, seq, key: a.key, op: input.method === PutCall ? ('Put' as const) : ('Append' as const), value: a.value! };
-  s.op = { callId: input.callId, get, args, shard: key2shard(a.key), servers: [], next: 0, attempt: 0 };
-  if (s.config === null) query(out);
-  else tryOwner(s, s.op, out);
+  let args: ClientArgs;
+  if (input.method === GetCall) args = { clientId: s.clientId, seq, key: a.key };
+  else if (input.method === PutCall || input.method === AppendCall) args = { clientId: s.clientId, seq, key: a.key, value: a.value!, op: input.method === PutCall ? 'Put' : 'Append' };
+  else throw new Error(`shardkv clerk: unknown call ${input.method}`);
+  s.op = { callId: input.callId, method: input.method === GetCall ? KvGet : KvPutAppend, args, server: 0, attempt: 0 };
+  tryNext(s, s.op, out);
 }
 
-function handleResponse(s: ShardClerkState, input: Extract<ServiceInput, { kind: 'response' }>, out: Out): void {
+function handleResponse(s: ShardKvClerkState, input: Extract<Input, { kind: 'response' }>, out: Out): void {
   const op = s.op;
-  const tag = input.tag as Tag;
   if (op === null) return;
-  if ('query' in tag) {
-    s.config = input.reply as Config;
-    tryOwner(s, op, out);
+  if (input.to === CTRLER_LOCAL) {
+    s.config = input.reply as unknown as Config;
+    op.server = 0;
+    tryNext(s, op, out);
     return;
   }
-  if (tag.attempt !== op.attempt) return;
-  const reply = input.reply as KvReply | { err: string } | undefined;
-  if (input.ok && (reply?.err === OK || (op.get && reply?.err === ErrNoKey))) {
+  if (input.tag !== op.attempt) return;
+  const reply = input.reply as { err: string; value?: string } | undefined;
+  if (input.ok && (reply?.err === OK || (reply?.err === ErrNoKey && op.method === KvGet))) {
     s.op = null;
-    out.return(op.callId, op.get ? ((reply as KvReply).value ?? '') : null);
+    out.return(op.callId, op.method === KvGet ? (reply.value ?? '') : null);
     return;
   }
-  if (input.ok && reply?.err === ErrWrongGroup) op.next = op.servers.length;
-  sendNext(op, out);
+  op.server = input.ok && reply?.err === ErrWrongGroup ? Number.MAX_SAFE_INTEGER : op.server + 1;
+  tryNext(s, op, out);
 }
 
-/** The clerk's logic: the upper node of a stack over a shard-controller clerk named `ctrler`. */
-export const shardkvClerk: ServiceDef<ShardClerkState, ShardClerkConfig> = {
+/** The clerk's own half; sim/stack puts the controller clerk under it (scenarios/shardkv). */
+export const shardkvClerkUpper: ServiceDef<ShardKvClerkState, ShardKvClerkConfig> = {
   name: 'shardkv-clerk',
-  init(config): Step<ShardClerkState> {
-    return new Out().done({ clientId: config.clientId, seq: 0, config: null, op: null });
+  init(config): Step<ShardKvClerkState> {
+    return new Out().done({ clientId: config.clientId, config: CONFIG_ZERO, seq: 0, op: null });
   },
-  step(s, input) {
+  step(s, input: ServiceInput) {
     const out = new Out();
     switch (input.kind) {
       case 'call':
@@ -105,13 +90,11 @@ export const shardkvClerk: ServiceDef<ShardClerkState, ShardClerkConfig> = {
         handleResponse(s, input, out);
         break;
       case 'timer':
-        if (s.op !== null) query(out);
+        if (s.op !== null) out.send(CTRLER_LOCAL, QueryCall, { num: -1 }, null);
         break;
-      case 'request':
-      case 'apply':
+      default:
         throw new Error(`shardkv clerk: unexpected ${input.kind}`);
     }
     return out.done(s);
   },
 };
-

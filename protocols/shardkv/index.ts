@@ -1,10 +1,11 @@
 /**
- * shardkv (6.5840 lab 5B) as simlab nodes: `shardkvService` (the group
- * replica's service: role `shardkv-server`, stacked by scenarios/shardkv over
- * { raft, ctrler clerk }) and `shardkvClerk` (role `shardkv-clerk`).
+ * shardkv as simlab nodes: `shardkvService` (role `shardkv-server`: rsm over
+ * the shard machine with the leader's polling, pulling and GC; stacked by
+ * scenarios/shardkv over { raft, ctrler clerk }) and `shardkvClerkUpper`
+ * (role `shardkv-clerk`, stacked over a controller clerk).
  */
 export * from './types.ts';
-export { shardkvService, CTRLER_LOCAL, type ShardServerState } from './server.ts';
-export { shardkvClerk, type ShardClerkState } from './clerk.ts';
-export { shardMachineFor, doOp, initialState, toOp, servesShard, allSettled, shardData, snapshotOf, restoreFrom, SUBMIT } from './machine.ts';
-export { stepShard, shardMachine, settled, serves, IllegalShardTransition } from './lifecycle.ts';
+export { shardkvService, shardkvServerOver, CTRLER_LOCAL, type ShardKvServerState } from './server.ts';
+export { shardkvClerkUpper, type ShardKvClerkState } from './clerk.ts';
+export { shardMachine, applyOp } from './machine.ts';
+export { shardLifecycle, step as lifecycleStep, serves, settled, type ShardStatus, type ShardEvent } from './lifecycle.ts';

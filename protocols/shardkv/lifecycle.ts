@@ -1,59 +1,41 @@
 /**
- * A shard's lifecycle in one group, as a statechart stepped with xstate's
- * pure transition() — a few coarse transitions per reconfiguration, never
- * per client operation:
+ * A shard's lifecycle in one replica group, as a statechart (xstate v5,
+ * stepped with its pure `transition()`; a few transitions per
+ * reconfiguration, never per client operation):
  *
- *   Absent ──GAIN──▶ Pulling ──INSTALL──▶ GCing ──DELETED──▶ Serving
- *     │  ▲                                                   │
- *     │  └──────────────DELETE──── BePulling ◀──LOSE─────────┘
- *     └──FRESH (the shard had no owner)──▶ Serving
+ *   Absent ──GAIN_NEW──▶ Serving            (the shard was on gid 0: it starts empty)
+ *   Absent ──GAIN──────▶ Pulling            (another group owned it: pull its data)
+ *   Pulling ─INSTALLED─▶ GCing              (data and dedup entries in; served from now on)
+ *   GCing ───GC_DONE───▶ Serving            (the old owner has deleted its copy)
+ *   Serving ─LOSE──────▶ BePulling          (kept, frozen, until the new owner has it)
+ *   Serving ─DROP──────▶ Absent             (moved to gid 0: nobody will pull it)
+ *   BePulling ─DELETED─▶ Absent             (the new owner installed it)
  *
- * Serving and GCing serve the shard's keys; Pulling waits for the data from
- * the previous owner; BePulling keeps the frozen data until the new owner
- * confirms it installed it (DELETE), then drops it. A config may only be
- * applied when every shard is settled (Absent or Serving).
+ * A group serves a shard in Serving and GCing; a config change waits until
+ * every shard is Serving or Absent ("settled").
  */
 import { setup, transition } from 'xstate';
-import type { ShardStatus } from './types.ts';
 
-export type ShardEvent = 'GAIN' | 'FRESH' | 'LOSE' | 'INSTALL' | 'DELETE' | 'DELETED';
+export type ShardStatus = 'Absent' | 'Serving' | 'Pulling' | 'BePulling' | 'GCing';
+export type ShardEvent = 'GAIN_NEW' | 'GAIN' | 'INSTALLED' | 'GC_DONE' | 'LOSE' | 'DROP' | 'DELETED';
 
-export const shardMachine = setup({
-  types: { events: {} as { type: ShardEvent } },
-}).createMachine({
+export const shardLifecycle = setup({ types: { events: {} as { type: ShardEvent } } }).createMachine({
   id: 'shard',
   initial: 'Absent',
   states: {
-    Absent: { on: { GAIN: 'Pulling', FRESH: 'Serving' } },
-    Pulling: { on: { INSTALL: 'GCing' } },
-    GCing: { on: { DELETED: 'Serving' } },
-    Serving: { on: { LOSE: 'BePulling' } },
-    BePulling: { on: { DELETE: 'Absent' } },
+    Absent: { on: { GAIN_NEW: 'Serving', GAIN: 'Pulling' } },
+    Pulling: { on: { INSTALLED: 'GCing' } },
+    GCing: { on: { GC_DONE: 'Serving' } },
+    Serving: { on: { LOSE: 'BePulling', DROP: 'Absent' } },
+    BePulling: { on: { DELETED: 'Absent' } },
   },
 });
 
-type ShardSnapshot = ReturnType<typeof shardMachine.resolveState>;
-
-const STATUSES: readonly ShardStatus[] = ['Absent', 'Serving', 'Pulling', 'BePulling', 'GCing'];
-/** One resolved snapshot per status, built once: transition() never mutates its input. */
-const snapshots = Object.fromEntries(STATUSES.map((s) => [s, shardMachine.resolveState({ value: s, context: {} })])) as Record<ShardStatus, ShardSnapshot>;
-
-export class IllegalShardTransition extends Error {}
-
-/** The status after `event`; throws when the chart does not allow it (a server bug). */
-export function stepShard(status: ShardStatus, event: ShardEvent): ShardStatus {
-  const [next] = transition(shardMachine, snapshots[status], { type: event });
-  const value = next.value as ShardStatus;
-  if (value === status) throw new IllegalShardTransition(`shard in state ${status} cannot take ${event}`);
-  return value;
+/** The status after `event`; an event the status has no transition for leaves it as it is. */
+export function step(status: ShardStatus, event: ShardEvent): ShardStatus {
+  const [next] = transition(shardLifecycle, shardLifecycle.resolveState({ value: status }), { type: event });
+  return next.value as ShardStatus;
 }
 
-/** Settled: nothing to move; the next config may be applied. */
-export function settled(status: ShardStatus): boolean {
-  return status === 'Absent' || status === 'Serving';
-}
-
-/** Whether the shard's keys are served (its data is here and complete). */
-export function serves(status: ShardStatus): boolean {
-  return status === 'Serving' || status === 'GCing';
-}
+export const serves = (s: ShardStatus): boolean => s === 'Serving' || s === 'GCing';
+export const settled = (s: ShardStatus): boolean => s === 'Serving' || s === 'Absent';

@@ -1,151 +1,133 @@
 /**
- * A shardkv group replica's service node: `rsm(shardMachine)` wrapped with
- * what the group does by itself, stacked (by scenarios/shardkv) over
- * { raft, ctrler: the shard-controller clerk }.
- *
- * Every POLL_US the replica asks its Raft whether it leads; a leader then
- * - queries the controller for config num + 1 when every shard is settled
- *   (one config at a time), and submits it to the log;
- * - asks the previous owners of its Pulling shards for their data
- *   (ShardKV.PullShard, to every server of that group), and submits what
- *   comes back as an install entry;
- * - tells the previous owners of its GCing shards to drop them
- *   (ShardKV.DeleteShard, which the old owner commits through its own log),
- *   and on OK submits a deleted entry.
- * PullShard is answered outside the log: a shard being pulled is frozen
- * (no client op applies to it), so any replica in that config holds the
- * same data. Entries submitted here go through rsm like client requests,
- * under negative request ids whose replies are dropped.
+ * A shard-kv replica's service: rsm over the shard machine, plus what only
+ * the leader does, every POLL_US: ask the controller (through the embedded
+ * clerk, `local:ctrler`) for the config after the current one once every
+ * shard is settled, and submit it; pull each Pulling shard from a server of
+ * its previous owner (by name: make_end) and submit the install; ask the
+ * previous owner to delete each GCing shard, and submit the GC
+ * acknowledgement when it has. PullShard is answered from the local
+ * machine by any replica holding the shard frozen at that config.
+ * Everything else is the rsm layer's.
  */
-import { Out, type Output, type Payload, type Step, type StepContext } from '../../sim/contract.ts';
+import { Out, type Payload, type Persisted, type StepContext } from '../../sim/contract.ts';
 import { CALL, type GetStateResult } from '../raft/api.ts';
 import { RAFT_LOCAL, rsm, type RsmConfig, type RsmState, type ServiceDef, type ServiceInput } from '../rsm/index.ts';
-import { QueryCall, type Config } from '../shardctrler/types.ts';
-import { SUBMIT, allSettled, shardData, shardMachineFor } from './machine.ts';
-import { DeleteShard, ErrNotReady, OK, POLL_US, PullShard, type PullReply, type ShardMachineState, type ShardOp, type ShardServerConfig, type ShardsArgs, type ShardStatus } from './types.ts';
+import type { Config } from '../shardctrler/types.ts';
+import { QueryCall } from '../shardctrler/types.ts';
+import { shardMachine } from './machine.ts';
+import { DeleteShard, ErrNotReady, OK, POLL_TIMER, POLL_US, PullShard, SUBMIT, type ShardArgs, type ShardKvOp, type ShardKvServerConfig, type ShardKvState } from './types.ts';
 
-/** The local end of the embedded controller clerk. */
+/** The local end of the embedded controller clerk (sim/stack.ts). */
 export const CTRLER_LOCAL = 'local:ctrler';
-export const POLL_TIMER = 'poll';
 
-export interface ShardServerState {
-  readonly gid: number;
-  inner: RsmState<ShardMachineState>;
-  /** A controller query is outstanding (the clerk takes one call at a time). */
+export interface ShardKvServerState {
+  inner: RsmState<ShardKvState>;
+  /** A controller query is in flight. */
   querying: boolean;
-  /** The last internal request id used (counting down from −1). */
-  internal: number;
+  /** Shards with a pull or delete in flight. */
+  readonly busy: Set<number>;
+  /** Per shard, which server of the previous owner to ask next. */
+  readonly nextServer: number[];
+  /** Negative request ids for the server's own submissions (their replies are dropped). */
+  nextSubmit: number;
 }
 
-/** The tags of this node's own sends. */
-type Tag = { readonly skv: 'poll' } | { readonly skv: 'query' } | { readonly skv: 'pull' } | { readonly skv: 'delete' };
+type Tag = { readonly skv: 'leader' } | { readonly skv: 'query' } | { readonly skv: 'pull' | 'delete'; readonly shard: number; readonly num: number };
 
-const inners = new Map<number, ServiceDef<RsmState<ShardMachineState>, RsmConfig>>();
-function innerFor(gid: number): ServiceDef<RsmState<ShardMachineState>, RsmConfig> {
-  let d = inners.get(gid);
-  if (d === undefined) {
-    d = rsm(shardMachineFor(gid));
-    inners.set(gid, d);
+const isTag = (t: Payload): t is Tag => typeof t === 'object' && t !== null && 'skv' in t;
+
+/** The service half of a shard-kv server, over the given rsm layer. */
+export function shardkvServerOver(inner: ServiceDef<RsmState<ShardKvState>, RsmConfig>): ServiceDef<ShardKvServerState, ShardKvServerConfig> {
+  /** Steps the rsm layer, dropping its answers to the server's own submissions. */
+  function stepInner(st: ShardKvServerState, input: ServiceInput, ctx: StepContext, out: Out): void {
+    const r = inner.step(st.inner, input, ctx);
+    st.inner = r.state;
+    for (const o of r.outputs) if (!(o.kind === 'reply' && o.reqId < 0)) out.list.push(o);
   }
-  return d;
-}
 
-function isOwnTag(tag: Payload): tag is Tag {
-  return typeof tag === 'object' && tag !== null && 'skv' in tag;
-}
-
-/** Passes the rsm layer's outputs on, dropping its replies to internal submissions. */
-function passInner(outputs: readonly Output[], out: Out): void {
-  for (const o of outputs) if (!(o.kind === 'reply' && o.reqId < 0)) out.list.push(o);
-}
-
-function stepInner(st: ShardServerState, input: ServiceInput, ctx: StepContext, out: Out): void {
-  const r = innerFor(st.gid).step(st.inner, input, ctx);
-  st.inner = r.state;
-  passInner(r.outputs, out);
-}
-
-function submit(st: ShardServerState, op: ShardOp, ctx: StepContext, out: Out): void {
-  stepInner(st, { kind: 'request', reqId: --st.internal, method: SUBMIT, args: op as unknown as Payload }, ctx, out);
-}
-
-/** Shards in `status`, by the gid that owned them in the previous config. */
-function byPreviousOwner(m: ShardMachineState, status: ShardStatus): Map<number, number[]> {
-  const owners = new Map<number, number[]>();
-  m.status.forEach((s, sh) => {
-    if (s !== status) return;
-    const gid = m.prev.shards[sh]!;
-    owners.set(gid, [...(owners.get(gid) ?? []), sh]);
-  });
-  return owners;
-}
-
-function sendToGroup(m: ShardMachineState, gid: number, method: string, args: ShardsArgs, tag: Tag, out: Out): void {
-  for (const name of m.prev.groups[gid] ?? []) out.send(name, method, args, tag);
-}
-
-/** The leader's round: the next config when settled, pulls for Pulling shards, deletes for GCing ones. */
-function leaderRound(st: ShardServerState, out: Out): void {
-  const m = st.inner.machine;
-  if (!st.querying && allSettled(m)) {
-    st.querying = true;
-    out.send(CTRLER_LOCAL, QueryCall, { num: m.config.num + 1 }, { skv: 'query' } satisfies Tag);
+  function submit(st: ShardKvServerState, op: ShardKvOp, ctx: StepContext, out: Out): void {
+    stepInner(st, { kind: 'request', reqId: --st.nextSubmit, method: SUBMIT, args: op as unknown as Payload }, ctx, out);
   }
-  const num = m.config.num;
-  for (const [gid, shards] of byPreviousOwner(m, 'Pulling')) sendToGroup(m, gid, PullShard, { num, shards }, { skv: 'pull' }, out);
-  for (const [gid, shards] of byPreviousOwner(m, 'GCing')) sendToGroup(m, gid, DeleteShard, { num, shards }, { skv: 'delete' }, out);
-}
 
-function handleOwnResponse(st: ShardServerState, tag: Tag, input: Extract<ServiceInput, { kind: 'response' }>, ctx: StepContext, out: Out): void {
-  const m = st.inner.machine;
-  switch (tag.skv) {
-    case 'poll':
-      if ((input.reply as GetStateResult).isLeader) leaderRound(st, out);
+  /** The leader's round: the next config, or the pulls and deletes the current one still needs. */
+  function leaderRound(st: ShardKvServerState, out: Out): void {
+    const m = st.inner.machine;
+    let settled = true;
+    m.shards.forEach((shard, i) => {
+      if (shard.status !== 'Pulling' && shard.status !== 'GCing') {
+        if (shard.status === 'BePulling') settled = false;
+        return;
+      }
+      settled = false;
+      if (st.busy.has(i)) return;
+      const servers = m.prev.groups[m.prev.shards[i]!] ?? [];
+      if (servers.length === 0) return;
+      st.busy.add(i);
+      const to = servers[st.nextServer[i]! % servers.length]!;
+      const method = shard.status === 'Pulling' ? PullShard : DeleteShard;
+      out.send(to, method, { num: m.config.num, shard: i } satisfies ShardArgs, { skv: method === PullShard ? 'pull' : 'delete', shard: i, num: m.config.num } satisfies Tag);
+    });
+    if (settled && !st.querying) {
+      st.querying = true;
+      out.send(CTRLER_LOCAL, QueryCall, { num: m.config.num + 1 }, { skv: 'query' } satisfies Tag);
+    }
+  }
+
+  function onResponse(st: ShardKvServerState, tag: Tag, input: Extract<ServiceInput, { kind: 'response' }>, ctx: StepContext, out: Out): void {
+    const m = st.inner.machine;
+    if (tag.skv === 'leader') {
+      if ((input.reply as unknown as GetStateResult).isLeader) leaderRound(st, out);
       return;
-    case 'query': {
+    }
+    if (tag.skv === 'query') {
       st.querying = false;
-      const c = input.reply as Config;
-      if (c.num === m.config.num + 1) submit(st, { type: 'config', config: c }, ctx, out);
+      const config = input.reply as unknown as Config;
+      if (config.num === m.config.num + 1) submit(st, { kind: 'config', config }, ctx, out);
       return;
     }
-    case 'pull': {
-      const r = input.reply as PullReply | undefined;
-      const a = input.args as ShardsArgs;
-      if (input.ok && r?.err === OK && a.num === m.config.num) submit(st, { type: 'install', num: a.num, stores: r.stores, lastSeq: r.lastSeq }, ctx, out);
+    st.busy.delete(tag.shard);
+    const reply = input.reply as { err?: string; data?: [string, string][]; lastSeq?: [number, number][] } | undefined;
+    if (!input.ok || reply?.err !== OK) {
+      st.nextServer[tag.shard]!++;
       return;
     }
-    case 'delete': {
-      const r = input.reply as { err: string } | undefined;
-      const a = input.args as ShardsArgs;
-      if (input.ok && r?.err === OK && a.num === m.config.num) submit(st, { type: 'deleted', num: a.num, shards: a.shards }, ctx, out);
-      return;
-    }
+    if (tag.skv === 'pull') submit(st, { kind: 'install', num: tag.num, shard: tag.shard, data: reply.data!, lastSeq: reply.lastSeq! }, ctx, out);
+    else submit(st, { kind: 'gc-done', num: tag.num, shard: tag.shard }, ctx, out);
   }
-}
 
-function answerPull(st: ShardServerState, reqId: number, args: ShardsArgs, out: Out): void {
-  const data = shardData(st.inner.machine, args.num, args.shards);
-  const reply: PullReply = data === undefined ? { err: ErrNotReady } : { err: OK, ...data };
-  out.reply(reqId, reply as unknown as Payload);
-}
+  /** A replica at config `num` holding the shard frozen hands it over, with the dedup table. */
+  function onPull(st: ShardKvServerState, reqId: number, a: ShardArgs, out: Out): void {
+    const m = st.inner.machine;
+    const shard = m.shards[a.shard];
+    if (m.config.num !== a.num || shard?.status !== 'BePulling') {
+      out.reply(reqId, { err: ErrNotReady });
+      return;
+    }
+    out.reply(reqId, { err: OK, data: [...shard.data], lastSeq: [...m.lastSeq] });
+  }
 
-export const shardkvService: ServiceDef<ShardServerState, ShardServerConfig> = {
-  name: 'shardkv',
-  init(config, persisted, ctx): Step<ShardServerState> {
-    const out = new Out();
-    const r = innerFor(config.gid).init({ me: config.me, maxraftstate: config.maxraftstate }, persisted, ctx);
-    passInner(r.outputs, out);
-    out.setTimer(POLL_TIMER, POLL_US);
-    return out.done({ gid: config.gid, inner: r.state, querying: false, internal: 0 });
-  },
-  step(st, input, ctx) {
-    const out = new Out();
-    if (input.kind === 'timer' && input.name === POLL_TIMER) {
-      out.send(RAFT_LOCAL, CALL.getState, null, { skv: 'poll' } satisfies Tag);
+  return {
+    name: 'shardkv',
+    init(config: ShardKvServerConfig, persisted: Persisted, ctx: StepContext) {
+      const out = new Out();
+      const r = inner.init({ me: config.me, maxraftstate: config.maxraftstate }, persisted, ctx);
+      out.list.push(...r.outputs);
+      r.state.machine.gid = config.gid;
       out.setTimer(POLL_TIMER, POLL_US);
-    } else if (input.kind === 'response' && isOwnTag(input.tag)) handleOwnResponse(st, input.tag, input, ctx, out);
-    else if (input.kind === 'request' && input.method === PullShard) answerPull(st, input.reqId, input.args as ShardsArgs, out);
-    else stepInner(st, input, ctx, out);
-    return out.done(st);
-  },
-};
+      return out.done({ inner: r.state, querying: false, busy: new Set(), nextServer: new Array<number>(r.state.machine.shards.length).fill(0), nextSubmit: 0 });
+    },
+    step(st, input, ctx) {
+      const out = new Out();
+      if (input.kind === 'timer' && input.name === POLL_TIMER) {
+        out.setTimer(POLL_TIMER, POLL_US);
+        out.send(RAFT_LOCAL, CALL.getState, null, { skv: 'leader' } satisfies Tag);
+      } else if (input.kind === 'response' && isTag(input.tag)) onResponse(st, input.tag, input, ctx, out);
+      else if (input.kind === 'request' && input.method === PullShard) onPull(st, input.reqId, input.args as unknown as ShardArgs, out);
+      else if (input.kind === 'request' && input.method === SUBMIT) out.reply(input.reqId, { err: 'ErrWrongLeader' });
+      else stepInner(st, input, ctx, out);
+      return out.done(st);
+    },
+  };
+}
+
+export const shardkvService: ServiceDef<ShardKvServerState, ShardKvServerConfig> = shardkvServerOver(rsm(shardMachine));

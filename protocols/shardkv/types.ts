@@ -1,101 +1,97 @@
 /**
- * The sharded key/value service (6.5840 lab 5B): replica groups, each a Raft
- * cluster, serve the shards the controller's current config assigns them,
- * and hand shards over as configs change.
+ * shardkv (6.5840 lab 5B): a key/value service split into NShards shards,
+ * each served by the replica group the shard controller assigns it to; a
+ * group is rsm over the shard machine, stacked on { raft, ctrler clerk }.
  *
- * RPCs (labrpc service "ShardKV"); client args carry the clerk's id and a
- * per-clerk sequence number (a retry repeats it):
- *   ShardKV.Get          GetArgs                   → KvReply, ErrWrongGroup or ErrWrongLeader
- *   ShardKV.PutAppend    PutAppendArgs (op Put|Append) → KvReply, ErrWrongGroup or ErrWrongLeader
- * and between groups (pull-based migration, then garbage collection):
- *   ShardKV.PullShard    { num, shards }  → the shards' data as of config num and the dedup table, or ErrNotReady
- *   ShardKV.DeleteShard  { num, shards }  → OK once the old owner dropped them (through its log), or ErrNotReady
+ * Client RPCs (labrpc service "ShardKV"; clientId + seq, a retry repeats it):
+ *   ShardKV.Get        { clientId, seq, key }            → { err: OK | ErrNoKey | ErrWrongGroup | ErrWrongLeader, value? }
+ *   ShardKV.PutAppend  { clientId, seq, key, value, op }  → { err: OK | ErrWrongGroup | ErrWrongLeader }
+ * Between groups (pull-based migration; garbage collection):
+ *   ShardKV.PullShard    { num, shard } → { err: OK, data, lastSeq } from a replica at config num
+ *                        that holds the shard frozen (BePulling), else ErrNotReady
+ *   ShardKV.DeleteShard  { num, shard } → { err: OK } once the old owner's log has dropped its copy
  *
  * Tester calls on a clerk (one at a time): "get" { key } → string;
  * "put" / "append" { key, value } → null.
  */
 import type { Config } from '../shardctrler/types.ts';
+import type { ShardStatus } from './lifecycle.ts';
 
-export const ShardGet = 'ShardKV.Get';
-export const ShardPutAppend = 'ShardKV.PutAppend';
+export { NShards } from '../shardctrler/types.ts';
+
+export const KvGet = 'ShardKV.Get';
+export const KvPutAppend = 'ShardKV.PutAppend';
 export const PullShard = 'ShardKV.PullShard';
 export const DeleteShard = 'ShardKV.DeleteShard';
 export const SHARDKV_SERVICE = 'ShardKV.';
+/** The server's own submissions to its rsm layer (config changes, installs, GC acknowledgements): the request's args are the op. */
+export const SUBMIT = 'local:submit';
 
 export const OK = 'OK';
 export const ErrNoKey = 'ErrNoKey';
 export const ErrWrongGroup = 'ErrWrongGroup';
 export const ErrNotReady = 'ErrNotReady';
 
-export interface GetArgs {
+/** Key → shard: the first byte mod NShards (empty key: shard 0), as the tester's key2shard. */
+export function key2shard(key: string): number {
+  return key.length === 0 ? 0 : key.charCodeAt(0) % 10;
+}
+
+export interface ClientArgs {
   readonly clientId: number;
   readonly seq: number;
   readonly key: string;
-}
-export interface PutAppendArgs extends GetArgs {
-  readonly op: 'Put' | 'Append';
-  readonly value: string;
+  /** Put and Append only. */
+  readonly value?: string;
+  /** PutAppend only. */
+  readonly op?: 'Put' | 'Append';
 }
 
-export interface KvReply {
-  readonly err: typeof OK | typeof ErrNoKey | typeof ErrWrongGroup;
-  /** Get's value ("" unless OK). */
+export interface ShardArgs {
+  readonly num: number;
+  readonly shard: number;
+}
+
+/** What rides in Raft's log. */
+export type ShardKvOp =
+  | { readonly kind: 'client'; readonly method: typeof KvGet | typeof KvPutAppend; readonly args: ClientArgs }
+  | { readonly kind: 'config'; readonly config: Config }
+  | { readonly kind: 'install'; readonly num: number; readonly shard: number; readonly data: readonly [string, string][]; readonly lastSeq: readonly [number, number][] }
+  | { readonly kind: 'delete'; readonly num: number; readonly shard: number }
+  | { readonly kind: 'gc-done'; readonly num: number; readonly shard: number };
+
+export interface ShardKvReply {
+  readonly err: string;
   readonly value?: string;
 }
 
-/** Shard numbers of one config, asked of their previous owner. */
-export interface ShardsArgs {
-  readonly num: number;
-  readonly shards: readonly number[];
+export interface Shard {
+  status: ShardStatus;
+  data: Map<string, string>;
 }
 
-/** What a shard's new owner installs: each shard's pairs and the old owner's dedup table. */
-export interface ShardData {
-  readonly stores: readonly (readonly [number, readonly (readonly [string, string])[]])[];
-  readonly lastSeq: readonly (readonly [number, number])[];
-}
-
-export type PullReply = ({ readonly err: typeof OK } & ShardData) | { readonly err: typeof ErrNotReady };
-
-/** A shard's place in its lifecycle (./lifecycle.ts). */
-export type ShardStatus = 'Absent' | 'Serving' | 'Pulling' | 'BePulling' | 'GCing';
-
-/** An entry of a group's Raft log. */
-export type ShardOp =
-  | { readonly type: 'get'; readonly clientId: number; readonly seq: number; readonly key: string }
-  | { readonly type: 'put' | 'append'; readonly clientId: number; readonly seq: number; readonly key: string; readonly value: string }
-  /** Move to the next config (applied only when it is the next one and every shard is settled). */
-  | { readonly type: 'config'; readonly config: Config }
-  /** Shards pulled for config num, with the old owner's dedup table. */
-  | ({ readonly type: 'install'; readonly num: number } & ShardData)
-  /** The old owner's garbage collection: drop shards handed over in config num. */
-  | { readonly type: 'delete'; readonly num: number; readonly shards: readonly number[] }
-  /** The new owner heard the old one drop them: the shards are plain Serving again. */
-  | { readonly type: 'deleted'; readonly num: number; readonly shards: readonly number[] };
-
-export interface ShardMachineState {
-  readonly gid: number;
-  /** The config the group is in, and the one before it (where Pulling shards come from). */
+/** One replica's machine: its group, the config it is at and the one before, the shards, the dedup table. */
+export interface ShardKvState {
+  gid: number;
   config: Config;
   prev: Config;
-  readonly status: ShardStatus[];
-  /** Each shard's pairs; a shard not held is an empty map. */
-  readonly stores: Map<string, string>[];
-  /** clientId → the highest seq of a Put or Append applied for it (migrated with the shards). */
+  readonly shards: Shard[];
+  /** clientId → the highest seq of a Put/Append applied for it; migrates with each shard (merged by max). */
   readonly lastSeq: Map<number, number>;
 }
 
-/** A server's configuration (StartServer(servers, me, persister, maxraftstate, gid, ctrlers, make_end)). */
-export interface ShardServerConfig {
+/** A shard-kv server's configuration (StartServer(servers, me, persister, maxraftstate, gid, ctrlers, make_end)). */
+export interface ShardKvServerConfig {
   readonly me: number;
   readonly peers: number;
   readonly gid: number;
-  readonly ctrlers: number;
   readonly maxraftstate: number;
+  /** Controller servers: ends peers..peers+ctrlers−1. */
+  readonly ctrlers: number;
 }
 
-/** A clerk's configuration: its id, and its ends 0..ctrlers-1 to the controller servers. */
-export interface ShardClerkConfig {
+/** A clerk's configuration: its id and how many controller servers its ends 0.. reach. */
+export interface ShardKvClerkConfig {
   readonly clientId: number;
   readonly ctrlers: number;
 }
@@ -104,12 +100,9 @@ export const GetCall = 'get';
 export const PutCall = 'put';
 export const AppendCall = 'append';
 
-/** The servers poll the controller this often (the lab page: about every 100 ms); pulls and deletes ride the same tick. */
+/** The servers poll the controller, pull and GC this often (lab page: about every 100 ms). */
 export const POLL_US = 100_000;
-/** The skeleton clerk sleeps this long after a pass over a group without an answer, then re-queries the config. */
+export const POLL_TIMER = 'poll';
+/** The clerk sleeps this long before re-asking the controller (the skeleton's 100 ms). */
 export const CLERK_PAUSE_US = 100_000;
-
-/** key2shard: the first byte of the key mod 10 (the empty key is shard 0). */
-export function key2shard(key: string): number {
-  return key.length === 0 ? 0 : key.charCodeAt(0) % 10;
-}
+export const CLERK_TIMER = 'retry';

@@ -4,8 +4,8 @@
  * node passes the same seed).
  */
 import type { NodeDef } from '../../sim/node.ts';
-import { MR_COORDINATOR_ROLE } from '../mr/tester.ts';
-import { mrReissueAfter1s } from './mapreduce.ts';
+import { MR_COORDINATOR_ROLE, MR_WORKER_ROLE } from '../mr/tester.ts';
+import { mrEarlyReduce, mrNonAtomicOutput, mrReissueAfter1s } from './mapreduce.ts';
 
 export interface Catch {
   /** The known-bug node. */
@@ -26,5 +26,21 @@ export const mapreduceCatches: readonly Catch[] = [
     scenario: 'mr/job-count',
     seed: 1,
     message: /map jobs ran incorrect number of times: output \["a (9|1\d|2\d)"\]/,
+  },
+  {
+    // mr/crash passes it (seeds 1–10 measured): the workers that find intermediate files missing exit like crashed ones.
+    bug: mrEarlyReduce,
+    role: MR_COORDINATOR_ROLE,
+    scenario: 'mrx/crash-multikey',
+    seed: 1,
+    message: /^early-reduce: reduce task \d+ issued while map task\(s\) [\d, ]+ were not complete$/,
+  },
+  {
+    // mr/crash passes it (seeds 1–10 measured): its reduces hold one key each, so nothing partial is ever written.
+    bug: mrNonAtomicOutput,
+    role: MR_WORKER_ROLE,
+    scenario: 'mrx/crash-multikey',
+    seed: 1,
+    message: /^atomic-output: mr-out-\d+ is visible with \d+ of \d+ lines \(written by mrworker-\d+\)/,
   },
 ];

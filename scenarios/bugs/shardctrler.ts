@@ -32,7 +32,7 @@ export const shardctrlerMapOrder: ShardctrlerBug = {
 };
 
 /** Shard i goes to the i-th group (mod n) in gid order: balanced and deterministic, but most shards move at every Join and Leave. */
-const roundRobin: Rebalance = (_shards, gids) => {
+export const roundRobin: Rebalance = (_shards, gids) => {
   const sorted = [...gids].sort((a, b) => a - b);
   return Array.from({ length: NShards }, (_, i) => (sorted.length === 0 ? 0 : sorted[i % sorted.length]!));
 };

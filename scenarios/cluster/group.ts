@@ -53,16 +53,12 @@ export interface ServerGroupOptions<S, C> {
   onApply?(i: number, msg: Payload, host: Host<S, C>): void;
   /** Sees the persister a new incarnation of server i will read, before it starts (a service restoring itself from the snapshot). */
   beforeStart?(i: number, persister: Persister): void;
+  /** More ends for an incarnation of server i, after its ends to the group (shardkv's ends to the controller servers); they are the incarnation's too: shutdown disables them. */
+  extraEnds?(i: number, incarnation: number): ClientEnd[];
+  /** Server i's make_end: an end to any server by name (shardkv's servers reach other groups so). */
+  makeEnd?(i: number): (server: string) => ClientEnd;
   /** Whether server i (running) claims leadership, and in which term; `leader()` and the role selectors need it. */
   leadership?(i: number, host: Host<S, C>): Leadership;
-  /**
-   * Ends a new incarnation of server i gets after its peers' (a shardkv
-   * server's ends to the controller), connected and enabled by the caller;
-   * the group's link changes never touch them, a shutdown disables them.
-   */
-  extraEnds?(i: number, incarnation: number): ClientEnd[];
-  /** Server i's make_end: an end to a named server, made on first use by an incarnation. */
-  makeEnd?(i: number, server: string, incarnation: number): ClientEnd;
 }
 
 /** The Go testers' server names: "0".."n-1". */
@@ -128,7 +124,7 @@ export class ServerGroup<S = unknown, C = unknown> {
     return this.persisters[i]!;
   }
 
-  /** Server i's ends of its latest incarnation (end j towards server j, then its extra ends), or null before its first start. */
+  /** Server i's ends of its latest incarnation (end j towards server j), or null before its first start. */
   endsOf(i: number): readonly ClientEnd[] | null {
     return this.ends[i]!;
   }
@@ -153,15 +149,14 @@ export class ServerGroup<S = unknown, C = unknown> {
     const o = this.options;
     o.beforeStart?.(i, persister);
     const onApply = o.onApply;
-    const makeEnd = o.makeEnd;
     const host = this.world.startNode<S, C>({
       name: this.names[i]!,
       def: o.def,
       config: o.config(i),
       ends,
       persister,
+      ...(o.makeEnd ? { makeEnd: o.makeEnd(i) } : {}),
       ...(onApply ? { onApply: (m: Payload, h: Host<S>) => onApply(i, m, h as Host<S, C>) } : {}),
-      ...(makeEnd ? { makeEnd: (server: string) => makeEnd(i, server, incarnation) } : {}),
     });
     this.hosts[i] = host;
     this.net.addServer(this.names[i]!, host);

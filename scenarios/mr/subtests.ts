@@ -121,38 +121,43 @@ export function* earlyExitTest(t: ScenarioContext, inputs: readonly InputFile[])
   t.sometimes('a slow reduce delayed the first exit', firstExitUs >= SECOND_US + 3 * SECOND_US);
 }
 
-/** One crash-test loop: while the coordinator serves and mr-done is absent, run a worker, then sleep 1 s. */
-function* crashLoop(t: ScenarioContext, mr: MrTester, stats: { restarts: number; afterCrash: number }): Co<void> {
+/** One crash-test loop: while the coordinator serves and mr-done is absent, run a worker of `app`, then sleep 1 s. */
+function* crashLoop(t: ScenarioContext, mr: MrTester, stats: { restarts: number; afterCrash: number }, app: string): Co<void> {
   let previous: MrProcess | undefined;
   while (mr.coordinatorServing() && !t.world.fs.has('mr-done')) {
     if (previous !== undefined) {
       stats.restarts++;
       if (previous.exitCode !== 0) stats.afterCrash++;
     }
-    previous = yield* mr.runWorker('crash');
+    previous = yield* mr.runWorker(app);
     yield* sleep(SECOND_US);
   }
 }
 
 /** Sub-test 7: crashing workers, replaced by three loops; the final output equals nocrash's. */
 export function* crashTest(t: ScenarioContext, inputs: readonly InputFile[]): Co<void> {
-  const expected = sequentialSorted('nocrash', inputs);
+  yield* crashTestWith(t, inputs, 'crash', 'nocrash');
+}
+
+/** The crash test's processes with workers of `app`; the final output must equal `reference`'s sequential output. */
+export function* crashTestWith(t: ScenarioContext, inputs: readonly InputFile[], app: string, reference: string): Co<void> {
+  const expected = sequentialSorted(reference, inputs);
   const { mr } = start(t, inputs, CRASH_PROCESS_LIMIT_US);
   // (mrcoordinator …; touch mr-done) &
   mr.onExit((p) => {
     if (p.name === 'mrcoordinator') t.world.fs.write('mr-done', '');
   });
   yield* sleep(SECOND_US);
-  mr.startWorker('crash');
+  mr.startWorker(app);
   const stats = { restarts: 0, afterCrash: 0 };
-  const loops = [t.world.go('crash-loop-1', crashLoop(t, mr, stats)), t.world.go('crash-loop-2', crashLoop(t, mr, stats))];
-  yield* crashLoop(t, mr, stats);
+  const loops = [t.world.go('crash-loop-1', crashLoop(t, mr, stats, app)), t.world.go('crash-loop-2', crashLoop(t, mr, stats, app))];
+  yield* crashLoop(t, mr, stats, app);
   for (const loop of loops) yield* loop.join();
   yield* mr.waitAll();
   const got = mr.sortedOutputs();
-  t.check(got === expected, () => `crash output is not the same as mr-correct-crash.txt: ${firstDifference(expected, got)}`);
+  t.check(got === expected, () => `${app} output is not the same as mr-correct-${app}.txt: ${firstDifference(expected, got)}`);
   const crashed = mr.processes.filter((p) => p.exitCode !== undefined && p.exitCode !== 0).length;
-  t.log(`crash: ${mr.processes.length - 1} workers, ${crashed} crashed, ${stats.restarts} restarted by the loops (${stats.afterCrash} after a crash)`);
+  t.log(`${app}: ${mr.processes.length - 1} workers, ${crashed} crashed, ${stats.restarts} restarted by the loops (${stats.afterCrash} after a crash)`);
   // Not "a worker crashed": with p = 0.67 of surviving each of the 12 app
   // calls, about 1 seed in 100 sees no crash at all (9 of seeds 1..1000, and
   // 22 see no loop replace a crashed worker), and such a run is a valid run

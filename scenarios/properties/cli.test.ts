@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../sim/cli/main.ts';
 import { simlabVersion } from '../../sim/cli/replay.ts';
-import { inputAt, runInput } from '../../sim/property.ts';
+import { failureSignature, inputAt, runInput } from '../../sim/property.ts';
 import { raftNoElectionRestriction } from '../bugs/raft.ts';
 import './index.ts';
 import { raftSafety } from './raft.ts';
@@ -67,6 +67,27 @@ describe('simlab prop and simlab replay', () => {
     const r = await cli('replay', artifactFile);
     expect(r.code).toBe(1);
     expect(r.out.some((l) => l.startsWith('FAIL prop/raft/safety') && l.endsWith(`trace ${artifact.traceHash}`))).toBe(true);
+    expect(r.out.at(-1)).toBe(`trace hash matches the artifact (${artifact.traceHash}): the same run, bit for bit`);
+  });
+
+  it('the artifact keeps the first failing run too, which the shrunk one fails like; replay shows both', async () => {
+    const first = artifact.firstFailure;
+    expect(first.path).toBe(String(artifact.runsToFailure - 1));
+    expect(failureSignature(first.failure)).toBe(failureSignature(artifact.failure));
+    expect(first.schedule.actions.length).toBeGreaterThanOrEqual(artifact.schedule.actions.length);
+    expect(runInput(raftSafety, raftSafety.fromJson(first.schedule), { impl: { raft: raftNoElectionRestriction.node } }).traceHash).toBe(first.traceHash);
+    const r = await cli('replay', artifactFile);
+    expect(r.out[1]).toBe(`  first failing run (path ${first.path}, before shrinking): ${first.failure.kind}: ${first.failure.message.slice(0, 200)}`);
+    expect(r.out[2]).toBe(`  shrunk (kept ${failureSignature(artifact.failure)}):`);
+  });
+
+  it('an artifact written before the first failing run was kept replays as before', async () => {
+    const old = join(dir, 'old.json');
+    const { firstFailure: _first, ...rest } = artifact;
+    writeFileSync(old, JSON.stringify(rest));
+    const r = await cli('replay', old);
+    expect(r.code).toBe(1);
+    expect(r.out.some((l) => l.includes('first failing run'))).toBe(false);
     expect(r.out.at(-1)).toBe(`trace hash matches the artifact (${artifact.traceHash}): the same run, bit for bit`);
   });
 
@@ -207,6 +228,7 @@ describe('one clear line and exit 2 for bad input', () => {
     ['an artifact that is not JSON', ['replay', '__NOT_JSON__'], /is not a simlab artifact: not JSON/],
     ['an artifact of another format', ['replay', '__WRONG__'], /is not a simlab artifact: "format" must be "simlab-failure\/1"/],
     ['an artifact with a broken schedule', ['replay', '__BROKEN__'], /its schedule is malformed: actions\[0\]\.node must be an integer from 0 to 2, got 7/],
+    ['an artifact whose first failure is malformed', ['replay', '__BAD_FIRST__'], /is not a simlab artifact: "firstFailure\.failure" must have a string kind and message$/],
     ['a missing artifact', ['replay', '/nonexistent/a.json'], /^simlab: cannot read artifact \/nonexistent\/a\.json: ENOENT$/],
     ['an unknown property (prop)', ['prop', 'prop/raft/nope'], /^simlab: unknown property "prop\/raft\/nope" \(see simlab prop\)$/],
     ['an unknown property (replay)', ['replay', '--seed', '1', '--path', '0', 'prop/nope'], /^simlab: unknown property "prop\/nope"/],
@@ -217,12 +239,14 @@ describe('one clear line and exit 2 for bad input', () => {
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {
-      const files: Record<string, string> = { __NOT_JSON__: 'not json\n', __WRONG__: '{"format":"x"}', __BROKEN__: '' };
+      const files: Record<string, string> = { __NOT_JSON__: 'not json\n', __WRONG__: '{"format":"x"}', __BROKEN__: '', __BAD_FIRST__: '' };
       const real = args.map((a) => {
         if (!(a in files)) return a;
         const f = join(dir, `${a}.json`);
         const broken = { format: 'simlab-failure/1', simlab: '0', property: 'prop/raft/safety', seed: 1, path: '0', traceHash: 'x', options: { impl: [] } };
-        writeFileSync(f, a === '__BROKEN__' ? JSON.stringify({ ...broken, schedule: { servers: 3, seed: 1, loadIntervalMs: 0, healAtMs: 9, livenessMs: 9, actions: [{ at: 0, do: 'crash', node: 7 }] } }) : files[a]!);
+        const badFirst = { ...broken, schedule: {}, firstFailure: { path: '0', failure: { kind: 'safety' }, schedule: {} } };
+        if (a === '__BAD_FIRST__') writeFileSync(f, JSON.stringify(badFirst));
+        else writeFileSync(f, a === '__BROKEN__' ? JSON.stringify({ ...broken, schedule: { servers: 3, seed: 1, loadIntervalMs: 0, healAtMs: 9, livenessMs: 9, actions: [{ at: 0, do: 'crash', node: 7 }] } }) : files[a]!);
         return f;
       });
       const r = await cli(...real);

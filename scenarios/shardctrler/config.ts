@@ -73,6 +73,8 @@ export function makeConfig(t: ScenarioContext, n: number): CtrlerTester {
   return new CtrlerTester(t, n);
 }
 
+
+
 export class CtrlerTester {
   readonly group: ServerGroup;
   private readonly clerkDef: NodeDef<any, CtrlerClerkConfig>;
@@ -80,25 +82,29 @@ export class CtrlerTester {
   private readonly startUs: number;
   private t0Us = 0;
   private description = '';
-  /** Folds the Raft facts of every server (for a Raft that emits them) into the invariant checker. */
+  /** Folds the Raft facts of this tester's servers (for a Raft that emits them) into the invariant checker. */
   private readonly checker = new RaftInvariantChecker();
   private readonly gate = new FactGate(this.checker);
 
   constructor(
     readonly t: ScenarioContext,
     readonly n: number,
+    /** The servers' names ("0".."n-1" in the controller's own tests; shardkv's tester names them "ctlr-…"), and its clerks' prefix. */
+    names: readonly string[] = serverNames(n),
+    private readonly clerkPrefix = 'clerk',
   ) {
     const raftDef = t.impl<NodeDef<any, RaftConfig>>(RAFT_ROLE, raft);
     const service = t.impl<ServiceDef<any, RsmConfig>>(SHARDCTRLER_SERVER_ROLE, shardctrlerService);
     this.clerkDef = t.impl<NodeDef<any, CtrlerClerkConfig>>(SHARDCTRLER_CLERK_ROLE, shardctrlerClerk);
     this.group = new ServerGroup(t.world, {
-      names: serverNames(n),
+      names,
       def: shardctrlerServer(raftDef, service),
       config: (i) => ({ me: i, peers: n }),
       leadership: (_i, host) => host.callSync('raft/getState') as GetStateResult,
     });
     this.startUs = t.world.nowUs;
-    t.world.trace.addListener((r) => this.gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
+    const mine = new Set(names);
+    t.world.trace.addListener((r) => mine.has(r.node) && this.gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
     t.world.network.setLongDelays(false);
     for (let i = 0; i < n; i++) this.group.start(i);
     this.connectAll();
@@ -133,10 +139,10 @@ export class CtrlerTester {
   /** A clerk with an end per server, handed over in a random order, all enabled. */
   makeClient(): CtrlerClerk {
     const clientId = ++this.nextClientId;
-    const ends = this.group.clerkEnds(`clerk-${clientId}`);
+    const ends = this.group.clerkEnds(`${this.clerkPrefix}-${clientId}`);
     const order = this.t.rng.shuffle(this.group.all());
     const host = this.t.world.startNode<unknown, CtrlerClerkConfig>({
-      name: `clerk-${clientId}`,
+      name: `${this.clerkPrefix}-${clientId}`,
       def: this.clerkDef,
       config: { clientId, servers: this.n },
       ends: order.map((j) => ends[j]!),

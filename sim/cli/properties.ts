@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Coverage } from '../coverage.ts';
-import { allProperties, checkPropertyAsync, propertyScenario, type CheckReport, type InputRun, type Property } from '../property.ts';
+import { allProperties, checkPropertyAsync, failureSignature, propertyScenario, type CheckReport, type InputRun, type Property } from '../property.ts';
 import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
 import { envFcSeed, envRuns, randomFcSeed } from './env.ts';
@@ -318,11 +318,12 @@ function reportFailure<T>(
   );
   io.out(`  the first failing run (${p.sizeOf(first.input)} fault actions): ${first.failure!.kind}: ${first.failure!.message.slice(0, 200)}`);
   for (const line of p.describe(first.input).slice(0, 2)) io.out(`    ${line}`);
-  io.out('  shrunk:');
+  const others = report.shrinkOtherFailures > 0 ? `; ${report.shrinkOtherFailures} smaller schedule(s) failed otherwise and were not taken` : '';
+  io.out(`  shrunk (keeping ${failureSignature(first.failure!)}${others}):`);
   for (const line of p.describe(shrunk.input)) io.out(`    ${line}`);
   io.out(`  ${shrunk.failure!.kind}: ${shrunk.failure!.message}`);
   io.out(`  virtual ${formatVirtual(shrunk.virtualUs)}, events ${shrunk.events}, trace ${shrunk.traceHash}`);
-  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk, o.files);
+  const { file, artifact } = writeArtifact(o.dir, p, { seed: o.seed, path, numRuns: o.runs, runsToFailure: report.runsToFailure }, o.implSpecs, shrunk, o.files, first);
   io.out(`artifact: ${file}`);
   io.out(`replay: ${artifact.replay}`);
   io.out(`    or: ${seedPathCommand(p.name, o.seed, path, o.files)}${implFlags(o.implSpecs)}`);

@@ -7,13 +7,17 @@
  * trace hash and the simlab version. `simlab replay ARTIFACT` runs the saved
  * schedule and compares the trace hash: equal means the very same run; a
  * different hash means the code changed since, and says so (the schedule is
- * replayed all the same). `simlab replay --seed S --path P PROPERTY` walks
+ * replayed all the same). The artifact also keeps the first failing run
+ * (its path, failure and schedule, before shrinking): shrinking keeps its
+ * kind and invariant (sim/property.ts), and replay shows both. Artifacts
+ * written before it was kept (no "firstFailure") replay as before.
+ * `simlab replay --seed S --path P PROPERTY` walks
  * fast-check's path from its seed to the same schedule, without an artifact.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
+import { failureSignature, findProperty, inputAt, PathError, propertyScenario, type InputRun, type Property } from '../property.ts';
 import { formatRecord, type TraceRecord } from '../trace.ts';
 import type { RunOptions } from '../scenario.ts';
 import { flag, flagAll, parseArgs, UsageError } from './args.ts';
@@ -47,8 +51,18 @@ export interface Artifact {
   readonly events: number;
   /** The shrunk input (for Raft: the fault schedule), as the property's JSON. */
   readonly schedule: unknown;
+  /** The first failing run, before shrinking (absent from artifacts of simlab before it was kept). */
+  readonly firstFailure?: FirstFailure;
   /** The command that replays it. */
   readonly replay: string;
+}
+
+export interface FirstFailure {
+  /** fast-check's path to it: the run index. */
+  readonly path: string;
+  readonly failure: { readonly kind: string; readonly message: string };
+  readonly traceHash: string;
+  readonly schedule: unknown;
 }
 
 /** The version in simlab's package.json (found upward from this module, in sources and in the bundle alike). */
@@ -92,6 +106,7 @@ export function writeArtifact<T>(
   implSpecs: readonly string[],
   run: InputRun<T>,
   userFiles: readonly string[] = [],
+  first?: InputRun<T>,
 ): { file: string; artifact: Artifact } {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${slug(p.name)}-seed${fc.seed}-${run.traceHash}.json`);
@@ -111,12 +126,16 @@ export function writeArtifact<T>(
     events: run.events,
     schedule: p.toJson(run.input),
     replay: `npx simlab replay ${shellArg(file)}`,
+    ...(first
+      ? { firstFailure: { path: String(fc.runsToFailure - 1), failure: first.failure ?? { kind: 'none', message: '' }, traceHash: first.traceHash, schedule: p.toJson(first.input) } }
+      : {}),
   };
-  // The schedule laid out by the property (one action per line), the rest as usual.
-  const marker = '"__schedule__"';
-  const text = JSON.stringify({ ...artifact, schedule: '__schedule__' }, null, 2);
-  const schedule = p.formatJson ? p.formatJson(run.input, '  ') : JSON.stringify(artifact.schedule, null, 2).replace(/\n/g, '\n  ');
-  writeFileSync(file, text.replace(marker, () => schedule) + '\n');
+  // The schedules laid out by the property (one action per line), the rest as usual.
+  const layout = (input: T, indent: string) => (p.formatJson ? p.formatJson(input, indent) : JSON.stringify(p.toJson(input), null, 2).replace(/\n/g, `\n${indent}`));
+  const marked = { ...artifact, schedule: '__schedule__', ...(artifact.firstFailure ? { firstFailure: { ...artifact.firstFailure, schedule: '__first__' } } : {}) };
+  let text = JSON.stringify(marked, null, 2).replace('"__schedule__"', () => layout(run.input, '  '));
+  if (first) text = text.replace('"__first__"', () => layout(first.input, '    '));
+  writeFileSync(file, text + '\n');
   return { file, artifact };
 }
 
@@ -156,7 +175,19 @@ export function readArtifact(file: string): Artifact {
   const files = (options as { files?: unknown }).files;
   if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string'))) bad('"options.files" must be a list of file paths');
   if (!('schedule' in a)) bad('"schedule" is missing');
+  if (a.firstFailure !== undefined) checkFirstFailure(a.firstFailure, bad);
   return json as Artifact;
+}
+
+function checkFirstFailure(f: unknown, bad: (why: string) => never): void {
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) bad('"firstFailure" must be an object');
+  const o = f as Record<string, unknown>;
+  if (typeof o.path !== 'string' || !/^\d+$/.test(o.path)) bad('"firstFailure.path" must be a run index like 12');
+  const failure = o.failure as Record<string, unknown> | undefined;
+  if (typeof failure !== 'object' || failure === null || typeof failure.kind !== 'string' || typeof failure.message !== 'string') {
+    bad('"firstFailure.failure" must have a string kind and message');
+  }
+  if (!('schedule' in o)) bad('"firstFailure.schedule" is missing');
 }
 
 function describeRun(name: string, seed: number, r: ReturnType<typeof runTimed>): string[] {
@@ -290,6 +321,11 @@ export const replayCliCommand: Command = {
     }
     const impl = await loadImplSpecs(artifact.options.impl.map((spec) => mapImplFile(spec, (f) => resolveFromArtifact(file, f))));
     io.out(`replaying ${prop.name} from ${file} (fast-check seed ${artifact.seed}, path ${artifact.path}; written by simlab ${artifact.simlab}):`);
+    if (artifact.firstFailure) {
+      const f = artifact.firstFailure.failure;
+      io.out(`  first failing run (path ${artifact.firstFailure.path}, before shrinking): ${f.kind}: ${f.message.slice(0, 200)}`);
+      io.out(`  shrunk (kept ${failureSignature(artifact.failure)}):`);
+    }
     const r = await replayInput(prop, input, { ...base, impl, command: `npx simlab replay ${shellArg(file)}` }, io);
     if (r.traceHash !== undefined) {
       if (r.traceHash === artifact.traceHash) io.out(`trace hash matches the artifact (${r.traceHash}): the same run, bit for bit`);

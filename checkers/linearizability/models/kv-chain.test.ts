@@ -61,4 +61,20 @@ describe('kvChainModel (the KV model the search runs)', () => {
     expect(v.text).toBe('pq');
     expect(kvChainModel.describeState!(v)).toBe('"pq"');
   });
+
+  it('calls a read hopeless only where appends cannot lead to it, and a put may enable it only if it starts the read value', () => {
+    const at = (parts: string[]) =>
+      parts.reduce((v, part) => kvChainModel.step(v, { op: 2, key: 'k', value: part }, undefined)!, kvChainModel.init());
+    const get = { op: 0, key: 'k', value: '' } as const;
+    const may = (v: ChainValue, observed: string) => kvChainModel.mayBecomeLegal!(v, get, { value: observed });
+    expect([may(at(['a', 'b']), 'abc'), may(at(['a', 'b']), 'ab'), may(at([]), 'xyz')]).toEqual([true, true, true]);
+    expect([may(at(['b', 'a']), 'abc'), may(at(['a', 'b', 'c']), 'ab'), may(at(['a', 'c']), 'abc')]).toEqual([false, false, false]);
+    // Asked again against the same read (the answer is remembered per value), and against another.
+    const ab = at(['a', 'b']);
+    expect([may(ab, 'abd'), may(ab, 'abd'), may(ab, 'xab')]).toEqual([true, true, false]);
+    const put = { op: 1, key: 'k', value: 'ab' } as const;
+    expect(kvChainModel.resets!(put)).toBe(true);
+    expect(kvChainModel.resets!({ op: 2, key: 'k', value: 'ab' })).toBe(false);
+    expect([kvChainModel.resetMayEnable!(put, get, { value: 'abc' }), kvChainModel.resetMayEnable!(put, get, { value: 'cab' })]).toEqual([true, false]);
+  });
 });

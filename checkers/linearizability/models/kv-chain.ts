@@ -12,6 +12,13 @@
  * compared against the observed string backwards, append by append, down to
  * the nearest value whose text is known, and the observed string becomes its
  * text. A wrong order of appends usually fails at the first comparison.
+ *
+ * Appended values are not looked up among earlier ones (worthInterning): two
+ * different chains of the lab's distinct tokens are never equal. And since a
+ * value only grows until a put, a pending read of a string the value is no
+ * prefix of is hopeless unless a put that starts that string can still come
+ * first (mayBecomeLegal, resets, resetMayEnable): the search then drops the
+ * order at once.
  */
 import type { Model } from '../types.ts';
 import type { KvInput, KvOutput } from './kv.ts';
