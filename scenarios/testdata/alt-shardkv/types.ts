@@ -3,9 +3,10 @@
  * protocols/shardkv against the same roles, so that the shardkv tester is
  * seen to pass a correct implementation it was not written beside
  * (scenarios/shardkv/second-implementation.test.ts; as a command, see
- * server-impl.ts). Same wire protocol as the lab's; its own internals: one
- * install entry may carry several shards, and the dedup table is merged by
- * the highest seq per client.
+ * server-impl.ts). The client RPCs are the lab skeleton's; the
+ * group-to-group RPCs and the internals are its own: one pull, install and
+ * delete may carry several shards, and the dedup table is merged by the
+ * highest seq per client.
  *
  * The sharded key/value service (6.5840 lab 5B): replica groups, each a Raft
  * cluster, serve the shards the controller's current config assigns them,
