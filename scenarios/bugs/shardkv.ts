@@ -3,7 +3,10 @@
  * `shardkv-server`) over a shard machine with one realistic change, for the
  * scenarios that must catch it (shardkv-caught.ts).
  */
-import { applyOp, shardMachine, shardkvServerOver, type ShardKvServerState, type ShardKvServerConfig } from '../../protocols/shardkv/index.ts';
+import { applyOp, CTRLER_LOCAL, shardMachine, shardkvServerOver, type ShardKvServerState, type ShardKvServerConfig } from '../../protocols/shardkv/index.ts';
+import type { GetStateResult } from '../../protocols/raft/api.ts';
+import { Out } from '../../sim/contract.ts';
+import { QueryCall } from '../../protocols/shardctrler/types.ts';
 import type { ShardKvOp, ShardKvReply, ShardKvState } from '../../protocols/shardkv/types.ts';
 import { rsm, type ServiceDef } from '../../protocols/rsm/index.ts';
 
@@ -50,4 +53,44 @@ export const shardkvDeletesEarly: ShardkvBug = {
   }),
 };
 
-export const shardkvBugs: readonly ShardkvBug[] = [shardkvDedupNotMigrated, shardkvServesPulling, shardkvDeletesEarly];
+/** Ends every migration still under way as if it had completed: a Pulling shard is served as it is (empty), a frozen one dropped. */
+function abandonMigrations(s: ShardKvState): void {
+  for (const x of s.shards) {
+    if (x.status === 'Pulling' || x.status === 'GCing') x.status = 'Serving';
+    if (x.status === 'BePulling') {
+      x.status = 'Absent';
+      x.data = new Map();
+    }
+  }
+}
+
+/** The correct service, whose leader also asks for the next config each round while shards are still moving. */
+function pollingUnsettled(): ServiceDef<ShardKvServerState, ShardKvServerConfig> {
+  const service = withDoOp((s, op) => {
+    if (op.kind === 'config' && op.config.num === s.config.num + 1) abandonMigrations(s);
+    return applyOp(s, op);
+  });
+  return {
+    ...service,
+    step(st, input, ctx) {
+      const r = service.step(st, input, ctx);
+      const leaderRound = input.kind === 'response' && (input.tag as { skv?: string } | null)?.skv === 'leader' && (input.reply as unknown as GetStateResult).isLeader;
+      const queries = r.outputs.some((o) => o.kind === 'send' && o.method === QueryCall);
+      if (leaderRound && !queries && !r.state.querying) {
+        r.state.querying = true;
+        const query = new Out().send(CTRLER_LOCAL, QueryCall, { num: r.state.inner.machine.config.num + 1 }, { skv: 'query' });
+        return { ...r, outputs: [...r.outputs, ...query.list] };
+      }
+      return r;
+    },
+  };
+}
+
+/** The poller does not wait for the current config's shards to settle: config N+2 is applied while N+1's migrations are under way, and they are abandoned. */
+export const shardkvPollsAhead: ShardkvBug = {
+  name: 'shardkv-polls-ahead',
+  description: "config N+2 is polled and applied before N+1's migrations completed (a shard being pulled is served empty, a frozen one dropped)",
+  service: pollingUnsettled(),
+};
+
+export const shardkvBugs: readonly ShardkvBug[] = [shardkvDedupNotMigrated, shardkvServesPulling, shardkvDeletesEarly, shardkvPollsAhead];
