@@ -189,6 +189,11 @@ export class ShardKvTester {
     yield* this.ctl.leave(this.ck, gis.map((gi) => GIDS[gi]!));
   }
 
+  /** Moves `shard` to group `gi` (through the tester's controller clerk). */
+  *move(shard: number, gi: number): Co<void> {
+    yield* this.ctl.move(this.ck, shard, GIDS[gi]!);
+  }
+
   /** The tester's own Query (config.go's mck.Query). */
   *query(num: number): Co<Config> {
     return yield* this.ctl.query(this.ck, num);
