@@ -73,6 +73,8 @@ export function applyOp(s: ShardKvState, op: ShardKvOp): ShardKvReply {
       }
       return DONE;
     }
+    case 'noop':
+      return DONE;
     case 'gc-done': {
       const shard = s.shards[op.shard]!;
       if (op.num === s.config.num) shard.status = step(shard.status, 'GC_DONE');

@@ -30,6 +30,8 @@ export interface ShardKvServerState {
   readonly nextServer: number[];
   /** Negative request ids for the server's own submissions (their replies are dropped). */
   nextSubmit: number;
+  /** The last term this replica, leading, submitted its no-op in (−1: none yet). */
+  noopTerm: number;
 }
 
 type Tag = { readonly skv: 'leader' } | { readonly skv: 'query' } | { readonly skv: 'pull' | 'delete'; readonly shard: number; readonly num: number };
@@ -76,7 +78,13 @@ export function shardkvServerOver(inner: ServiceDef<RsmState<ShardKvState>, RsmC
   function onResponse(st: ShardKvServerState, tag: Tag, input: Extract<ServiceInput, { kind: 'response' }>, ctx: StepContext, out: Out): void {
     const m = st.inner.machine;
     if (tag.skv === 'leader') {
-      if ((input.reply as unknown as GetStateResult).isLeader) leaderRound(st, out);
+      const r = input.reply as unknown as GetStateResult;
+      if (!r.isLeader) return;
+      if (r.term !== st.noopTerm) {
+        st.noopTerm = r.term;
+        submit(st, { kind: 'noop' }, ctx, out);
+      }
+      leaderRound(st, out);
       return;
     }
     if (tag.skv === 'query') {
@@ -114,7 +122,7 @@ export function shardkvServerOver(inner: ServiceDef<RsmState<ShardKvState>, RsmC
       out.list.push(...r.outputs);
       r.state.machine.gid = config.gid;
       out.setTimer(POLL_TIMER, POLL_US);
-      return out.done({ inner: r.state, querying: false, busy: new Set(), nextServer: new Array<number>(r.state.machine.shards.length).fill(0), nextSubmit: 0 });
+      return out.done({ inner: r.state, querying: false, busy: new Set(), nextServer: new Array<number>(r.state.machine.shards.length).fill(0), nextSubmit: 0, noopTerm: -1 });
     },
     step(st, input, ctx) {
       const out = new Out();

@@ -58,7 +58,15 @@ export type ShardKvOp =
   | { readonly kind: 'config'; readonly config: Config }
   | { readonly kind: 'install'; readonly num: number; readonly shard: number; readonly data: readonly [string, string][]; readonly lastSeq: readonly [number, number][] }
   | { readonly kind: 'delete'; readonly num: number; readonly shard: number }
-  | { readonly kind: 'gc-done'; readonly num: number; readonly shard: number };
+  | { readonly kind: 'gc-done'; readonly num: number; readonly shard: number }
+  /**
+   * A leader's first entry in its term. Raft commits what earlier terms left
+   * in the log only together with an entry of the current term, so without it
+   * a restarted group whose only unsettled shards are BePulling (their
+   * deletes committed before the crash, the puller already answered) would
+   * wait for a delete nobody sends again, and never replay its log.
+   */
+  | { readonly kind: 'noop' };
 
 export interface ShardKvReply {
   readonly err: string;
