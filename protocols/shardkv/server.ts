@@ -5,7 +5,10 @@
  * shard is settled, and submit it; pull each Pulling shard from a server of
  * its previous owner (by name: make_end) and submit the install; ask the
  * previous owner to delete each GCing shard, and submit the GC
- * acknowledgement when it has. PullShard is answered from the local
+ * acknowledgement when it has; and in each new term it leads, submit a
+ * no-op first, so entries of earlier terms commit (a group that owns no
+ * shard gets no client writes, and a delete left uncommitted by a restart
+ * would otherwise never apply). PullShard is answered from the local
  * machine by any replica holding the shard frozen at that config.
  * Everything else is the rsm layer's.
  */
@@ -30,7 +33,7 @@ export interface ShardKvServerState {
   readonly nextServer: number[];
   /** Negative request ids for the server's own submissions (their replies are dropped). */
   nextSubmit: number;
-  /** The last term this replica, leading, submitted its no-op in (−1: none yet). */
+  /** The last term this server submitted its no-op in, as leader. */
   noopTerm: number;
 }
 

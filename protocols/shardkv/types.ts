@@ -59,13 +59,7 @@ export type ShardKvOp =
   | { readonly kind: 'install'; readonly num: number; readonly shard: number; readonly data: readonly [string, string][]; readonly lastSeq: readonly [number, number][] }
   | { readonly kind: 'delete'; readonly num: number; readonly shard: number }
   | { readonly kind: 'gc-done'; readonly num: number; readonly shard: number }
-  /**
-   * A leader's first entry in its term. Raft commits what earlier terms left
-   * in the log only together with an entry of the current term, so without it
-   * a restarted group whose only unsettled shards are BePulling (their
-   * deletes committed before the crash, the puller already answered) would
-   * wait for a delete nobody sends again, and never replay its log.
-   */
+  /** A new leader's first entry of its term, so the entries of earlier terms commit even when no client writes to the group (Raft §8). */
   | { readonly kind: 'noop' };
 
 export interface ShardKvReply {

@@ -102,6 +102,20 @@ export class ShardKvTester {
     this.groups = GIDS.map((gid) => this.makeGroup(gid));
     for (const g of this.groups) for (let i = 0; i < n; i++) this.startServer(g, i);
     t.world.network.setReliable(!unreliable);
+    t.onFailure(() => this.describeGroups());
+  }
+
+  /** One line per live server: its config and each shard's lifecycle state (for this project's service; others say nothing). */
+  describeGroups(): string[] {
+    const short: Record<string, string> = { Absent: '-', Serving: 'S', Pulling: 'P', BePulling: 'B', GCing: 'G' };
+    const lines: string[] = [];
+    for (const g of this.groups) {
+      g.all().forEach((i) => {
+        const m = (g.host(i)?.state as { upper?: { inner?: { machine?: { config: Config; shards: { status: string }[] } } } } | undefined)?.upper?.inner?.machine;
+        if (m?.shards) lines.push(`${g.names[i]}: config ${m.config.num} [${m.config.shards.join(' ')}], shards ${m.shards.map((x) => short[x.status] ?? '?').join('')}`);
+      });
+    }
+    return lines;
   }
 
   private makeGroup(gid: number): ServerGroup {
