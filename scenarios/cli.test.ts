@@ -170,6 +170,30 @@ describe('sweep results: streamed, interruptible, sharded and merged, as reports
   }, 60_000);
 });
 
+describe('the main job on worker threads', () => {
+  const job = (workers: string, ...argv: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['bin/simlab.mjs', ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SIMLAB_WORKERS: workers } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+  // Every row but the header (its width follows the wall column), without the wall times, which differ from run to run.
+  const table = (out: string) =>
+    out
+      .split('\n')
+      .slice(2)
+      .map((l) => l.replace(/\s+\d+ms$/, '').replace(/ in [\d.]+s wall \(\d+× real time\)/, ''));
+
+  it('prints the table a single thread prints, row for row, failures included', async () => {
+    const argv = ['raft/3A', 'raft/3B/backup', '--impl', 'raft=scenarios/properties/testdata/no-election-restriction.ts', '--seed', '2'];
+    const [two, one] = await Promise.all([job('2', ...argv), job('1', ...argv)]);
+    expect(two.code).toBe(one.code);
+    expect(table(two.out)).toEqual(table(one.out));
+    expect(table(two.out).filter((l) => /^raft\/3[AB]\//.test(l))).toHaveLength(4);
+  }, 60_000);
+});
+
 describe('sometimes labels are coverage over runs', () => {
   it('a run that misses a label passes, with a note naming it', async () => {
     const r = await cli('run', 'raft/3C/unreliable-churn', '--seed', '5006');

@@ -45,6 +45,8 @@ const STATE_COLUMNS: readonly Column[] = [
 const PLAIN_COLUMNS: readonly Column[] = [STATE_COLUMNS[0]!, STATE_COLUMNS[1]!, STATE_COLUMNS[8]!];
 const URL_DELAY_MS = 150;
 const MAX_CHECKBOXES = 400;
+/** Width of one character of a lane name (bold, the page font), rounded up. */
+const NAME_CHAR_PX = 8;
 
 const win = browser();
 const doc = win.document;
@@ -68,9 +70,12 @@ class Page {
   private dragX: number | null = null;
   private dragged = false;
   private gutterKey = '';
+  /** Width of the lane names' column: room for the longest name (server-102-2, ctlr-clerk-1), within bounds. */
+  private readonly gutterPx: number;
   private urlTimer: number | undefined;
 
   constructor(private readonly d: RunReportData) {
+    this.gutterPx = Math.round(Math.min(220, Math.max(96, 14 + NAME_CHAR_PX * Math.max(0, ...d.nodes.map((n) => n.length)))));
     this.index = buildIndex(d);
     this.v = initialView(d, this.index);
     decodeView(d, this.index, win.location.hash, this.v);
@@ -82,7 +87,7 @@ class Page {
   }
 
   private width(): number {
-    return Math.max(200, byId('view').clientWidth - 96);
+    return Math.max(200, byId('view').clientWidth - this.gutterPx);
   }
 
   /** Redraws on the next frame (several changes, one drawing). */
@@ -130,7 +135,7 @@ class Page {
     if (key === this.gutterKey) return;
     this.gutterKey = key;
     const gutter = byId('gutter');
-    gutter.style.cssText = `height:${lay.height}px`;
+    gutter.style.cssText = `width:${this.gutterPx}px;height:${lay.height}px`;
     const names = lay.rows.map((row) => {
       const name = element('div', this.d.nodes[row.lane], 'lane-name');
       name.setAttribute('data-lane', this.d.nodes[row.lane]!);

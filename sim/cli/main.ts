@@ -6,7 +6,8 @@
  */
 import { closest, UsageError } from './args.ts';
 import type { CliIO, Command } from './io.ts';
-import { allCommand, listCommand, runCommand } from './run.ts';
+import { allCommand } from './all.ts';
+import { listCommand, runCommand } from './run.ts';
 import { sweepCommand } from './sweep.ts';
 import { propCommand } from './properties.ts';
 import { replayCliCommand, simlabVersion } from './replay.ts';

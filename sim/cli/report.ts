@@ -28,6 +28,8 @@ export interface RunSummary {
   readonly events: number;
   readonly wallMs: number;
   readonly traceHash: string;
+  /** How many warnings the run logged (absent: none). */
+  readonly warnings?: number;
   /** The sometimes labels the run declared, and whether it reached each. */
   readonly sometimes?: Readonly<Record<string, boolean>>;
   /** The command that replays a failure, when it is not `run NAME --seed S`. */

@@ -1,5 +1,5 @@
 /**
- * The run-side commands: `simlab` (every scenario, seed 1, a summary table),
+ * The run-side commands (the main job `simlab` is all.ts):
  * `simlab list`, `simlab run <scenario> [--seed N] [--trace FILE|-]
  * [--check-determinism]`.
  */
@@ -53,15 +53,11 @@ function unreachedNote(name: string, sometimes: Readonly<Record<string, boolean>
 }
 
 /** "1 warning", "3 warnings", "0 warnings". */
-function countOf(n: number, what: string): string {
+export function countOf(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** A summary row's result: "pass", "pass (1 warning)", "FAIL". */
-function verdict(r: TimedResult): string {
-  if (!r.passed) return 'FAIL';
-  return r.warnings.length > 0 ? `pass (${countOf(r.warnings.length, 'warning')})` : 'pass';
-}
 
 /** The scenario argument of a replay command: the user's files (when it is theirs) before the name. */
 export function withFiles(files: readonly string[], name: string): string {
@@ -99,19 +95,6 @@ export const listCommand: Command = {
   },
 };
 
-/** The scenarios named by patterns and files (every one when there are neither). */
-function selectScenarios(patterns: readonly string[], defined: readonly string[]): Scenario[] {
-  if (patterns.length === 0 && defined.length === 0) return allScenarios();
-  const chosen: Scenario[] = defined.map((n) => findScenario(n)).filter((s): s is Scenario => s !== undefined);
-  for (const pattern of patterns) {
-    const found = resolveTargets(pattern).filter((x): x is Scenario => !('arbitrary' in x));
-    if (found.length === 0) throw noMatch(pattern, 'scenario');
-    for (const s of found) if (!chosen.includes(s)) chosen.push(s);
-  }
-  if (chosen.length === 0) throw new UsageError('those files define properties only: check them with simlab prop FILE NAME');
-  return chosen;
-}
-
 /** The one scenario `run` runs: a name (or Go test name), or the only scenario of the files given. */
 function oneScenario(rest: readonly string[], defined: readonly string[]): Scenario {
   if (rest.length > 1) throw new UsageError(`run takes one scenario, got ${rest.length} (to run several: simlab ${rest.join(' ')})`);
@@ -129,55 +112,6 @@ function oneScenario(rest: readonly string[], defined: readonly string[]): Scena
   if (found.length === 0) throw noMatch(name, 'scenario');
   throw new UsageError(`"${name}" matches ${found.length} scenarios; run them all with simlab ${name}, or name one: ${found.slice(0, 5).map((s) => s.name).join(', ')}`);
 }
-
-export const allCommand: Command = {
-  name: 'all',
-  summary: 'run every scenario for one seed and print a summary (the default)',
-  usage: [
-    'simlab [all] [PATTERN|FILE.ts…] [--seed N] [--impl ROLE=FILE]   run every scenario once (or those matching, or those of your files)',
-    "  PATTERN           a scenario name or pattern ('raft/3B/*', raft/3A), or a Go test name (TestBackup3B, backup)",
-    '  --seed N          the seed (default: SIMLAB_SEED, else 1)',
-  ].join('\n'),
-  async run(args, io) {
-    const p = parseArgs(args, { seed: { kind: 'seed' }, impl: { kind: 'string', repeat: true } });
-    const seed = flag<number>(p, 'seed') ?? envSeed() ?? 1;
-    const user = await loadUserFiles(p.positional);
-    const chosen = selectScenarios(user.rest, user.defined);
-    const impl = await loadImpl(p);
-    const marks = roleMarks(flagAll<string>(p, 'impl'));
-    const rows: string[][] = [];
-    const notes: string[] = [];
-    let failed = 0;
-    const t0 = wallNowMs();
-    let virtual = 0;
-    let events = 0;
-    let warnings = 0;
-    for (const s of chosen) {
-      const r = runTimed(s, { seed, ...(impl ? { impl } : {}) });
-      virtual += r.virtualUs;
-      events += r.events;
-      warnings += r.warnings.length;
-      if (!r.passed) failed++;
-      rows.push([s.name, verdict(r), formatVirtual(r.virtualUs), String(r.events), `${r.wallMs.toFixed(0)}ms`]);
-      if (!r.passed) rows.push(['', `  ${r.failure!.kind}: ${r.failure!.message}`.slice(0, 160), '', '', '']);
-      const missed = unreached(r.sometimes);
-      if (missed.length > 0) notes.push(`  ${s.name}: ${missed.map((l) => `"${l}"`).join(', ')}`);
-    }
-    const wall = wallNowMs() - t0;
-    for (const line of table(['scenario', 'result', 'virtual', 'events', 'wall'], rows, [2, 3, 4])) io.out(line);
-    io.out('');
-    io.out(
-      `${chosen.length} scenarios, ${failed} failed, ${countOf(warnings, 'warning')}, seed ${seed}: ${formatVirtual(virtual)} virtual in ${(wall / 1000).toFixed(2)}s wall (${(virtual / 1000 / Math.max(wall, 1)).toFixed(0)}× real time), ${events} events`,
-    );
-    reportUnusedRoles(flagAll<string>(p, 'impl'), rolesUsedSince(flagAll<string>(p, 'impl'), marks), io);
-    if (notes.length > 0) {
-      io.out(`note: sometimes labels not reached with seed ${seed} (coverage claims over many runs, not failures; simlab sweep counts them):`);
-      for (const line of notes) io.out(line);
-    }
-    if (failed > 0) io.out(`replay a failure with: ${replayCommand(withFiles(user.files, '<scenario>'), seed, flagAll<string>(p, 'impl'))}`);
-    return failed > 0 ? 1 : 0;
-  },
-};
 
 export const runCommand: Command = {
   name: 'run',

@@ -38,7 +38,7 @@ import { noMatch, resolveTargets as targetsNamed } from './names.ts';
 import { loadUserFiles } from './user-files.ts';
 import { wallNowMs } from './wallclock.ts';
 
-interface WorkItem {
+export interface WorkItem {
   readonly name: string;
   readonly seed: number;
   /** A property: the seed is fast-check's, one generated input. */
@@ -80,7 +80,7 @@ export function workList(targets: readonly Target[], seeds: readonly number[], s
   return items;
 }
 
-function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>): RunSummary {
+export function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>): RunSummary {
   return {
     name,
     seed,
@@ -90,6 +90,7 @@ function summarize(name: string, seed: number, run: ReturnType<typeof runTimed>)
     events: run.events,
     wallMs: run.wallMs,
     traceHash: run.traceHash,
+    ...(run.warnings.length > 0 ? { warnings: run.warnings.length } : {}),
     ...(Object.keys(run.sometimes).length > 0 ? { sometimes: run.sometimes } : {}),
   };
 }
@@ -290,6 +291,26 @@ async function runParallel(
   } finally {
     signal.removeEventListener('abort', haltAll);
   }
+}
+
+/** Whether runs can go to worker threads: the CLI bundle named its own entry (in-process callers run in their thread). */
+export function workersAvailable(): boolean {
+  return workerEntry !== undefined;
+}
+
+/** Runs the items on worker threads; the results in the items' order, and the --impl roles their runs used. */
+export async function runOnWorkers(
+  items: readonly WorkItem[],
+  workers: number,
+  implSpecs: readonly string[],
+  files: readonly string[],
+): Promise<{ results: RunSummary[]; rolesUsed: string[] }> {
+  const byItem = new Map<string, RunSummary>();
+  const rolesUsed = new Set<string>();
+  const key = (name: string, seed: number) => `${name}\0${seed}`;
+  const onResult = (r: RunSummary) => void byItem.set(key(r.name, r.seed), r);
+  await runParallel([...items], workers, [...implSpecs], files.map((f) => resolve(f)), false, onResult, new AbortController().signal, rolesUsed);
+  return { results: items.map((i) => byItem.get(key(i.name, i.seed))!), rolesUsed: [...rolesUsed] };
 }
 
 const sweepUsage = [

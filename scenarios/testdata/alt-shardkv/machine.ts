@@ -92,6 +92,8 @@ export function doOp(s: ShardMachineState, op: ShardOp): ShardResult {
       return DONE;
     case 'delete':
       return deleteShards(s, op.num, op.shards);
+    case 'noop':
+      return DONE;
     case 'deleted':
       if (op.num === s.config.num) for (const sh of op.shards) if (s.status[sh] === 'GCing') s.status[sh] = stepShard('GCing', 'DELETED');
       return DONE;

@@ -9,6 +9,8 @@
  * - asks the previous owners of its Pulling shards for their data
  *   (ShardKV.PullShard, to every server of that group), and submits what
  *   comes back as an install entry;
+ * - submits a no-op once per term (Raft commits earlier terms' entries only
+ *   with one of its own, and a restarted group may be asked nothing);
  * - tells the previous owners of its GCing shards to drop them
  *   (ShardKV.DeleteShard, which the old owner commits through its own log),
  *   and on OK submits a deleted entry.
@@ -35,6 +37,8 @@ export interface ShardServerState {
   querying: boolean;
   /** The last internal request id used (counting down from −1). */
   internal: number;
+  /** The last term this replica, leading, submitted its no-op in (−1: none yet). */
+  noopTerm: number;
 }
 
 /** The tags of this node's own sends. */
@@ -99,9 +103,16 @@ function leaderRound(st: ShardServerState, out: Out): void {
 function handleOwnResponse(st: ShardServerState, tag: Tag, input: Extract<ServiceInput, { kind: 'response' }>, ctx: StepContext, out: Out): void {
   const m = st.inner.machine;
   switch (tag.skv) {
-    case 'poll':
-      if ((input.reply as GetStateResult).isLeader) leaderRound(st, out);
+    case 'poll': {
+      const r = input.reply as GetStateResult;
+      if (!r.isLeader) return;
+      if (r.term !== st.noopTerm) {
+        st.noopTerm = r.term;
+        submit(st, { type: 'noop' }, ctx, out);
+      }
+      leaderRound(st, out);
       return;
+    }
     case 'query': {
       st.querying = false;
       const c = input.reply as Config;
@@ -136,7 +147,7 @@ export const shardkvService: ServiceDef<ShardServerState, ShardServerConfig> = {
     const r = innerFor(config.gid).init({ me: config.me, maxraftstate: config.maxraftstate }, persisted, ctx);
     passInner(r.outputs, out);
     out.setTimer(POLL_TIMER, POLL_US);
-    return out.done({ gid: config.gid, inner: r.state, querying: false, internal: 0 });
+    return out.done({ gid: config.gid, inner: r.state, querying: false, internal: 0, noopTerm: -1 });
   },
   step(st, input, ctx) {
     const out = new Out();

@@ -80,7 +80,9 @@ export type ShardOp =
   /** The old owner's garbage collection: drop shards handed over in config num. */
   | { readonly type: 'delete'; readonly num: number; readonly shards: readonly number[] }
   /** The new owner heard the old one drop them: the shards are plain Serving again. */
-  | { readonly type: 'deleted'; readonly num: number; readonly shards: readonly number[] };
+  | { readonly type: 'deleted'; readonly num: number; readonly shards: readonly number[] }
+  /** A leader's first entry in its term, so that what earlier terms left in the log commits (and applies) even when no one asks the group anything. */
+  | { readonly type: 'noop' };
 
 export interface ShardMachineState {
   readonly gid: number;
