@@ -2,7 +2,8 @@
  * shardkv under generated schedules of reconfigurations and faults: "with
  * three groups of three servers and four clerks over five keys, whatever
  * joins, leaves, moves, group shutdowns and restarts, server crashes,
- * restarts and isolations and unreliable stretches happen, the whole
+ * restarts and isolations, controller isolations and restarts and
+ * unreliable stretches happen, the whole
  * history is linearizable, every operation pending at healing completes,
  * and every shard is served after healing" (scenarios/shardkv/faults.ts).
  *
@@ -32,6 +33,7 @@ const action: fc.Arbitrary<ShardAction> = fc.oneof(
   fc.record({ at, do: fc.constantFrom('join' as const, 'leave' as const, 'shutdown-group' as const, 'start-group' as const), group }),
   fc.record({ at, do: fc.constant('move' as const), shard: fc.integer({ min: 0, max: NShards - 1 }), group }),
   fc.record({ at, do: fc.constantFrom('crash' as const, 'restart' as const, 'isolate' as const, 'connect' as const), group, server }),
+  fc.record({ at, do: fc.constantFrom('ctrler-isolate' as const, 'ctrler-restart' as const), server }),
   fc.record({ at, do: fc.constant('unreliable' as const), on: fc.boolean() }),
 );
 
@@ -52,6 +54,8 @@ const KINDS: Record<ShardAction['do'], readonly string[]> = {
   restart: ['group', 'server'],
   isolate: ['group', 'server'],
   connect: ['group', 'server'],
+  'ctrler-isolate': ['server'],
+  'ctrler-restart': ['server'],
   unreliable: ['on'],
 };
 const RANGES: Record<string, number> = { group: GROUPS, server: SERVERS, shard: NShards };
@@ -82,7 +86,7 @@ export const shardkvLinearizable = defineProperty<ShardSchedule>({
   name: 'prop/shardkv/linearizable',
   description:
     `3 shardkv groups of ${SERVERS} and ${SKV_FAULT_CLERKS} clerks over ${SKV_FAULT_KEYS} keys under a generated schedule of reconfigurations ` +
-    '(join, leave, move, a group shut down and started) and faults (crash, restart, isolate, unreliable network): the history is linearizable, ' +
+    '(join, leave, move, a group shut down and started) and faults (crash, restart, isolate, unreliable network; a controller server isolated or restarted): the history is linearizable, ' +
     `pending operations complete and every shard is served within ${LIVENESS_MS / 1000} s of healing`,
   arbitrary: schedule,
   fromJson: parseShardSchedule,

@@ -5,7 +5,9 @@
  * and Appends over a few keys (each key its own shard) while the schedule
  * reconfigures (join, leave, move, a whole group shut down and started
  * again) and faults the groups (a server crashed, restarted, isolated; an
- * unreliable network). The controller service itself is never faulted.
+ * unreliable network) and the controller service (one of its servers
+ * isolated from its peers, its clerks still reaching it, or restarted: a
+ * majority always stays up, so reconfigurations always complete).
  *
  * Actions that make no sense where they fall are skipped and logged: a
  * leave of the last joined group (its shards would go to gid 0 and be
@@ -14,7 +16,7 @@
  *
  * Healing: the clerks are told to stop (each finishes the operation it is
  * in), every server is restarted from what it persisted and connected, the
- * network made reliable. Then every pending operation must complete within
+ * network made reliable, the controller servers reconnected. Then every pending operation must complete within
  * the schedule's liveness bound (a failure names the stuck operation's
  * shard, the group owning it and the config), a fresh clerk must read every
  * one of the 10 shards, and the whole history must be linearizable.
@@ -37,6 +39,7 @@ export type ShardAction =
   | { readonly at: number; readonly do: 'join' | 'leave' | 'shutdown-group' | 'start-group'; readonly group: number }
   | { readonly at: number; readonly do: 'move'; readonly shard: number; readonly group: number }
   | { readonly at: number; readonly do: 'crash' | 'restart' | 'isolate' | 'connect'; readonly group: number; readonly server: number }
+  | { readonly at: number; readonly do: 'ctrler-isolate' | 'ctrler-restart'; readonly server: number }
   | { readonly at: number; readonly do: 'unreliable'; readonly on: boolean };
 
 export interface ShardSchedule {
@@ -59,6 +62,10 @@ export function describeShardAction(a: ShardAction): string {
     case 'isolate':
     case 'connect':
       return `${at}${a.do} server-${GIDS[a.group]}-${a.server}`;
+    case 'ctrler-isolate':
+      return `${at}isolate controller ctlr-${a.server} from its peers`;
+    case 'ctrler-restart':
+      return `${at}restart controller ctlr-${a.server}`;
     default:
       return `${at}${a.do} ${GIDS[a.group]}`;
   }
@@ -108,6 +115,14 @@ class ShardFaults {
       case 'connect':
         cfg.groups[a.group]!.connect(a.server);
         break;
+      case 'ctrler-isolate':
+        cfg.ctl.group.partition([[a.server]]);
+        break;
+      case 'ctrler-restart':
+        cfg.ctl.shutdownServer(a.server);
+        cfg.ctl.startServer(a.server);
+        cfg.ctl.group.connect(a.server);
+        break;
       case 'unreliable':
         cfg.t.world.network.setReliable(!a.on);
         break;
@@ -121,6 +136,7 @@ class ShardFaults {
     cfg.groups.forEach((g, gi) => g.all().forEach((i) => g.alive(i) && cfg.shutdownServer(gi, i)));
     yield* sleep(RESTART_GAP_US);
     cfg.groups.forEach((_g, gi) => cfg.startGroup(gi));
+    cfg.ctl.connectAll();
     cfg.t.world.network.setReliable(true);
   }
 }
