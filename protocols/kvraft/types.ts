@@ -12,32 +12,11 @@
  * Tester calls on a clerk (one at a time): "get" { key } → string;
  * "put" / "append" { key, value } → null.
  */
-export const KvGet = 'KVServer.Get';
-export const KvPut = 'KVServer.Put';
-export const KvAppend = 'KVServer.Append';
-export type KvMethod = typeof KvGet | typeof KvPut | typeof KvAppend;
+// The requests are lab 2's (same service, same args; here a KvOp is also what rides in Raft's log).
+export { KvAppend, KvGet, KvPut, type GetArgs, type KvMethod, type KvOp, type PutAppendArgs } from '../kvsrv/types.ts';
 
 export const OK = 'OK';
 export const ErrNoKey = 'ErrNoKey';
-
-export interface GetArgs {
-  readonly clientId: number;
-  readonly seq: number;
-  readonly key: string;
-}
-export interface PutAppendArgs extends GetArgs {
-  readonly value: string;
-}
-
-/** An op of the KV machine: the request as it rides in Raft's log. */
-export interface KvOp {
-  readonly method: KvMethod;
-  readonly clientId: number;
-  readonly seq: number;
-  readonly key: string;
-  /** Absent for Get. */
-  readonly value?: string;
-}
 
 export interface KvReply {
   readonly err: typeof OK | typeof ErrNoKey;
