@@ -374,12 +374,17 @@ function lost(ctx: Canvas2D, x0: number, y0: number, x1: number, y1: number): vo
   ctx.lineTo(x1, y1);
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.lineWidth = 1.5;
+  cross(ctx, x1, y1, 3, 1.5);
+}
+
+/** An × of half-width r centred on (x, y), in the current stroke colour. */
+function cross(ctx: Canvas2D, x: number, y: number, r: number, width: number): void {
+  ctx.lineWidth = width;
   ctx.beginPath();
-  ctx.moveTo(x1 - 3, y1 - 3);
-  ctx.lineTo(x1 + 3, y1 + 3);
-  ctx.moveTo(x1 + 3, y1 - 3);
-  ctx.lineTo(x1 - 3, y1 + 3);
+  ctx.moveTo(x - r, y - r);
+  ctx.lineTo(x + r, y + r);
+  ctx.moveTo(x + r, y - r);
+  ctx.lineTo(x - r, y + r);
   ctx.stroke();
   ctx.lineWidth = 1;
 }
@@ -467,14 +472,7 @@ function lifecycleMark(ctx: Canvas2D, kind: number, x: number, y: number): void 
     return;
   }
   ctx.strokeStyle = kind === TraceKind.Crash ? '#cf222e' : '#24292f';
-  ctx.lineWidth = 2.5;
-  ctx.beginPath();
-  ctx.moveTo(x - 6, y - 6);
-  ctx.lineTo(x + 6, y + 6);
-  ctx.moveTo(x + 6, y - 6);
-  ctx.lineTo(x - 6, y + 6);
-  ctx.stroke();
-  ctx.lineWidth = 1;
+  cross(ctx, x, y, 6, 2.5);
 }
 
 /** The failure, the search matches and the cursor, over everything. */
