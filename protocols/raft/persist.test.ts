@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../sim/contract.ts';
+import { bytesOf, encode } from '../../sim/contract.ts';
 import * as Log from './log.ts';
 import { RaftPersistError, decodeState, encodeState, restore } from './persist.ts';
 import { RaftCluster, RaftProbe } from './testkit.ts';
@@ -35,6 +35,21 @@ describe('raft persistence', () => {
     roundTrip();
     Log.compactTo(st.log, 128, 9);
     roundTrip();
+  });
+
+  it('saves the bytes of the whole layout encoded at once, though the runs and commands are cached pieces', () => {
+    const st = restore({ me: 0, peers: 3 }, none);
+    const entries = Array.from({ length: 40 }, (_, k) => ({ term: 2, cmd: { op: 'append', value: `v${k}` } }));
+    st.log = { base: 0, baseTerm: 0, entries };
+    const whole = (): Uint8Array => {
+      const parts = [encode([st.currentTerm, st.votedFor, 0, 0, 1]), encode([entries.slice(0, 32).map((e) => e.term), entries.slice(0, 32).map((e) => e.cmd)])];
+      const tail = st.log.entries.slice(32);
+      parts.push(encode([tail.map((e) => e.term), tail.map((e) => e.cmd)]));
+      return bytesOf(parts);
+    };
+    expect(bytesOf(encodeState(st))).toEqual(whole());
+    Log.append(st.log, [{ term: 3, cmd: 'next' }]); // the cached commands are reused beside a new one
+    expect(bytesOf(encodeState(st))).toEqual(whole());
   });
 
   it('refuses malformed persisted state loudly', () => {
