@@ -81,7 +81,7 @@ describe('HTML reports from the CLI', () => {
     expect(replay.out).toContain(`report: ${file}`);
     const d = reportData(file);
     expect(d.replay).toBe(`npx simlab replay ${artifact}`);
-    expect(d.log.text.map((k) => d.strings[k]).some((l) => /^(partition|isolate|cut|disconnect|crash|restart) /.test(l!))).toBe(true);
+    expect(d.log.text.map((k) => d.strings[k]).some((l) => /^(partition|isolate|cut|disconnect|crash|restart|hold|flap) /.test(l!))).toBe(true);
     expect(failText(d)).toMatch(/^fact \{"type":"raft\/leader"/);
   });
 });

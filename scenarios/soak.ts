@@ -12,7 +12,12 @@
  * The groups come from the registries, so a new catalog joins by
  * registering its scenarios. Seeds start at 1,000,001 (SIMLAB_SEED sets
  * another start); `--scale F` multiplies every count (`--scale 0.01` checks
- * the script in a minute). Each group is one `simlab sweep` (all cores,
+ * the script in a minute); `--only replicated,other,properties` runs those
+ * groups only; `--match PATTERN` (repeatable) keeps the properties the
+ * pattern names (`--match 'prop/raft/*'`); `--schedules N` sets the
+ * schedules per property (instead of 10,000 × scale):
+ *
+ *     npm run soak -- --only properties --match 'prop/raft/*' --schedules 10000 Each group is one `simlab sweep` (all cores,
  * failures printed as found, the sweep summary), with its JSON report in
  * soak-results/; the closing lines total them with the wall time.
  */
@@ -39,31 +44,58 @@ function room(name: string): string {
   return name.split('/')[0]!;
 }
 
+interface SoakOptions {
+  readonly scale: number;
+  readonly only: readonly string[] | undefined;
+  readonly match: readonly string[];
+  readonly schedules: number | undefined;
+}
+
 /** The soak's groups, from what is registered. */
-function soakGroups(scale = 1): Group[] {
+function soakGroups({ scale, only, match, schedules }: SoakOptions): Group[] {
   const rooms = [...new Set(allScenarios().map((s) => room(s.name)))];
   const count = (n: number) => Math.max(1, Math.round(n * scale));
   const groups: Group[] = [
     { name: 'replicated', patterns: rooms.filter((r) => REPLICATED_ROOMS.has(r)).map((r) => `${r}/**`), seeds: count(1000) },
     { name: 'other', patterns: rooms.filter((r) => !REPLICATED_ROOMS.has(r)).map((r) => `${r}/**`), seeds: count(200) },
-    { name: 'properties', patterns: allProperties().map((p) => p.name), seeds: count(10_000) },
+    { name: 'properties', patterns: match.length > 0 ? match : allProperties().map((p) => p.name), seeds: schedules ?? count(10_000) },
   ];
-  return groups.filter((g) => g.patterns.length > 0);
+  return groups.filter((g) => g.patterns.length > 0 && (only === undefined || only.includes(g.name)));
 }
 
-function parseScale(argv: readonly string[]): number {
-  const i = argv.indexOf('--scale');
-  if (i < 0) return 1;
-  const v = Number(argv[i + 1]);
-  if (!(v > 0 && v <= 1)) {
-    process.stderr.write(`soak: --scale must be a number in (0, 1], got "${argv[i + 1] ?? ''}"\n`);
-    process.exit(2);
+function fail(message: string): never {
+  process.stderr.write(`soak: ${message}\n`);
+  process.exit(2);
+}
+
+function parseOptions(argv: readonly string[]): SoakOptions {
+  let scale = 1;
+  let only: string[] | undefined;
+  const match: string[] = [];
+  let schedules: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[i + 1];
+    if (flag === '--scale') {
+      scale = Number(value);
+      if (!(scale > 0 && scale <= 1)) fail(`--scale must be a number in (0, 1], got "${value ?? ''}"`);
+    } else if (flag === '--only') {
+      only = (value ?? '').split(',').filter((x) => x !== '');
+      for (const g of only) if (!['replicated', 'other', 'properties'].includes(g)) fail(`--only takes replicated, other and properties, got "${g}"`);
+    } else if (flag === '--match') {
+      if (value === undefined || value === '') fail('--match needs a property name or pattern');
+      match.push(value);
+    } else if (flag === '--schedules') {
+      schedules = Number(value);
+      if (!Number.isSafeInteger(schedules) || schedules < 1) fail(`--schedules must be a whole number ≥ 1, got "${value ?? ''}"`);
+    } else fail(`unknown option ${flag} (options: --scale F, --only GROUPS, --match PATTERN, --schedules N)`);
+    i++;
   }
-  return v;
+  return { scale, only, match, schedules };
 }
 
 function main(): number {
-  const scale = parseScale(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2));
   const first = process.env.SIMLAB_SEED ? Number(process.env.SIMLAB_SEED) : FIRST_SEED;
   const dir = join(root, 'soak-results');
   mkdirSync(dir, { recursive: true });
@@ -73,7 +105,9 @@ function main(): number {
   let failures = 0;
   let never = 0;
   let code = 0;
-  for (const g of soakGroups(scale)) {
+  const groups = soakGroups(options);
+  if (groups.length === 0) fail('no group or property left to run');
+  for (const g of groups) {
     const seeds = `${first}..${first + g.seeds - 1}`;
     const output = join(dir, `${g.name}.json`);
     const args = ['sweep', ...g.patterns, '--seeds', seeds, '--reporter', 'json', '--output', output];

@@ -120,6 +120,13 @@ export class Network {
   reliable = true;
   longDelays = false;
   longReordering = false;
+  /**
+   * Simlab-only (the Raft property's hold fault; never set by a lab
+   * scenario): extra µs a call's request waits before dispatch ('request')
+   * or its reply waits after the handler answered ('reply'), 0 for none.
+   * It draws nothing from the network's stream, so unset changes nothing.
+   */
+  holdUs: ((call: RpcCall, hop: 'request' | 'reply') => number) | undefined = undefined;
   private totalCount = 0;
   private totalBytes = 0;
   private nextCallId = 1;
@@ -247,6 +254,7 @@ export class Network {
       this.clock.schedule(now + delayMs * MS, call);
       return;
     }
+    const held = this.holdUs === undefined ? 0 : this.holdUs(call, 'request');
     if (!this.reliable) {
       const delayMs = this.rng.below(27);
       if (this.rng.below(1000) < 100) {
@@ -255,11 +263,11 @@ export class Network {
         return;
       }
       call.next = 0;
-      this.clock.schedule(now + delayMs * MS, call);
+      this.clock.schedule(now + delayMs * MS + held, call);
       return;
     }
     call.next = 0;
-    this.clock.schedule(now, call);
+    this.clock.schedule(now + held, call);
   }
 
   /** Runs the next hop of a call (the queue calls this). */
@@ -312,11 +320,18 @@ export class Network {
     call.ok = true;
     call.reply = reply;
     call.replySize = replySize;
+    const held = this.holdUs === undefined ? 0 : this.holdUs(call, 'reply');
     if (this.longReordering && this.rng.below(900) < 600) {
       const delayMs = 200 + this.rng.below(1 + this.rng.below(2000));
       call.phase = Phase.Responding;
       call.next = 1;
-      this.clock.schedule(this.clock.nowUs + delayMs * MS, call);
+      this.clock.schedule(this.clock.nowUs + Math.max(delayMs * MS, held), call);
+      return;
+    }
+    if (held > 0) {
+      call.phase = Phase.Responding;
+      call.next = 1;
+      this.clock.schedule(this.clock.nowUs + held, call);
       return;
     }
     this.finishNow(call);

@@ -14,6 +14,7 @@ import {
   type RaftParts,
   type RaftState,
 } from '../../protocols/raft/index.ts';
+import * as Log from '../../protocols/raft/log.ts';
 
 export interface RaftBug {
   /** "raft/<slug>", stable: scenario results and replays name it. */
@@ -101,4 +102,100 @@ export const raftBugs: readonly RaftBug[] = Object.freeze([
   raftNoElectionRestriction,
   raftInstallNoLastApplied,
   raftSnapshotNotRestored,
+]);
+
+/*
+ * Bugs only the property's simlab-only faults reach (scenarios/faults:
+ * swarmed snapshot policies, held messages, leader flapping): the lab
+ * scenarios, faithful to Go (a Snapshot every 10th index in the apply loop,
+ * labrpc's reordering of at most 2.2 s), do not show them, nor did the
+ * property before those faults. scenarios/properties/bugs.test.ts asserts
+ * that prop/raft/safety (or safety-5) finds each within 1,000 schedules.
+ */
+
+export const raftSnapshotBelowBase = variant(
+  'raft/snapshot-below-base',
+  "The service's Snapshot(index) trims the log at index without asking whether an InstallSnapshot has gone " +
+    'further since the service applied that index: with a snapshot taken some time after the apply, it reaches ' +
+    'for an entry the installed snapshot replaced (RaftLogError; the Go version slices at a negative index). ' +
+    'Never reached by a Snapshot call in the apply loop (the lab testers); caught by prop/raft/safety with asynchronous snapshots.',
+  {
+    handleSnapshot(sc, index, snapshot) {
+      if (index < sc.st.log.base) Log.termAt(sc.st.log, index);
+      raftParts.handleSnapshot(sc, index, snapshot);
+    },
+  },
+);
+
+export const raftAppendBelowSnapshot = variant(
+  'raft/append-below-snapshot',
+  "A follower checks an AppendEntries' prevLogIndex against its log without first skipping what its snapshot " +
+    'covers, so one whose prevLogIndex lies below the snapshot (an AppendEntries older than the snapshot the follower ' +
+    'took or installed since) reaches for a compacted entry (RaftLogError; Go: index out of range). ' +
+    'Caught by prop/raft/safety with small snapshot intervals and held messages.',
+  {
+    handleAppendEntries(sc, args) {
+      if (args.term >= sc.st.currentTerm && args.prevLogIndex < sc.st.log.base) Log.termAt(sc.st.log, args.prevLogIndex);
+      return raftParts.handleAppendEntries(sc, args);
+    },
+  },
+);
+
+export const raftInstallDropsLog = variant(
+  'raft/install-drops-log',
+  "A follower takes any InstallSnapshot newer than its own snapshot, even one at or below its commit index, and " +
+    '"discards the entire log" as the paper says for a snapshot that is newer than the log: it drops entries it ' +
+    'had acknowledged (committed ones too) and moves its commit index back. The leader never backs nextIndex ' +
+    'below matchIndex + 1, so that follower is stuck until leadership changes. Caught by prop/raft/safety ' +
+    'with held messages (an InstallSnapshot delivered after the AppendEntries that followed it).',
+  {
+    handleInstallSnapshot(sc, args) {
+      const st = sc.st;
+      const reply = raftParts.handleInstallSnapshot(sc, args);
+      const index = args.lastIncludedIndex;
+      if (args.term === st.currentTerm && index > st.log.base && index <= st.commitIndex) {
+        if (index < Log.lastIndex(st.log)) {
+          Log.truncateFrom(st.log, index + 1);
+          sc.out.fact({ type: 'raft/log', from: index + 1, entries: [] });
+          sc.persistDue = true;
+        }
+        sc.parts.acceptSnapshot(sc, index, args.lastIncludedTerm, args.data);
+      }
+      return reply;
+    },
+  },
+);
+
+export const raftStaleAppendReply = variant(
+  'raft/stale-append-reply',
+  'A leader counts an AppendEntries reply without checking that it answers a request of its current term: a ' +
+    'success sent to it in an earlier term, when it led before, sets matchIndex for a log a newer leader has ' +
+    'truncated since, and it commits an entry no majority holds. Needs a reply delayed across two elections ' +
+    'of the same leader (labrpc reorders replies by at most 2.2 s); caught by prop/raft/safety-5 with held replies and leader flapping.',
+  {
+    handleAppendEntriesReply(sc, from, args, reply) {
+      raftParts.handleAppendEntriesReply(sc, from, { ...args, term: sc.st.currentTerm }, reply);
+    },
+  },
+);
+
+export const raftStaleVote = variant(
+  'raft/stale-vote',
+  'A candidate counts a vote granted without checking that it answers its current candidacy: a vote granted ' +
+    'in an earlier term, delivered late, helps it win a later one whose vote went to another candidate (two ' +
+    'leaders in one term). Needs a vote reply delayed across elections; caught by prop/raft/safety with held replies.',
+  {
+    handleRequestVoteReply(sc, from, args, reply) {
+      raftParts.handleRequestVoteReply(sc, from, { ...args, term: sc.st.currentTerm }, reply);
+    },
+  },
+);
+
+/** The bugs only the property's simlab-only faults catch (not in raftBugs: no lab scenario catches them). */
+export const raftFaultBugs: readonly RaftBug[] = Object.freeze([
+  raftSnapshotBelowBase,
+  raftAppendBelowSnapshot,
+  raftInstallDropsLog,
+  raftStaleAppendReply,
+  raftStaleVote,
 ]);

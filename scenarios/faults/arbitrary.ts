@@ -18,9 +18,30 @@
  * role-relative targets get half of the draws, since faults aimed at the
  * leader and returns of the server down longest are what Raft's hard cases
  * (Figure 8) are made of.
+ *
+ * With `raftFaults` (the Raft property), the simlab-only kinds join the swarm
+ * (hold, flap: schedule.ts) and each schedule draws a snapshot policy: the
+ * lab's (every 10th index, in the apply loop: the shrink target) a quarter
+ * of the time, else an interval (1 to 4 three times in four, else 5 to 30), a
+ * size trigger (on half the time) and a delay after the apply (on two times
+ * in three); the background load is off one time in two instead of two in
+ * three. Without it the
+ * arbitrary is exactly the one before these faults existed, draw for draw,
+ * so kvraft's recorded zoo paths stay valid.
  */
 import fc from 'fast-check';
-import { FAULT_KINDS, SWARM_RATE_MAX, type FaultAction, type FaultKind, type FaultSchedule, type NodeRef, type SwarmRates } from './schedule.ts';
+import {
+  BASE_FAULT_KINDS,
+  FAULT_KINDS,
+  LAB_SNAPSHOT_POLICY,
+  SWARM_RATE_MAX,
+  type FaultAction,
+  type FaultKind,
+  type FaultSchedule,
+  type NodeRef,
+  type SnapshotPolicy,
+  type SwarmRates,
+} from './schedule.ts';
 
 export interface FaultScheduleOptions {
   readonly servers: number;
@@ -38,6 +59,8 @@ export interface FaultScheduleOptions {
   readonly loadIntervalMs?: readonly [number, number];
   /** Action times are multiples of this (ms): coarse steps make "at the same time" and "one election later" likely. */
   readonly timeStepMs?: number;
+  /** The Raft property's simlab-only faults: hold and flap actions, and a snapshot policy per schedule. */
+  readonly raftFaults?: boolean;
 }
 
 interface Candidate {
@@ -83,11 +106,27 @@ export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<Fault
     unreliable: fc.record({ at, on: fc.boolean() }).map(({ at, on }) => ({ at, do: 'unreliable' as const, on })),
     reorder: fc.record({ at, on: fc.boolean() }).map(({ at, on }) => ({ at, do: 'reorder' as const, on })),
     load: fc.record({ at, count: fc.integer({ min: 1, max: 20 }) }).map(({ at, count }) => ({ at, do: 'load' as const, count })),
+    // A server by number (a leader sends few replies; a follower whose acknowledgements are held is the case that matters),
+    // held for 0.1 to 0.5 s (within one election timeout: the messages arrive in the same term, out of step) or 0.5 to 6 s
+    // (spanning elections).
+    hold: fc
+      .record({
+        at,
+        node: server,
+        requests: fc.boolean(),
+        ms: fc.oneof({ withCrossShrink: true }, fc.integer({ min: 1, max: 5 }).map((k) => k * 100), fc.integer({ min: 1, max: 12 }).map((k) => k * 500)),
+      })
+      .map(({ at, node, requests, ms }) => ({ at, do: 'hold' as const, node, what: requests ? ('requests' as const) : ('replies' as const), ms })),
+    // A partner (three flaps in four) only in clusters of 5 or more (with 3, the leader and its partner are a majority).
+    flap: fc
+      .record({ at, node: nodeRef, k: fc.integer({ min: 2, max: 12 }), partner: n >= 5 ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(false), weight: 1 }, { arbitrary: fc.constant(true), weight: 3 }) : fc.constant(false) })
+      .map(({ at, node, k, partner }) => ({ at, do: 'flap' as const, node, ms: k * 500, ...(partner ? { partner: true as const } : {}) })),
   };
+  const kinds: readonly FaultKind[] = options.raftFaults === true ? FAULT_KINDS : BASE_FAULT_KINDS;
   const perKind = options.maxPerKind ?? 5;
   const candidates = fc.record(
     Object.fromEntries(
-      FAULT_KINDS.map((k) => [
+      kinds.map((k) => [
         k,
         fc.array(fc.record({ roll: fc.integer({ min: 0, max: SWARM_RATE_MAX - 1 }), action: byKind[k] }), { maxLength: perKind, size: 'max' }),
       ]),
@@ -95,29 +134,45 @@ export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<Fault
   );
   const rates = fc.record(
     // Each kind is off in about half of the runs, so a typical run mixes four to six kinds.
-    Object.fromEntries(FAULT_KINDS.map((k) => [k, offOr(fc.integer({ min: 1, max: SWARM_RATE_MAX }), 1)])) as Record<
+    Object.fromEntries(kinds.map((k) => [k, offOr(fc.integer({ min: 1, max: SWARM_RATE_MAX }), 1)])) as Record<
       FaultKind,
       fc.Arbitrary<number>
     >,
   ) as fc.Arbitrary<SwarmRates>;
 
-  return fc
+  const base = {
+    // The world's seed is not shrunk: a smaller one is a different run, not a simpler one.
+    seed: fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })),
+    swarm: rates,
+    // Background load closes the window Figure 8 needs (a new leader cut off before its own entry spreads): off two times in three.
+    // (With raftFaults, off one time in two: snapshots and held acknowledgements need a log that grows.)
+    loadIntervalMs: offOr(fc.integer({ min: loadMin, max: loadMax }), options.raftFaults === true ? 1 : 2),
+    loadPerAction: offOr(fc.integer({ min: 1, max: 3 }), 1),
+    candidates,
+  };
+  const build = (b: { seed: number; swarm: SwarmRates; loadIntervalMs: number; loadPerAction: number; candidates: Record<FaultKind, Candidate[]> }) => {
+    const actions = kinds.flatMap((k) => b.candidates[k].filter((c) => c.roll >= SWARM_RATE_MAX - b.swarm[k]!).map((c) => c.action)).sort(
+      (a, b) => a.at - b.at, // stable: equal times keep kind order, then drawn order
+    );
+    const last = actions.length > 0 ? actions[actions.length - 1]!.at : 0;
+    const { seed, swarm, loadIntervalMs, loadPerAction } = b;
+    return { servers: n, seed, loadIntervalMs, loadPerAction, healAtMs: Math.max(minPhaseMs, last + settleMs), livenessMs, swarm, actions };
+  };
+  if (options.raftFaults !== true) return fc.record(base).map(build);
+  return fc.record({ ...base, snapshot: snapshotPolicy() }).map(({ snapshot, ...b }): FaultSchedule => ({ ...build(b), snapshot }));
+}
+
+/** A snapshot policy: the lab's (the shrink target) one time in three, else a swarm of interval, size trigger and delay. */
+function snapshotPolicy(): fc.Arbitrary<SnapshotPolicy> {
+  const swarmed = fc
     .record({
-      // The world's seed is not shrunk: a smaller one is a different run, not a simpler one.
-      seed: fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })),
-      swarm: rates,
-      // Background load closes the window Figure 8 needs (a new leader cut off before its own entry spreads): off two times in three.
-      loadIntervalMs: offOr(fc.integer({ min: loadMin, max: loadMax }), 2),
-      loadPerAction: offOr(fc.integer({ min: 1, max: 3 }), 1),
-      candidates,
+      // Mostly tiny intervals: a snapshot close behind every commit is what makes followers meet snapshots.
+      every: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 3 }, { arbitrary: fc.integer({ min: 5, max: 30 }), weight: 1 }),
+      bytes: offOr(fc.integer({ min: 2, max: 40 }).map((k) => k * 50), 1),
+      delayMs: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 30 }).map((k) => k * 50), weight: 2 }),
     })
-    .map(({ seed, swarm, loadIntervalMs, loadPerAction, candidates }) => {
-      const actions = FAULT_KINDS.flatMap((k) => candidates[k].filter((c) => c.roll >= SWARM_RATE_MAX - swarm[k]).map((c) => c.action)).sort(
-        (a, b) => a.at - b.at, // stable: equal times keep kind order, then drawn order
-      );
-      const last = actions.length > 0 ? actions[actions.length - 1]!.at : 0;
-      return { servers: n, seed, loadIntervalMs, loadPerAction, healAtMs: Math.max(minPhaseMs, last + settleMs), livenessMs, swarm, actions };
-    });
+    .map((p): SnapshotPolicy => p);
+  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(LAB_SNAPSHOT_POLICY), weight: 1 }, { arbitrary: swarmed, weight: 3 });
 }
 
 /** 0 ("off", drawn `offWeight` times as often as any other value of `arb`) or a value of `arb`; shrinks toward 0. */

@@ -17,22 +17,43 @@
  * The link from i to j carries i's calls to j (and their replies). It is up
  * when both servers are connected and i → j is not cut; a server's own ends
  * die with the incarnation that owned them.
+ *
+ * Simlab-only faults (schedule.ts; none of them exists in the lab tester):
+ * the schedule's snapshot policy replaces the applier's every-10th-index
+ * Snapshot (any interval, a size trigger, Snapshot calls some time after the
+ * apply); `hold` makes the network keep a server's replies or requests for a
+ * long time (Network.holdUs); `flap` runs a task that isolates a leader and
+ * re-admits it until it leads again.
  */
 import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
 import type { Host } from '../../sim/host.ts';
 import type { Network } from '../../sim/network.ts';
+import { encode } from '../../sim/codec.ts';
+import type { RpcCall } from '../../sim/network.ts';
 import { ms, type NodeDef, type Payload } from '../../sim/node.ts';
+import type { Prng } from '../../sim/prng.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
 import { formatRecord, TraceKind } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
-import { describeAction, type FaultAction, type FaultSchedule, type NodeRef } from './schedule.ts';
-import { AppliedLogs, snapshotCommands } from '../raft/applied.ts';
+import { describeAction, LAB_SNAPSHOT_POLICY, snapshotPolicyOf, type FaultAction, type FaultSchedule, type NodeRef, type SnapshotPolicy } from './schedule.ts';
+import { AppliedLogs, SNAPSHOT_INTERVAL, snapshotCommands } from '../raft/applied.ts';
 import { ServerGroup, serverNames } from '../cluster/group.ts';
 
-/** How often the liveness phase looks at the cluster. */
+/** How often the liveness phase (and a flap) looks at the cluster. */
 const POLL_US = ms(50);
+
+/** A flap lets a re-admitted server catch up this long before it isolates the next leader. */
+const FLAP_SETTLE_US = ms(300);
+
+/** Messages the network holds: `server`'s replies (or requests) sent before `untilUs` each wait `delayUs`. */
+interface Hold {
+  readonly server: string;
+  readonly hop: 'request' | 'reply';
+  readonly untilUs: number;
+  readonly delayUs: number;
+}
 
 type RaftHost = Host<unknown, any>;
 
@@ -49,12 +70,17 @@ export class RaftFaultCluster {
   private nextCommand = 1;
   /** Commands Started so far (background load, bursts, the liveness probe). */
   starts = 0;
+  private readonly snapshotPolicy: SnapshotPolicy;
+  /** Active holds (hold actions whose window is open). */
+  private holds: Hold[] = [];
 
   constructor(
     readonly t: ScenarioContext,
     n: number,
+    options: { readonly snapshot?: SnapshotPolicy } = {},
   ) {
     this.n = n;
+    this.snapshotPolicy = options.snapshot ?? LAB_SNAPSHOT_POLICY;
     this.net = t.world.network;
     this.group = new ServerGroup<unknown, RaftConfig>(t.world, {
       names: serverNames(n),
@@ -193,8 +219,42 @@ export class RaftFaultCluster {
     if (j !== -1) this.applyError(`server ${i} applied ${show(m.command)} at index ${index}, server ${j} applied ${show(this.applied.at(j, index))}`);
     this.applied.record(i, index, m.command);
     this.applied.setLastApplied(i, index);
-    const snapshot = this.applied.snapshotAt(i, index);
-    if (snapshot !== null) host.callSync('snapshot', { index, snapshot });
+    const p = this.snapshotPolicy;
+    if (p === LAB_SNAPSHOT_POLICY || (p.every === SNAPSHOT_INTERVAL && p.bytes === 0 && p.delayMs === 0)) {
+      // The lab's 3D applier (old schedules replay exactly as before).
+      const snapshot = this.applied.snapshotAt(i, index);
+      if (snapshot !== null) host.callSync('snapshot', { index, snapshot });
+      return;
+    }
+    const due = (p.every > 0 && (index + 1) % p.every === 0) || (p.bytes > 0 && (this.group.persister(i)?.raftStateSize() ?? 0) >= p.bytes);
+    if (!due) return;
+    const snapshot = this.snapshotThrough(i, index);
+    if (p.delayMs === 0) {
+      host.callSync('snapshot', { index, snapshot });
+      return;
+    }
+    // Asynchronous: the service snapshots up to delayMs later (each server at its own pace), if this incarnation
+    // still runs then (Raft may have moved past the index, or installed a newer snapshot, meanwhile).
+    const delayUs = ms(1 + this.snapshotRng().below(p.delayMs));
+    this.t.world.at(this.t.world.nowUs + delayUs, () => {
+      if (this.group.host(i) !== host || !host.alive) return;
+      this.checkSafety();
+      this.t.count('snapshot late');
+      host.callSync('snapshot', { index, snapshot });
+    });
+  }
+
+  private snapshotStream: Prng | undefined;
+  /** The asynchronous snapshots' delays: a stream of their own, so they draw from nothing else. */
+  private snapshotRng(): Prng {
+    return (this.snapshotStream ??= this.t.world.fork('faults:snapshots'));
+  }
+
+  /** The applier's snapshot of server i through `index`: [index, the commands at 0..index] (the 3D tester's layout). */
+  private snapshotThrough(i: number, index: number): Uint8Array {
+    const xlog = new Array<Payload>(index + 1);
+    for (let j = 0; j <= index; j++) xlog[j] = this.applied.at(i, j) ?? null;
+    return encode([index, xlog]);
   }
 
   /** The service installs a snapshot (from InstallSnapshot, or its own on restart; index −1 skips the index check). */
@@ -252,7 +312,9 @@ export class RaftFaultCluster {
         const i = this.resolve(a.node, a.do);
         if (i === null) return `${describeAction(a, false)}: no such server, nothing done`;
         this.t.count(`fault ${a.do}`);
-        if (a.do === 'isolate') this.partition([[i]]);
+        if (a.do === 'hold') this.hold(i, a.what === 'replies' ? 'reply' : 'request', ms(a.ms));
+        else if (a.do === 'flap') this.t.world.go(`flap ${i}`, this.flap(i, ms(a.ms), a.partner === true));
+        else if (a.do === 'isolate') this.partition([[i]]);
         else if (a.do === 'crash') this.crash(i);
         else if (a.do === 'restart') this.restart(i);
         else if (a.do === 'connect') this.connect(i);
@@ -264,8 +326,103 @@ export class RaftFaultCluster {
     return describeAction(a, false);
   }
 
-  /** Ends every fault: all servers running and connected, no cuts, a reliable network without reordering. */
+  /**
+   * For the next `forUs`, the network holds each reply (or request) server i
+   * sends for `forUs`: the last ones arrive after fresher messages sent once
+   * the window closed, the first ones after elections.
+   */
+  hold(i: number, hop: 'request' | 'reply', forUs: number, delayUs = forUs): Hold {
+    const now = this.t.world.nowUs;
+    this.holds = this.holds.filter((h) => h.untilUs > now);
+    const h = { server: String(i), hop, untilUs: now + forUs, delayUs };
+    this.holds.push(h);
+    this.net.holdUs ??= (call, h) => this.heldFor(call, h);
+    return h;
+  }
+
+  /** Closes a hold's window now (what it held stays held). */
+  private release(h: Hold): void {
+    this.holds = this.holds.filter((x) => x !== h);
+  }
+
+  private heldFor(call: RpcCall, hop: 'request' | 'reply'): number {
+    const now = this.t.world.nowUs;
+    const who = hop === 'reply' ? call.server?.name : call.caller.name;
+    let delay = 0;
+    for (const h of this.holds) if (h.hop === hop && h.server === who && h.untilUs > now && h.delayUs > delay) delay = h.delayUs;
+    if (delay > 0) this.t.count(`held ${hop}`);
+    return delay;
+  }
+
+  private claims(i: number): boolean {
+    return this.alive(i) && this.getState(i).isLeader;
+  }
+
+  /**
+   * Leader flapping for `forUs` (or until the heal): isolate server i (after
+   * a Start it cannot commit; with a partner, i and the next server, whose
+   * replies are each held `forUs` until both are back); once another server
+   * leads a higher term, give it a Start and re-admit i, whose tail that
+   * leader then truncates; then, while i does not lead again, isolate
+   * whoever leads, one at a time, re-admitting the last one. Heals
+   * partitions and cuts at the end.
+   */
+  private *flap(i: number, forUs: number, partner: boolean): Co<void> {
+    const t = this.t;
+    const untilUs = t.world.nowUs + forUs;
+    const over = () => t.world.nowUs >= untilUs || this.healed;
+    const firstTerm = this.alive(i) ? this.getState(i).term : 0;
+    const mate = (i + 1) % this.n;
+    const held = partner ? this.hold(mate, 'reply', forUs) : null;
+    this.partition(partner ? [[i, mate]] : [[i]]);
+    if (this.claims(i)) this.start(i, this.command());
+    // Away: until another server leads a term after i's.
+    for (;;) {
+      if (over()) return this.endFlap();
+      const l = this.leader();
+      if (l !== null && l !== i && this.getState(l).term > firstTerm) {
+        this.start(l, this.command());
+        break;
+      }
+      yield* sleep(POLL_US);
+    }
+    yield* sleep(POLL_US);
+    if (held) this.release(held);
+    if (over()) return this.endFlap();
+    this.heal();
+    t.count('flap re-admitted');
+    // Back: isolate other leaders until i leads again.
+    for (;;) {
+      yield* sleep(FLAP_SETTLE_US);
+      if (over()) return this.endFlap();
+      const l = this.leader();
+      if (l === i && this.getState(i).term > firstTerm) {
+        t.count('flap led twice');
+        return this.endFlap();
+      }
+      if (l === null) continue;
+      this.partition([[l]]);
+      for (;;) {
+        yield* sleep(POLL_US);
+        if (over()) return this.endFlap();
+        const next = this.leader();
+        if (next !== null && next !== l) break;
+      }
+      this.heal();
+    }
+  }
+
+  private endFlap(): void {
+    if (!this.healed) this.heal();
+  }
+
+  /** Set by healAll: flaps stop. */
+  private healed = false;
+
+  /** Ends every fault: all servers running and connected, no cuts, a reliable network without reordering, nothing held from now on. */
   healAll(): void {
+    this.healed = true;
+    this.holds = [];
     for (let i = 0; i < this.n; i++) if (!this.alive(i)) this.group.start(i);
     this.net.setReliable(true);
     this.net.setLongReordering(false);
@@ -353,7 +510,7 @@ export function* awaitProgress(t: ScenarioContext, goal: { poll(): boolean; pend
  * actions until healAtMs, then heal everything and require progress.
  */
 export function* runRaftSchedule(t: ScenarioContext, s: FaultSchedule): Co<void> {
-  const c = new RaftFaultCluster(t, s.servers);
+  const c = new RaftFaultCluster(t, s.servers, { snapshot: snapshotPolicyOf(s) });
   const healAtUs = ms(s.healAtMs);
   if (s.loadIntervalMs > 0) {
     const interval = ms(s.loadIntervalMs);

@@ -38,12 +38,51 @@
  * - load {count}: `count` Starts on every server that claims leadership
  *   (a stale leader cut off from the rest still takes them, as in Figure 8).
  *
+ * Two more kinds are simlab-only faults of the Raft property (the lab
+ * scenarios, faithful to Go, have nothing like them; kvraft ignores them):
+ *
+ * - hold {node, what, ms}: for `ms` from now, the network holds each reply
+ *   `node` sends (what "replies") or each request it sends ("requests") for
+ *   `ms`: the first ones arrive after elections (a reply sent in one term
+ *   reaches a leader that has lost and won again since), the last ones after
+ *   fresher messages sent once the window closed (an AppendEntries older
+ *   than the snapshot its follower has taken since). A held reply is
+ *   already past labrpc's dead check; a held request is dispatched when
+ *   released, if its server still runs.
+ * - flap {node, ms}: leader flapping for `ms`: `node` is isolated (after a
+ *   Start it cannot commit), and once another server leads a higher term
+ *   and took a Start of its own, it is re-admitted, so that new leader
+ *   truncates what it appended alone; then, while `node` does not lead
+ *   again, whoever leads is isolated in turn (one at a time). At the end of
+ *   the window every partition and cut is healed. With `"partner": true`,
+ *   `node` is cut off together with one follower (the next server after it)
+ *   whose replies, until both are re-admitted, are each held for `ms`: its
+ *   acknowledgements of the minority leader's entries (which the new leader
+ *   truncates) arrive when `node` may lead again.
+ *
+ * A schedule may also set the service's snapshot policy (Raft property
+ * only; without it, the 3D applier's: Snapshot at every 10th index,
+ * synchronously in the apply loop):
+ *
+ *     "snapshot": { "every": 3, "bytes": 600, "delayMs": 250 }
+ *
+ * every N: Snapshot at each index i with (i + 1) % N == 0 (0: no interval
+ * trigger); bytes B: also at any applied index once Raft's persisted state
+ * holds ≥ B bytes (0: none); delayMs D: the Snapshot call for an index comes
+ * 1 to D ms after its apply (uniform, from the run's own stream: each server
+ * snapshots at its own pace; 0: synchronously in the apply loop), if that
+ * very incarnation still runs then.
+ *
  * After the last action the run waits until `healAtMs`, then heals
  * everything (connects and restarts every server, removes cuts, reliable
  * network, no reordering) and requires progress within `livenessMs`.
  */
 
-export const FAULT_KINDS = ['partition', 'isolate', 'cut', 'heal', 'disconnect', 'connect', 'crash', 'restart', 'unreliable', 'reorder', 'load'] as const;
+/** The kinds every fault harness runs (Raft's and kvraft's). */
+export const BASE_FAULT_KINDS = ['partition', 'isolate', 'cut', 'heal', 'disconnect', 'connect', 'crash', 'restart', 'unreliable', 'reorder', 'load'] as const;
+/** The simlab-only kinds of the Raft property. */
+export const RAFT_FAULT_KINDS = ['hold', 'flap'] as const;
+export const FAULT_KINDS = [...BASE_FAULT_KINDS, ...RAFT_FAULT_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** A server index, the current leader, or the server down longest (restart, connect). */
@@ -55,11 +94,30 @@ export type FaultAction =
   | { readonly at: number; readonly do: 'heal' }
   | { readonly at: number; readonly do: 'isolate' | 'disconnect' | 'connect' | 'crash' | 'restart'; readonly node: NodeRef }
   | { readonly at: number; readonly do: 'unreliable' | 'reorder'; readonly on: boolean }
-  | { readonly at: number; readonly do: 'load'; readonly count: number };
+  | { readonly at: number; readonly do: 'load'; readonly count: number }
+  | { readonly at: number; readonly do: 'hold'; readonly node: NodeRef; readonly what: 'replies' | 'requests'; readonly ms: number }
+  | { readonly at: number; readonly do: 'flap'; readonly node: NodeRef; readonly ms: number; readonly partner?: true };
 
-/** How often each fault kind was drawn in a swarm run: 0 (kind off) to SWARM_RATE_MAX (every drawn action kept). */
-export type SwarmRates = Readonly<Record<FaultKind, number>>;
+/**
+ * How often each fault kind was drawn in a swarm run: 0 (kind off) to
+ * SWARM_RATE_MAX (every drawn action kept); a kind left out was not drawn
+ * (the simlab-only kinds, outside the Raft property).
+ */
+export type SwarmRates = Readonly<Partial<Record<FaultKind, number>>>;
 export const SWARM_RATE_MAX = 4;
+
+/** The service's snapshot policy (Raft property only; see the module comment). */
+export interface SnapshotPolicy {
+  /** Snapshot at each index i with (i + 1) % every == 0; 0 = no interval trigger. */
+  readonly every: number;
+  /** Snapshot at an applied index once Raft's persisted state holds at least this many bytes; 0 = no size trigger. */
+  readonly bytes: number;
+  /** The Snapshot call comes 1 to delayMs ms after the apply (uniform); 0 = synchronously in the apply loop. */
+  readonly delayMs: number;
+}
+
+/** The lab's 3D applier: every 10th index, synchronously (what a schedule without a policy gets). */
+export const LAB_SNAPSHOT_POLICY: SnapshotPolicy = Object.freeze({ every: 10, bytes: 0, delayMs: 0 });
 
 export interface FaultSchedule {
   /** Cluster size. */
@@ -76,6 +134,8 @@ export interface FaultSchedule {
   readonly livenessMs: number;
   /** For people: the fault kinds the generator had enabled and their rates (ignored when replaying). */
   readonly swarm?: SwarmRates;
+  /** The service's snapshot policy (Raft property); absent = LAB_SNAPSHOT_POLICY. */
+  readonly snapshot?: SnapshotPolicy;
   /** Sorted by time; actions at the same time run in list order. */
   readonly actions: readonly FaultAction[];
 }
@@ -102,15 +162,31 @@ export function parseSchedule(json: unknown): FaultSchedule {
   const last = actions.length > 0 ? actions[actions.length - 1]!.at : 0;
   if (healAtMs < last) throw new ScheduleError(`healAtMs (${healAtMs}) is before the last action (${last})`);
   const swarm = o.swarm === undefined ? undefined : parseSwarm(o.swarm);
-  return { servers, seed, loadIntervalMs, loadPerAction, healAtMs, livenessMs, ...(swarm ? { swarm } : {}), actions };
+  const snapshot = o.snapshot === undefined ? undefined : parseSnapshotPolicy(o.snapshot);
+  return { servers, seed, loadIntervalMs, loadPerAction, healAtMs, livenessMs, ...(swarm ? { swarm } : {}), ...(snapshot ? { snapshot } : {}), actions };
 }
 
 function parseSwarm(json: unknown): SwarmRates {
   const o = object(json, 'swarm');
-  const rates = {} as Record<FaultKind, number>;
-  for (const k of FAULT_KINDS) rates[k] = o[k] === undefined ? 0 : int(o[k], `swarm.${k}`, 0, SWARM_RATE_MAX);
+  const rates: Partial<Record<FaultKind, number>> = {};
+  for (const k of BASE_FAULT_KINDS) rates[k] = o[k] === undefined ? 0 : int(o[k], `swarm.${k}`, 0, SWARM_RATE_MAX);
+  for (const k of RAFT_FAULT_KINDS) if (o[k] !== undefined) rates[k] = int(o[k], `swarm.${k}`, 0, SWARM_RATE_MAX);
   for (const k of Object.keys(o)) if (!(FAULT_KINDS as readonly string[]).includes(k)) throw new ScheduleError(`swarm.${k} is not a fault kind`);
   return rates;
+}
+
+function parseSnapshotPolicy(json: unknown): SnapshotPolicy {
+  const o = object(json, 'snapshot');
+  for (const k of Object.keys(o)) if (k !== 'every' && k !== 'bytes' && k !== 'delayMs') throw new ScheduleError(`snapshot.${k} is not a snapshot setting (every, bytes, delayMs)`);
+  const every = o.every === undefined ? 0 : int(o.every, 'snapshot.every', 0, 1000);
+  const bytes = o.bytes === undefined ? 0 : int(o.bytes, 'snapshot.bytes', 0, 100_000_000);
+  const delayMs = o.delayMs === undefined ? 0 : int(o.delayMs, 'snapshot.delayMs', 0, MAX_TIME_MS);
+  return { every, bytes, delayMs };
+}
+
+/** The policy a schedule runs with. */
+export function snapshotPolicyOf(s: FaultSchedule): SnapshotPolicy {
+  return s.snapshot ?? LAB_SNAPSHOT_POLICY;
 }
 
 function parseAction(json: unknown, where: string, servers: number): FaultAction {
@@ -156,6 +232,14 @@ function parseAction(json: unknown, where: string, servers: number): FaultAction
       return { at, do: kind, on: o.on };
     case 'load':
       return { at, do: kind, count: int(o.count, `${where}.count`, 1, 1000) };
+    case 'hold':
+      if (o.what !== 'replies' && o.what !== 'requests') throw new ScheduleError(`${where}.what must be "replies" or "requests", got ${JSON.stringify(o.what)}`);
+      return { at, do: kind, node: nodeRef(o.node), what: o.what, ms: int(o.ms, `${where}.ms`, 1, MAX_TIME_MS) };
+    case 'flap': {
+      if (o.partner !== undefined && typeof o.partner !== 'boolean') throw new ScheduleError(`${where}.partner must be true or false`);
+      const flap = { at, do: kind, node: nodeRef(o.node), ms: int(o.ms, `${where}.ms`, 1, MAX_TIME_MS) };
+      return o.partner === true ? { ...flap, partner: true } : flap;
+    }
     default:
       throw new ScheduleError(`${where}.do must be one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   }
@@ -197,6 +281,10 @@ function describeWhat(a: FaultAction): string {
       return `${a.do} ${a.on ? 'on' : 'off'}`;
     case 'load':
       return `load ${a.count}`;
+    case 'hold':
+      return `hold ${a.node}'s ${a.what} ${a.ms} ms`;
+    case 'flap':
+      return `flap ${a.node}${a.partner ? ' with a partner' : ''} for ${a.ms} ms`;
     default:
       return `${a.do} ${a.node}`;
   }
@@ -205,8 +293,9 @@ function describeWhat(a: FaultAction): string {
 /** "crash 2/4, partition 1/4, … (off: cut, heal)", or "" without swarm information. */
 export function describeSwarm(rates: SwarmRates | undefined): string {
   if (!rates) return '';
-  const on = FAULT_KINDS.filter((k) => rates[k] > 0).map((k) => `${k} ${rates[k]}/${SWARM_RATE_MAX}`);
-  const off = FAULT_KINDS.filter((k) => rates[k] === 0);
+  const kinds = FAULT_KINDS.filter((k) => rates[k] !== undefined);
+  const on = kinds.filter((k) => rates[k]! > 0).map((k) => `${k} ${rates[k]}/${SWARM_RATE_MAX}`);
+  const off = kinds.filter((k) => rates[k] === 0);
   return `${on.length > 0 ? on.join(', ') : 'no fault kind'}${off.length > 0 ? ` (off: ${off.join(', ')})` : ''}`;
 }
 
@@ -223,9 +312,19 @@ export function describeSchedule(s: FaultSchedule): string[] {
     `${s.servers} servers, world seed ${s.seed}, load: ${describeLoad(s)}, heal at ${(s.healAtMs / 1000).toFixed(3)}s, then progress within ${s.livenessMs / 1000}s`,
   ];
   if (s.swarm) lines.push(`swarm: ${describeSwarm(s.swarm)}`);
+  if (s.snapshot) lines.push(`snapshots: ${describeSnapshotPolicy(s.snapshot)}`);
   lines.push(`${s.actions.length} fault action(s)${s.actions.length > 0 ? ':' : ''}`);
   for (const a of s.actions) lines.push(`  ${describeAction(a)}`);
   return lines;
+}
+
+/** "every 3 indexes, or at 600 bytes of Raft state; up to 250 ms after the apply". */
+export function describeSnapshotPolicy(p: SnapshotPolicy): string {
+  const triggers: string[] = [];
+  if (p.every > 0) triggers.push(p.every === 1 ? 'at every index' : `every ${p.every} indexes`);
+  if (p.bytes > 0) triggers.push(`at ${p.bytes} bytes of Raft state`);
+  const when = p.delayMs > 0 ? `up to ${p.delayMs} ms after the apply` : 'in the apply loop';
+  return triggers.length === 0 ? 'none' : `${triggers.join(', or ')}; ${when}`;
 }
 
 /** The schedule as JSON text with one action per line (readable, diffable, editable). */
@@ -233,6 +332,7 @@ export function formatScheduleJson(s: FaultSchedule, indent = ''): string {
   const head = { servers: s.servers, seed: s.seed, loadIntervalMs: s.loadIntervalMs, loadPerAction: s.loadPerAction, healAtMs: s.healAtMs, livenessMs: s.livenessMs };
   const fields = Object.entries(head).map(([k, v]) => `${indent}  ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
   if (s.swarm) fields.push(`${indent}  "swarm": ${JSON.stringify(s.swarm)},`);
+  if (s.snapshot) fields.push(`${indent}  "snapshot": ${JSON.stringify(s.snapshot)},`);
   const actions = s.actions.map((a, k) => `${indent}    ${JSON.stringify(a)}${k < s.actions.length - 1 ? ',' : ''}`);
   return [`{`, ...fields, `${indent}  "actions": [`, ...actions, `${indent}  ]`, `${indent}}`].join('\n');
 }

@@ -61,6 +61,9 @@ class KvFaults {
         break;
       case 'load':
         return `${describeAction(a, false)}: ignored (the clerks are the load)`;
+      case 'hold':
+      case 'flap':
+        return `${describeAction(a, false)}: ignored (a fault of the Raft property only)`;
       default: {
         const i = this.resolve(a.node, a.do);
         if (i === null) return `${describeAction(a, false)}: no such server, nothing done`;

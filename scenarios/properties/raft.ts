@@ -21,7 +21,7 @@ function raftProperty(name: string, servers: number): Property<FaultSchedule> {
     description:
       `${servers} Raft servers under a generated fault schedule (partitions, one-way cuts, disconnects, crashes, restarts, ` +
       'unreliable network, reordering, load bursts): the invariants hold, and after healing a leader commits a new command on every server within 10 s',
-    arbitrary: faultSchedule({ servers }),
+    arbitrary: faultSchedule({ servers, raftFaults: true }),
     fromJson: (json) => {
       const s = parseSchedule(json);
       if (s.servers !== servers) throw new Error(`this property runs ${servers} servers, the schedule has ${s.servers}`);
