@@ -204,4 +204,13 @@ describe('files of your own', () => {
     expect(again.code).toBe(1);
     expect(again.out.join('\n')).toMatch(/^FAIL prop\/mine\/three-down /m);
   });
+  it('a replay by --seed/--path of a property file names the file in the replay command it records', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simlab-user-'));
+    copyFileSync('scenarios/testdata/user-property.ts', join(dir, 'p.ts'));
+    const html = join(dir, 'replay.html');
+    const r = spawnSync(process.execPath, [resolve('bin/simlab.mjs'), 'replay', join(dir, 'p.ts'), '--seed', '1', '--path', '0', 'prop/mine/three-down', '--html', html], { encoding: 'utf8' });
+    expect(r.stdout.split('\n')[0], r.stderr).toBe('replaying prop/mine/three-down at fast-check seed 1, path 0:');
+    expect(r.stdout, r.stderr).toContain(`report: ${html}`);
+    expect(readFileSync(html, 'utf8')).toContain(`npx simlab replay ${join(dir, 'p.ts')} --seed 1 --path 0 prop/mine/three-down`);
+  });
 });
