@@ -40,6 +40,14 @@ describe('names', () => {
     expect(name('TestRPCBytes3B')).toEqual(['raft/3B/rpc-bytes']);
     expect(name('TestMemGet2')).toEqual(['kvsrv/mem-get']);
     expect(name('TestNoSuchThing3B')).toEqual([]);
+    // Labs 4–5: a Go test of sub-tests is all its sections; a bare lab number may be the name's.
+    expect(name('TestBasic')).toEqual(allScenarios().map((s) => s.name).filter((n) => n.startsWith('shardctrler/basic/')));
+    expect(name('TestBasic').length).toBe(6);
+    expect(name('TestBasic2')).toEqual(['kvsrv/basic']);
+    expect(name('TestBasic4A')).toEqual(['kvraft/4A/basic']);
+    expect(name('TestConcurrent1')).toEqual(['shardkv/5B/concurrent1']);
+    expect(name('TestUnreliable2')).toEqual(['kvsrv/unreliable', 'shardkv/5B/unreliable2']);
+    expect(name('TestChallenge1Delete')).toEqual(['shardkv/challenge/delete']);
   });
 
   it('a pattern as the first argument runs the matching scenarios once', async () => {
