@@ -26,6 +26,8 @@ export {
   allProperties,
   checkProperty,
   defineProperty,
+  failureInvariant,
+  failureSignature,
   findProperty,
   inputAt,
   propertyScenario,

@@ -11,9 +11,20 @@ import { decode, encode } from '../sim/codec.ts';
 import type { NodeDef } from '../sim/node.ts';
 import { Prng } from '../sim/prng.ts';
 import { TraceKind, type TraceRecord } from '../sim/trace.ts';
-import { raft, type RaftConfig, type RaftState } from '../protocols/raft/index.ts';
+import { defineRaft, raft, raftParts, type RaftConfig, type RaftState } from '../protocols/raft/index.ts';
+import { runInput } from '../sim/property.ts';
+import type { FaultSchedule } from './faults/schedule.ts';
+import { raftSafety } from './properties/raft.ts';
 import { RaftCluster, playFigure8Takeover, setUpFigure8, setUpStaleCandidate } from '../protocols/raft/testkit.ts';
-import { raftCommitOldTermByCount, raftNoElectionRestriction, raftVotedForNotPersisted } from './bugs/raft.ts';
+import {
+  raftAppendNotPersisted,
+  raftAppendTruncatesMatching,
+  raftCommitOldTermByCount,
+  raftElectionStorm,
+  raftMatchFromOwnLog,
+  raftNoElectionRestriction,
+  raftVotedForNotPersisted,
+} from './bugs/raft.ts';
 import { RaftInvariantChecker, checkRaftTrace } from '../checkers/raft/checker.ts';
 import { TraceBuilder } from '../checkers/raft/testing.ts';
 import type { RaftCheckerOptions, RaftFact } from '../checkers/raft/types.ts';
@@ -189,5 +200,130 @@ describe('the Raft checker on known-bug variants', () => {
     expect(v?.invariant).toBe('leader-completeness');
     expect([v?.record.node, (v?.record.payload as RaftFact).type]).toEqual(['2', 'raft/leader']);
     expect(v?.message).toBe('leader 2 of term 2 lacks committed index 2 (term 1 102, committed by node 0): its log ends at index 1');
+  });
+});
+
+/** Delivers the first queued flight `pick` accepts (the test's chosen order). */
+function deliverFirst(c: RaftCluster, pick: (f: { kind: string; caller: string; callee: string; args: unknown }) => boolean): void {
+  const at = c.probe.flights.findIndex(pick);
+  expect(at, 'no such flight queued').toBeGreaterThanOrEqual(0);
+  c.deliverOne(at);
+}
+
+const appendTo = (callee: string, n: number) => (f: { kind: string; callee: string; args: unknown }) =>
+  f.kind === 'request' && f.callee === callee && (f.args as { entries?: unknown[] }).entries?.length === n;
+
+describe('the Raft checker on variants only the fact-based invariants see', () => {
+  /** Leader 0 of term 1 queues a heartbeat (no entries) and then, on Start, an AppendEntries carrying "a", to both followers. */
+  function heartbeatThenStart(node: RaftNode): Watched {
+    const w = watch(new RaftCluster(3, { node }));
+    const { c } = w;
+    c.fire(0, 'election');
+    c.pump();
+    c.fire(0, 'heartbeat');
+    c.start(0, 'a');
+    return w;
+  }
+
+  it('raft/append-truncates-matching: the older heartbeat arrives after "a" was acknowledged and cuts it → acknowledged-kept', () => {
+    const run = (node: RaftNode) => {
+      const w = heartbeatThenStart(node);
+      deliverFirst(w.c, appendTo('1', 1)); // "a" first: node 1 appends and acknowledges index 1
+      w.c.pump(); // then the heartbeat (prev 0, no entries)
+      return w;
+    };
+    const good = run(raft);
+    expect(good.checker.violation).toBeNull();
+    expect(good.c.state(1).log.entries.length).toBe(1);
+    const v = run(raftAppendTruncatesMatching.node).checker.violation;
+    expect([v?.invariant, v?.record.node, v?.record.payload]).toEqual(['acknowledged-kept', '1', { type: 'raft/log', from: 1, entries: [] }]);
+    expect(v?.message).toBe('node 1 acknowledged index 1 to the leader of term 1 and is still in that term, but loses index 1: its log now ends at index 0');
+  });
+
+  it('raft/match-from-own-log: the heartbeat\'s reply (acknowledging index 0) is counted as index 1 → match-acknowledged', () => {
+    const run = (node: RaftNode) => {
+      const w = heartbeatThenStart(node);
+      deliverFirst(w.c, appendTo('1', 0)); // the heartbeat reaches node 1, which acknowledges index 0
+      deliverFirst(w.c, (f) => f.kind === 'response' && f.callee === '1'); // its reply reaches the leader, whose log now ends at 1
+      w.c.pump();
+      return w;
+    };
+    expect(run(raft).checker.violation).toBeNull();
+    const v = run(raftMatchFromOwnLog.node).checker.violation;
+    expect([v?.invariant, v?.record.node]).toEqual(['match-acknowledged', '0']);
+    expect(v?.message).toBe('leader 0 of term 1 sets matchIndex 1 for node 1, which acknowledged only through index 0 in that term');
+  });
+
+  it('raft/append-not-persisted: a follower restarts without the entries it acknowledged → acknowledged-kept at its boot', () => {
+    const run = (node: RaftNode) => {
+      const w = watch(new RaftCluster(3, { node }));
+      w.c.checkOneLeader();
+      w.c.one('a', 3);
+      const follower = [0, 1, 2].find((i) => !w.c.getState(i).isLeader)!;
+      w.c.restart(follower);
+      return w;
+    };
+    expect(run(raft).checker.violation).toBeNull();
+    const v = run(raftAppendNotPersisted.node).checker.violation;
+    expect(v?.invariant).toBe('acknowledged-kept');
+    expect((v?.record.payload as RaftFact).type).toBe('raft/boot');
+    expect(v?.message).toMatch(/^node \d restarts with a log ending at index 0, but it acknowledged index 1 to the leader of term \d+ and no later leader replaced it/);
+  });
+
+  it('raft/election-storm: terms keep rising under a leader whose heartbeats all arrive (no safety invariant breaks)', () => {
+    const run = (node: RaftNode) => {
+      const w = watch(new RaftCluster(3, { node }));
+      w.c.checkOneLeader();
+      const before = w.checker.highestTerm;
+      w.c.advance(3_000_000);
+      return { w, rise: w.checker.highestTerm - before };
+    };
+    const good = run(raft);
+    expect([good.w.checker.violation, good.rise]).toEqual([null, 0]);
+    const bad = run(raftElectionStorm.node);
+    expect(bad.w.checker.violation).toBeNull();
+    expect(bad.rise).toBeGreaterThanOrEqual(3);
+    expect(bad.w.checker.lastTermRaise?.how).toBe('started an election');
+  });
+});
+
+describe('prop/raft/safety\'s liveness messages name where each stuck follower stands', () => {
+  /** A Raft whose server 2 rejects every AppendEntries as a log mismatch (it compares prevLogTerm with a term it does not hold). */
+  const stuckFollower = defineRaft({
+    ...raftParts,
+    handleAppendEntries: (sc, args) => raftParts.handleAppendEntries(sc, sc.st.me === 2 ? { ...args, prevLogTerm: -1 } : args),
+  });
+  const quiet: FaultSchedule = { servers: 3, seed: 1, loadIntervalMs: 0, loadPerAction: 0, healAtMs: 1000, livenessMs: 3000, actions: [] };
+
+  it('no progress: the follower\'s log, commit and acknowledgement, the leader\'s nextIndex/matchIndex for it, and its last reply', () => {
+    const r = runInput(raftSafety, quiet, { impl: { raft: stuckFollower } });
+    expect(r.failure?.kind).toBe('liveness');
+    expect(r.failure!.message).toMatch(
+      /^no progress 3s after healing: command \d+ \(index 1, term (\d+), started on (\d)\) applied by 2\/3; missing 2 \(applied through 0; term \1, log ends at 0, commit 0, acknowledged nothing; leader \2 \(term \1\) has nextIndex 1, matchIndex 0 \(as elected\); last reply to \2: AppendEntries t=\1 conflict=0\/\d+ at [\d.]+s\)$/,
+    );
+    expect(runInput(raftSafety, quiet).failure).toBeUndefined();
+  });
+
+  it('commit-pace: a leader that commits in batches (at most once per 1.2 s) falls behind the steady load', () => {
+    const lastCommitUs = new WeakMap<object, number>();
+    const batchingLeader = defineRaft({
+      ...raftParts,
+      maybeAdvanceCommit(sc) {
+        const last = lastCommitUs.get(sc.st);
+        if (last !== undefined && sc.ctx.nowUs - last < 1_200_000) return false;
+        const acted = raftParts.maybeAdvanceCommit(sc);
+        if (acted) lastCommitUs.set(sc.st, sc.ctx.nowUs);
+        return acted;
+      },
+    });
+    const r = runInput(raftSafety, quiet, { impl: { raft: batchingLeader } });
+    expect(r.failure?.kind).toBe('liveness');
+    expect(r.failure!.message).toMatch(/^commit-pace: command \d+ \(index \d+, Started on leader (\d) at [\d.]+s\) is not applied by every server 1\.00 s later, under a load of one command per 0\.10 s; missing \d \(applied through \d+\)/);
+  });
+
+  it('a steady healed cluster passes the steady phase, and says so', () => {
+    const r = runInput(raftSafety, quiet);
+    expect(r.failure).toBeUndefined();
+    expect(r.log.some((l) => /^[\d.]+s steady: leader \d kept term \d+ for 2\.00 s; \d+ commands applied by every server, each within 1\.00 s$/.test(l))).toBe(true);
   });
 });

@@ -33,6 +33,6 @@ describe('the Raft fact vocabulary', () => {
     expect(r.passed).toBe(true);
     expect(facts.filter((f) => !isRaftFact(f.payload))).toEqual([]);
     const names = new Set(facts.map((f) => (f.payload as EmittedFact).type));
-    expect([...names].sort()).toEqual(['raft/boot', 'raft/commit', 'raft/compact', 'raft/leader', 'raft/log', 'raft/vote']);
+    expect([...names].sort()).toEqual(['raft/ack', 'raft/boot', 'raft/commit', 'raft/compact', 'raft/leader', 'raft/log', 'raft/match', 'raft/term', 'raft/vote']);
   });
 });

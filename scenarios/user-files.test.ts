@@ -40,6 +40,14 @@ describe('names', () => {
     expect(name('TestRPCBytes3B')).toEqual(['raft/3B/rpc-bytes']);
     expect(name('TestMemGet2')).toEqual(['kvsrv/mem-get']);
     expect(name('TestNoSuchThing3B')).toEqual([]);
+    // Labs 4–5: a Go test of sub-tests is all its sections; a bare lab number may be the name's.
+    expect(name('TestBasic')).toEqual(allScenarios().map((s) => s.name).filter((n) => n.startsWith('shardctrler/basic/')));
+    expect(name('TestBasic').length).toBe(6);
+    expect(name('TestBasic2')).toEqual(['kvsrv/basic']);
+    expect(name('TestBasic4A')).toEqual(['kvraft/4A/basic']);
+    expect(name('TestConcurrent1')).toEqual(['shardkv/5B/concurrent1']);
+    expect(name('TestUnreliable2')).toEqual(['kvsrv/unreliable', 'shardkv/5B/unreliable2']);
+    expect(name('TestChallenge1Delete')).toEqual(['shardkv/challenge/delete']);
   });
 
   it('a pattern as the first argument runs the matching scenarios once', async () => {
@@ -203,5 +211,14 @@ describe('files of your own', () => {
     const again = await cli(...bySeed);
     expect(again.code).toBe(1);
     expect(again.out.join('\n')).toMatch(/^FAIL prop\/mine\/three-down /m);
+  });
+  it('a replay by --seed/--path of a property file names the file in the replay command it records', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simlab-user-'));
+    copyFileSync('scenarios/testdata/user-property.ts', join(dir, 'p.ts'));
+    const html = join(dir, 'replay.html');
+    const r = spawnSync(process.execPath, [resolve('bin/simlab.mjs'), 'replay', join(dir, 'p.ts'), '--seed', '1', '--path', '0', 'prop/mine/three-down', '--html', html], { encoding: 'utf8' });
+    expect(r.stdout.split('\n')[0], r.stderr).toBe('replaying prop/mine/three-down at fast-check seed 1, path 0:');
+    expect(r.stdout, r.stderr).toContain(`report: ${html}`);
+    expect(readFileSync(html, 'utf8')).toContain(`npx simlab replay ${join(dir, 'p.ts')} --seed 1 --path 0 prop/mine/three-down`);
   });
 });

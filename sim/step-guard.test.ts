@@ -35,6 +35,8 @@ describe('step guard', () => {
   const sources: [string, () => unknown][] = [
     ['Math.random()', () => Math.random()],
     ['Date.now()', () => Date.now()],
+    ['new Date()', () => new Date()],
+    ['Date()', () => (Date as unknown as () => string)()],
     ['performance.now()', () => performance.now()],
     ['setTimeout', () => setTimeout(() => {}, 1)],
   ];
@@ -51,6 +53,16 @@ describe('step guard', () => {
     expect(runScenario(scenarioWith(nodeUsing(() => Math.random())), { seed: 1, allowNondeterminism: true }).passed).toBe(true);
     expect(typeof Math.random()).toBe('number');
     expect(Date.now()).toBeGreaterThan(0);
+    expect(new Date().getTime()).toBeGreaterThan(0);
+  });
+
+  it('a Date of a given time is deterministic and allowed in a step; Dates stay Dates', () => {
+    let seen: Date | undefined;
+    const r = runScenario(scenarioWith(nodeUsing(() => (seen = new Date(86_400_000)))), { seed: 1 });
+    expect(r.passed).toBe(true);
+    expect(seen!.toISOString()).toBe('1970-01-02T00:00:00.000Z');
+    expect(seen instanceof Date).toBe(true);
+    expect(Date.UTC(1970, 0, 2)).toBe(86_400_000);
   });
 
   it("an exception in node code names the node, what it handled and when, and the code's place", () => {

@@ -2,8 +2,8 @@
  * What guards a node's step: an exception in node code is rethrown naming the
  * node, what it was handling and when ("node 2 handling request
  * Raft.AppendEntries at 1.027523s"); and while a step runs, the host's
- * sources of nondeterminism (Math.random, Date.now, performance.now, host
- * timers) throw, telling the author to use ctx.rng and ctx.nowUs. The host
+ * sources of nondeterminism (Math.random, Date.now, new Date(), performance.now,
+ * host timers) throw, telling the author to use ctx.rng and ctx.nowUs. The host
  * (sim/host.ts) brackets each step with enterStep/leaveStep; runScenario
  * installs the trap and says whether a run allows them.
  */
@@ -90,10 +90,27 @@ export function installDeterminismTrap(): void {
     const original = owner[key];
     if (typeof original !== 'function') continue;
     const guarded = function (this: unknown, ...args: unknown[]) {
-      if (depth > 0 && !allowed) throw new NondeterminismError(`${label} during a step: ${ADVICE} (--allow-nondeterminism allows it)`);
+      guardClock(label);
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     };
     for (const sym of Object.getOwnPropertySymbols(original)) (guarded as unknown as Record<symbol, unknown>)[sym] = (original as unknown as Record<symbol, unknown>)[sym];
     owner[key] = guarded;
   }
+  // `new Date()` and `Date()` read the host's clock too; `new Date(ms)` and the
+  // statics (Date.UTC, Date.parse, the guarded Date.now) stay as they were.
+  const OriginalDate = g.Date as unknown as DateConstructor;
+  (g as Record<string, unknown>).Date = new Proxy(OriginalDate, {
+    construct(target, args, newTarget) {
+      if (args.length === 0) guardClock('new Date()');
+      return Reflect.construct(target, args, newTarget);
+    },
+    apply(target, thisArg, args) {
+      guardClock('Date()');
+      return Reflect.apply(target, thisArg, args);
+    },
+  });
+}
+
+function guardClock(label: string): void {
+  if (depth > 0 && !allowed) throw new NondeterminismError(`${label} during a step: ${ADVICE} (--allow-nondeterminism allows it)`);
 }

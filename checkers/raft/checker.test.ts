@@ -477,3 +477,120 @@ describe('RaftInvariantChecker: streaming', () => {
     expect(checkRaftTrace(b.records)).toEqual(checker.violation);
   });
 });
+
+describe('RaftInvariantChecker: acknowledged entries and matchIndex', () => {
+  /** Leader 0 of term 1 replicates three entries to node 1, which acknowledges them; the leader counts them. */
+  function acked(): TraceBuilder {
+    const b = new TraceBuilder();
+    for (const n of ['0', '1', '2']) b.boot(n);
+    b.elect('0', 1, ['0', '1'], 0);
+    b.log('0', 1, [[1, 'a'], [1, 'b'], [1, 'c']]);
+    b.log('1', 1, [[1, 'a'], [1, 'b'], [1, 'c']]);
+    b.ack('1', 1, 3);
+    b.match('0', 1, 1, 3);
+    return b;
+  }
+
+  it('allows a later leader to replace acknowledged entries, and the same entries rewritten in the same term', () => {
+    const b = acked();
+    b.log('1', 2, [[1, 'b'], [1, 'c']]); // a harmless rewrite of what it holds
+    b.vote('2', 2, 2);
+    b.term('1', 2);
+    b.vote('1', 2, 2);
+    b.leader('2', 2, 1);
+    b.log('2', 2, [[2, 'x']]);
+    b.log('1', 2, [[2, 'x']]); // the term-2 leader replaces indexes 2..3 (never committed)
+    b.ack('1', 2, 2);
+    b.match('2', 2, 1, 2);
+    b.crash('1');
+    b.restart('1', 2, 2, 0, 2);
+    expect(check(b)).toBeNull();
+  });
+
+  it('reports a follower that loses an acknowledged entry while still in the term it acknowledged it in', () => {
+    const b = acked();
+    const cut = b.log('1', 3, []); // a late, shorter AppendEntries of term 1 cut index 3
+    const v = check(b);
+    expect([v?.invariant, v?.record]).toEqual(['acknowledged-kept', cut]);
+    expect(v?.message).toBe('node 1 acknowledged index 3 to the leader of term 1 and is still in that term, but loses index 3: its log now ends at index 2');
+  });
+
+  it('reports an acknowledged entry replaced by another term while still in the term', () => {
+    const b = acked();
+    b.log('1', 2, [[0, 'z']]);
+    expect(check(b)?.message).toBe('node 1 acknowledged index 3 to the leader of term 1 and is still in that term, but loses index 2: it replaces that index\'s term-1 entry with a term-0 one');
+  });
+
+  it('reports a restart whose log lacks acknowledged entries (they were not persisted before the reply)', () => {
+    const b = acked();
+    const boot = b.restart('1', 1, 0, 0, 1);
+    const v = check(b);
+    expect([v?.invariant, v?.record]).toEqual(['acknowledged-kept', boot]);
+    expect(v?.message).toMatch(/^node 1 restarts with a log ending at index 1, but it acknowledged index 3 to the leader of term 1 and no later leader replaced it: indexes 2\.\.3 were lost/);
+  });
+
+  it('reports an acknowledgement of entries the log does not hold; entries under the snapshot are held', () => {
+    const b = acked();
+    b.commit('0', 3);
+    b.commit('1', 3);
+    b.compact('1', 3, 1);
+    b.ack('1', 1, 2); // inside the snapshot: held
+    expect(check(b)).toBeNull();
+    const ack = b.ack('1', 1, 5);
+    const v = check(b);
+    expect([v?.invariant, v?.record, v?.message]).toEqual(['acknowledged-kept', ack, 'node 1 acknowledges index 5 to the leader of term 1, but its log ends at index 3']);
+  });
+
+  it('reports a leader whose matchIndex for a peer is above what that peer acknowledged in the term', () => {
+    const b = acked();
+    b.log('0', 4, [[1, 'd']]);
+    const m = b.match('0', 1, 1, 4); // the leader took its own log length
+    const v = check(b);
+    expect([v?.invariant, v?.record]).toEqual(['match-acknowledged', m]);
+    expect(v?.message).toBe('leader 0 of term 1 sets matchIndex 4 for node 1, which acknowledged only through index 3 in that term');
+  });
+
+  it('reports a matchIndex for a peer that acknowledged nothing in the term; ignores peers that never send acks', () => {
+    const b = acked();
+    b.match('0', 1, 2, 3); // node 2 emits no ack facts at all: not checked
+    expect(check(b)).toBeNull();
+    b.vote('1', 2, 1);
+    b.vote('0', 2, 1);
+    b.leader('1', 2, 3);
+    b.match('1', 2, 0, 2); // match 2 of node 0, which never acknowledged anything in term 2 (it acks nothing anywhere: skipped)
+    expect(check(b)).toBeNull();
+    b.match('0', 1, 1, 3, 4); // a repeat within what was acknowledged
+    expect(check(b)).toBeNull();
+    const c = acked();
+    c.vote('2', 2, 2);
+    c.term('0', 2);
+    c.vote('1', 2, 2);
+    c.leader('2', 2, 3);
+    c.match('2', 2, 1, 3);
+    expect(check(c)?.message).toBe('leader 2 of term 2 sets matchIndex 3 for node 1, which acknowledged nothing in that term');
+  });
+
+  it('maps match facts\' peer indexes to node names with peerNames', () => {
+    const b = new TraceBuilder();
+    for (const n of ['s0', 's1']) b.boot(n);
+    b.elect('s0', 1, ['s0'], 0);
+    b.log('s0', 1, [[1, 'a'], [1, 'b']]);
+    b.log('s1', 1, [[1, 'a']]);
+    b.ack('s1', 1, 1);
+    b.match('s0', 1, 1, 2);
+    expect(check(b)).toBeNull(); // peer 1 is "1" by default, a node that never spoke
+    expect(check(b, { peerNames: ['s0', 's1'] })?.invariant).toBe('match-acknowledged');
+  });
+
+  it('tells who raised the highest term, and how a follower stands with its leader', () => {
+    const b = acked();
+    const checker = new RaftInvariantChecker();
+    for (const r of b.records) checker.observe(r);
+    expect([checker.highestTerm, checker.lastTermRaise?.node, checker.lastTermRaise?.how]).toEqual([1, '0', 'started an election']);
+    expect(checker.describeFollower('0', '1', 1)).toBe('term 1, log ends at 3, commit 0, acknowledged through 3 in term 1; leader 0 (term 1) has nextIndex 4, matchIndex 3');
+    expect(checker.describeFollower('0', '2', 2)).toBe('term 0, log ends at 0, commit 0, acknowledged nothing; leader 0 (term 1) has nextIndex 1, matchIndex 0 (as elected)');
+    checker.observe(b.term('2', 4));
+    expect([checker.highestTerm, checker.lastTermRaise?.node, checker.lastTermRaise?.how]).toEqual([4, '2', 'adopted it']);
+    expect(checker.describeFollower('7', '8', 8)).toBeNull();
+  });
+});

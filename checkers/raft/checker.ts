@@ -29,6 +29,7 @@ import type {
   RaftFact,
   RaftFactEntry,
   RaftInvariant,
+  RaftTermRaise,
   RaftViolation,
 } from './types.ts';
 
@@ -70,6 +71,21 @@ class NodeView {
   incarnations = 0;
   /** Votes by term, across incarnations (a vote must survive a crash). */
   readonly votes = new Map<number, Vote>();
+  /** The highest term its facts named (a boot sets it to the booted term). */
+  term = 0;
+  /**
+   * The acknowledged prefix: 1..ackIndex was acknowledged to the leader of
+   * ackTerm and must stay held until a leader of a later term replaces part
+   * of it (then ackIndex drops below the replaced part). ackTerm 0: none.
+   */
+  ackTerm = 0;
+  ackIndex = 0;
+  /** The highest index acknowledged in each term (what a leader of that term may count as matched). */
+  readonly acks = new Map<number, number>();
+  /** As leader: the latest term it led, its lastIndex then, and each peer's [matchIndex, nextIndex] reported since. */
+  leadTerm = 0;
+  leadLast = 0;
+  readonly progress = new Map<number, readonly [number, number]>();
 
   constructor(readonly name: string) {}
 
@@ -149,9 +165,12 @@ export class RaftInvariantChecker {
   private compactions = 0;
   private snapshotApplies = 0;
   private restarts = 0;
+  private readonly peerNames: readonly string[] | undefined;
+  private raise: RaftTermRaise | null = null;
 
   constructor(options: RaftCheckerOptions = {}) {
     this.decodeSnapshot = options.decodeSnapshot;
+    this.peerNames = options.peerNames;
   }
 
   /** The first violation, or null while every invariant holds. */
@@ -198,32 +217,42 @@ export class RaftInvariantChecker {
   private observeFact(r: TraceRecord): void {
     const f = r.payload as RaftFact | null | undefined;
     if (typeof f !== 'object' || f === null) return;
-    this.raiseTermBound(f);
+    this.raiseTermBound(f, r);
     switch (f.type) {
       case 'raft/boot':
         return this.onBoot(this.node(r.node), f, r);
       case 'raft/vote':
+        this.noteTerm(this.node(r.node), f.term);
         return this.recordVote(this.node(r.node), f.term, f.for, 'voted', r);
       case 'raft/leader':
-        return this.onLeader(this.node(r.node), f.term, r);
+        return this.onLeader(this.node(r.node), f.term, f.lastIndex, r);
       case 'raft/log':
         return this.onLog(this.node(r.node), f.from, f.entries, r);
       case 'raft/commit':
         return this.onCommit(this.node(r.node), f.index, r);
       case 'raft/compact':
         return this.onCompact(this.node(r.node), f.index, f.term, r);
+      case 'raft/term':
+        return this.noteTerm(this.node(r.node), f.term);
+      case 'raft/ack':
+        return this.onAck(this.node(r.node), f.term, f.index, r);
+      case 'raft/match':
+        return this.onMatch(this.node(r.node), f, r);
       default:
         return;
     }
   }
 
-  private raiseTermBound(f: RaftFact): void {
+  private raiseTermBound(f: RaftFact, r: TraceRecord): void {
     let t = 0;
     switch (f.type) {
       case 'raft/boot':
       case 'raft/vote':
       case 'raft/leader':
       case 'raft/compact':
+      case 'raft/term':
+      case 'raft/ack':
+      case 'raft/match':
         t = f.term;
         break;
       case 'raft/log':
@@ -232,7 +261,28 @@ export class RaftInvariantChecker {
       default:
         return;
     }
-    if (typeof t === 'number' && t > this.termBound) this.termBound = t;
+    if (typeof t === 'number' && t > this.termBound) {
+      this.termBound = t;
+      const how =
+        f.type === 'raft/vote' ? (String(f.for) === r.node || this.peerNames?.[f.for] === r.node ? 'started an election' : 'voted in it')
+        : f.type === 'raft/term' ? 'adopted it'
+        : `named it first in a ${f.type} fact`;
+      this.raise = { term: t, node: r.node, how, record: r };
+    }
+  }
+
+  private noteTerm(n: NodeView, term: number): void {
+    if (term > n.term) n.term = term;
+  }
+
+  /** The highest term any fact has named so far (0 before any). */
+  get highestTerm(): number {
+    return this.termBound;
+  }
+
+  /** The fact that last raised highestTerm: which node moved the cluster to that term, and how (null before any term). */
+  get lastTermRaise(): RaftTermRaise | null {
+    return this.raise;
   }
 
   // ── Votes and leaders ──────────────────────────────────────────────────────
@@ -241,7 +291,18 @@ export class RaftInvariantChecker {
   private onBoot(n: NodeView, f: Extract<RaftFact, { type: 'raft/boot' }>, r: TraceRecord): void {
     n.incarnations++;
     if (n.incarnations > 1) this.restarts++;
+    n.term = f.term;
     if (f.votedFor !== null) this.recordVote(n, f.term, f.votedFor, 'boots with a vote', r);
+    if (this.found !== null) return;
+    if (n.ackIndex > f.lastIndex) {
+      this.fail(
+        'acknowledged-kept',
+        `node ${n.name} restarts with a log ending at index ${f.lastIndex}, but it acknowledged index ${n.ackIndex} to the leader of term ${n.ackTerm} ` +
+          `and no later leader replaced it: indexes ${f.lastIndex + 1}..${n.ackIndex} were lost by the restart (not persisted before the reply, or not restored)`,
+        r,
+      );
+      return;
+    }
     if (f.snapshotIndex !== n.base || f.lastIndex !== n.last) n.forget(f.snapshotIndex, f.lastIndex);
   }
 
@@ -266,13 +327,17 @@ export class RaftInvariantChecker {
   }
 
   /** Election Safety: "at most one leader can be elected in a given term" (Figure 3). */
-  private onLeader(n: NodeView, term: number, r: TraceRecord): void {
+  private onLeader(n: NodeView, term: number, lastIndex: number, r: TraceRecord): void {
     const other = this.leaders.get(term);
     if (other !== undefined && other !== n.name) {
       this.fail('election-safety', `term ${term} has two leaders: node ${other}, then node ${n.name}`, r);
       return;
     }
     this.leaders.set(term, n.name);
+    this.noteTerm(n, term);
+    n.leadTerm = term;
+    n.leadLast = lastIndex;
+    n.progress.clear();
     this.checkLeaderCompleteness(n, term, r);
   }
 
@@ -318,6 +383,7 @@ export class RaftInvariantChecker {
    * sightings; only those above the snapshot are kept as the node's log.
    */
   private onLog(n: NodeView, from: number, entries: readonly RaftFactEntry[], r: TraceRecord): void {
+    if (from <= n.ackIndex && !this.keepsAcknowledged(n, from, entries, r)) return;
     if (from > n.last + 1) n.setLast(from - 1); // the trace missed entries before these
     let prevTerm = n.termAt(from - 1);
     for (let k = 0; k < entries.length; k++) {
@@ -375,6 +441,109 @@ export class RaftInvariantChecker {
       return false;
     }
     return true;
+  }
+
+  // ── Acknowledgements ───────────────────────────────────────────────────────
+
+  /**
+   * A follower keeps what it acknowledged: its success reply told the leader
+   * of ackTerm that it holds that leader's entries through ackIndex, and the
+   * leader counts them toward commitment. Only a leader of a later term may
+   * replace them (they may be uncommitted); while the node is still in
+   * ackTerm, a log fact from `from` ≤ ackIndex must rewrite each of those
+   * indexes with the term it held and reach ackIndex. Called before the log
+   * fact is folded in; returns false on a violation.
+   */
+  private keepsAcknowledged(n: NodeView, from: number, entries: readonly RaftFactEntry[], r: TraceRecord): boolean {
+    if (n.term > n.ackTerm) {
+      n.ackIndex = Math.max(n.base, from - 1); // a later leader's replacement: the acknowledged prefix ends before it
+      return true;
+    }
+    const end = from + entries.length - 1;
+    for (let j = Math.max(from, n.base + 1); j <= n.ackIndex; j++) {
+      const held = n.termAt(j);
+      if (j > end) {
+        this.failAcknowledged(n, j, `its log now ends at index ${end}`, r);
+        return false;
+      }
+      if (held !== UNKNOWN && entries[j - from]!.term !== held) {
+        this.failAcknowledged(n, j, `it replaces that index's term-${held} entry with a term-${entries[j - from]!.term} one`, r);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private failAcknowledged(n: NodeView, j: number, what: string, r: TraceRecord): void {
+    this.fail(
+      'acknowledged-kept',
+      `node ${n.name} acknowledged index ${n.ackIndex} to the leader of term ${n.ackTerm} and is still in that term, but loses index ${j}: ${what}`,
+      r,
+    );
+  }
+
+  /** An acknowledgement must be held when it is sent (a reply may not promise entries the log lacks); it extends the acknowledged prefix. */
+  private onAck(n: NodeView, term: number, index: number, r: TraceRecord): void {
+    this.noteTerm(n, term);
+    if (n.incarnations > 0 && index > n.last) {
+      this.fail('acknowledged-kept', `node ${n.name} acknowledges index ${index} to the leader of term ${term}, but its log ends at index ${n.last}`, r);
+      return;
+    }
+    const prior = n.acks.get(term);
+    if (prior === undefined || prior < index) n.acks.set(term, index);
+    if (term > n.ackTerm) {
+      n.ackTerm = term;
+      n.ackIndex = index;
+    } else if (term === n.ackTerm && index > n.ackIndex) n.ackIndex = index;
+  }
+
+  /**
+   * A leader's matchIndex for a peer is never above what that peer
+   * acknowledged to it: matchIndex counts toward commitment, so an
+   * overstated one commits entries a majority may not hold. Checked for
+   * peers that emit ack facts.
+   */
+  private onMatch(n: NodeView, f: Extract<RaftFact, { type: 'raft/match' }>, r: TraceRecord): void {
+    this.noteTerm(n, f.term);
+    if (n.leadTerm !== f.term) {
+      n.leadTerm = f.term;
+      n.progress.clear();
+    }
+    n.progress.set(f.peer, [f.match, f.next]);
+    const peer = this.nodes.get(this.peerName(f.peer));
+    if (peer === undefined || peer.acks.size === 0) return;
+    const acked = peer.acks.get(f.term);
+    if (f.match > (acked ?? 0)) {
+      const said = acked === undefined ? 'acknowledged nothing in that term' : `acknowledged only through index ${acked} in that term`;
+      this.fail('match-acknowledged', `leader ${n.name} of term ${f.term} sets matchIndex ${f.match} for node ${peer.name}, which ${said}`, r);
+    }
+  }
+
+  private peerName(peer: number): string {
+    return this.peerNames?.[peer] ?? String(peer);
+  }
+
+  /**
+   * One line on how `follower` stands with `leader`, as the facts tell it
+   * (null when neither emitted any): the follower's log, commit point and
+   * latest acknowledgement, and the leader's nextIndex and matchIndex for it
+   * in its latest term. For liveness messages.
+   */
+  describeFollower(leader: string, follower: string, peer: number): string | null {
+    const f = this.nodes.get(follower);
+    const l = this.nodes.get(leader);
+    const parts: string[] = [];
+    if (f !== undefined && f.incarnations > 0) {
+      const ack = f.ackTerm > 0 ? `, acknowledged through ${f.ackIndex} in term ${f.ackTerm}` : ', acknowledged nothing';
+      const snap = f.base > 0 ? ` (snapshot through ${f.base})` : '';
+      parts.push(`term ${f.term}, log ends at ${f.last}${snap}, commit ${f.commit}${ack}`);
+    }
+    if (l !== undefined && l.leadTerm > 0) {
+      const p = l.progress.get(peer);
+      const [match, next] = p ?? [0, l.leadLast + 1];
+      parts.push(`leader ${leader} (term ${l.leadTerm}) has nextIndex ${next}, matchIndex ${match}${p === undefined ? ' (as elected)' : ''}`);
+    }
+    return parts.length > 0 ? parts.join('; ') : null;
   }
 
   // ── Commits ────────────────────────────────────────────────────────────────

@@ -15,7 +15,17 @@ import { TraceKind, type TraceRecord } from '../../sim/trace.ts';
 import type { RaftInvariantChecker } from './checker.ts';
 import type { RaftFact } from './types.ts';
 
-const VOCABULARY: ReadonlySet<string> = new Set<RaftFact['type']>(['raft/boot', 'raft/vote', 'raft/leader', 'raft/log', 'raft/commit', 'raft/compact']);
+const VOCABULARY: ReadonlySet<string> = new Set<RaftFact['type']>([
+  'raft/boot',
+  'raft/vote',
+  'raft/leader',
+  'raft/log',
+  'raft/commit',
+  'raft/compact',
+  'raft/term',
+  'raft/ack',
+  'raft/match',
+]);
 
 /** Whether a fact payload belongs to the Raft vocabulary (checkers/raft/types.ts: RaftFact). */
 export function isRaftFact(payload: unknown): payload is RaftFact {

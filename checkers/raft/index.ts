@@ -19,5 +19,6 @@ export type {
   RaftFact,
   RaftFactEntry,
   RaftInvariant,
+  RaftTermRaise,
   RaftViolation,
 } from './types.ts';

@@ -59,6 +59,18 @@ export class TraceBuilder {
     return this.fact(node, { type: 'raft/compact', index, term });
   }
 
+  term(node: string, term: number): TraceRecord {
+    return this.fact(node, { type: 'raft/term', term });
+  }
+
+  ack(node: string, term: number, index: number): TraceRecord {
+    return this.fact(node, { type: 'raft/ack', term, index });
+  }
+
+  match(node: string, term: number, peer: number, match: number, next = match + 1): TraceRecord {
+    return this.fact(node, { type: 'raft/match', term, peer, match, next });
+  }
+
   apply(node: string, index: number, command: unknown): TraceRecord {
     const msg: RaftApply = { commandValid: true, command, commandIndex: index };
     return this.push(TraceKind.Apply, node, msg);

@@ -19,7 +19,12 @@ export interface RaftFactEntry {
  * - leader: it became leader of `term` with a log ending at `lastIndex`;
  * - log: its log now holds `entries` from index `from`, and nothing after them ([] = it ends at from − 1);
  * - commit: its commit point advanced to `index` (after an installed snapshot too);
- * - compact: a snapshot now replaces its log through `index` (whose entry had `term`).
+ * - compact: a snapshot now replaces its log through `index` (whose entry had `term`);
+ * - term: it adopted a higher `term` from a message (its own new terms show as self-votes);
+ * - ack: it replies success to the leader of `term`: its log holds that leader's entries
+ *   through `index` (after the step's log facts; emitted when it says something new);
+ * - match: as leader of `term`, its matchIndex and nextIndex for `peer` (a peer index,
+ *   named by options.peerNames) are now `match` and `next`.
  * Each type is namespaced (`raft/boot`, …). Facts of any other `type` (other
  * protocols) are ignored. scenarios/raft-vocabulary.test.ts ties this
  * vocabulary to the one protocols/raft emits.
@@ -30,7 +35,10 @@ export type RaftFact =
   | { readonly type: 'raft/leader'; readonly term: number; readonly lastIndex: number }
   | { readonly type: 'raft/log'; readonly from: number; readonly entries: readonly RaftFactEntry[] }
   | { readonly type: 'raft/commit'; readonly index: number }
-  | { readonly type: 'raft/compact'; readonly index: number; readonly term: number };
+  | { readonly type: 'raft/compact'; readonly index: number; readonly term: number }
+  | { readonly type: 'raft/term'; readonly term: number }
+  | { readonly type: 'raft/ack'; readonly term: number; readonly index: number }
+  | { readonly type: 'raft/match'; readonly term: number; readonly peer: number; readonly match: number; readonly next: number };
 
 /** The payload of a TraceKind.Apply record: one committed command, or a snapshot the service must install. */
 export type RaftApply =
@@ -44,7 +52,9 @@ export type RaftInvariant =
   | 'state-machine-safety'
   | 'vote-once'
   | 'snapshot-committed'
-  | 'snapshot-contents';
+  | 'snapshot-contents'
+  | 'acknowledged-kept'
+  | 'match-acknowledged';
 
 /** The first broken invariant of a trace. */
 export interface RaftViolation {
@@ -64,6 +74,21 @@ export interface RaftCheckerOptions {
    * snapshot contents are checked by term only.
    */
   readonly decodeSnapshot?: (snapshot: Uint8Array) => readonly unknown[] | undefined;
+  /**
+   * The node name of each Raft peer index, which `match` facts use (default:
+   * String(peer), the testers' "0".."n-1"). A peer whose name emitted no
+   * `ack` fact is not checked against its leader's matchIndex.
+   */
+  readonly peerNames?: readonly string[];
+}
+
+/** The latest fact that raised the highest term any fact named: who moved the cluster to a new term, and how. */
+export interface RaftTermRaise {
+  readonly term: number;
+  readonly node: string;
+  /** "started an election" (a self-vote), "adopted it" (a term fact), or the fact type that named it first. */
+  readonly how: string;
+  readonly record: TraceRecord;
 }
 
 /** What a checked trace exercised: a run that elected nobody or committed nothing proves little. */

@@ -1,6 +1,9 @@
 /** What the HTML report embeds as JSON: shared by the generator (Node) and the viewer (browser). */
 import type { Verdict } from '../linearizability/types.ts';
 
+/** Most operations the history view draws at once (it pages through the rest). */
+export const HISTORY_WINDOW = 400;
+
 export interface ReportOperation {
   readonly client: number;
   readonly call: number;

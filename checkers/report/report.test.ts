@@ -6,7 +6,9 @@ import { parseKvLog } from '../history/index.ts';
 import { checkOperations, kvModel } from '../linearizability/index.ts';
 import { porcupineDataDir } from '../shared-data.ts';
 import type { ReportData } from './data.ts';
+import type { KvInput, KvOutput, Operation } from '../linearizability/index.ts';
 import { htmlReport } from './report.ts';
+import { HISTORY_WINDOW as WINDOW } from './data.ts';
 
 /** Just enough of the DOM for the viewer: elements with attributes, children, text and listeners. */
 class FakeElement {
@@ -27,7 +29,13 @@ class FakeElement {
   replaceChildren(...children: FakeElement[]): void {
     this.children.splice(0, this.children.length, ...children);
   }
-  addEventListener(): void {}
+  readonly listeners: (() => void)[] = [];
+  addEventListener(_: string, listener: () => void): void {
+    this.listeners.push(listener);
+  }
+  click(): void {
+    for (const l of this.listeners) l();
+  }
   *all(): Generator<FakeElement> {
     yield this;
     for (const child of this.children) yield* child.all();
@@ -102,5 +110,36 @@ describe('HTML report of an illegal history (c01-bad)', async () => {
     const page = await htmlReport(kvModel, sneaky, checkOperations(kvModel, sneaky), 'sneaky');
     expect(page.match(/<\/script>/g)).toHaveLength(2);
     expect(page).toContain('\\u003c/script>\\u003cb>');
+  });
+});
+
+describe('HTML report of a long history', () => {
+  // One client Puts 0, 1, 2, … into one key and Gets after each Put; the Get after Put 700 reads 699.
+  const ops: Operation<KvInput, KvOutput>[] = [];
+  for (let k = 0; k < 1000; k++) {
+    ops.push({ clientId: 0, input: { op: 1, key: 'k', value: String(k) }, call: 4 * k, output: { value: '' }, return: 4 * k + 1 });
+    ops.push({ clientId: 0, input: { op: 0, key: 'k', value: '' }, call: 4 * k + 2, output: { value: String(k === 700 ? 699 : k) }, return: 4 * k + 3 });
+  }
+
+  it(`draws ${WINDOW} operations at a time, the failing one's window first, and moves to earlier and later ones`, async () => {
+    const result = checkOperations(kvModel, ops);
+    expect(result.verdict).toBe('illegal');
+    const { canvas } = runViewer(await htmlReport(kvModel, ops, result, 'long'));
+    const find = (cls: string) => [...canvas.all()].find((e) => e.attributes.get('class') === cls)!;
+    const bars = () => [...canvas.all()].filter((e) => e.tag === 'rect');
+    expect(bars()).toHaveLength(WINDOW);
+    expect(bars().filter((e) => e.attributes.get('class') === 'op failing')).toHaveLength(1);
+    const first = 1401 - WINDOW / 2;
+    expect(find('history-window').textContent).toBe(` operations ${first + 1}–${first + WINDOW} of 2000, by call time (${WINDOW} at a time) `);
+    // The points keep their numbers in the whole linearization.
+    const numbers = [...canvas.all()].filter((e) => e.attributes.get('class') === 'ptnum').map((e) => Number(e.textContent));
+    expect(numbers[0]).toBe(first + 1);
+    find('history-later').click();
+    expect(find('history-window').textContent).toBe(` operations ${2000 - WINDOW + 1}–2000 of 2000, by call time (${WINDOW} at a time) `);
+    expect(bars().filter((e) => e.attributes.get('class') === 'op failing')).toHaveLength(0);
+    expect(find('history-later').attributes.has('disabled')).toBe(true);
+    for (let k = 0; k < 10; k++) find('history-earlier').click();
+    expect(find('history-window').textContent).toBe(` operations 1–${WINDOW} of 2000, by call time (${WINDOW} at a time) `);
+    expect(find('history-earlier').attributes.has('disabled')).toBe(true);
   });
 });

@@ -57,7 +57,8 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
 /** The history view's style (run reports that show a history use it too). */
 export const HISTORY_STYLE = `
 .verdict-ok { color: #1a7f37; } .verdict-illegal { color: #cf222e; } .verdict-unknown { color: #9a6700; }
-.history-canvas { display: flex; border: 1px solid #ddd; margin-top: 8px; } .history-canvas .scroller { overflow-x: auto; flex: 1; }
+.history-canvas { display: flex; flex-wrap: wrap; border: 1px solid #ddd; margin-top: 8px; } .history-canvas .scroller { overflow-x: auto; flex: 1; }
+.history-nav { flex-basis: 100%; padding: 4px 8px; border-bottom: 1px solid #eee; font-size: 12px; color: #555; }
 .lane { font-size: 12px; fill: #555; } .sep { stroke: #eee; }
 .op { stroke: #888; } .op.placed { fill: #cfe8d5; } .op.unplaced { fill: #eee; } .op.failing { fill: #f6c1c1; stroke: #cf222e; stroke-width: 2; }
 .op.open { stroke-dasharray: 4 2; }

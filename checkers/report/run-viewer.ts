@@ -196,7 +196,11 @@ class Page {
     this.checkboxes('filter-kinds', index.kinds.map((k) => [k, traceKindName(k as TraceKind)]), v.hiddenKinds);
     this.checkboxes('filter-methods', index.methods.map((m) => [m, d.strings[m]!]), v.hiddenMethods);
     const step = byId('step-node');
-    step.replaceChildren(element('option', 'any node'), ...index.order.map((lane) => element('option', d.nodes[lane])));
+    // As many nodes as checkboxes: a select of 100,000 clerks takes seconds to lay out and is no use to pick from.
+    const more = index.order.length - MAX_CHECKBOXES;
+    const rest = element('option', `… and ${more} more`);
+    rest.setAttribute('disabled', '');
+    step.replaceChildren(element('option', 'any node'), ...index.order.slice(0, MAX_CHECKBOXES).map((lane) => element('option', d.nodes[lane])), ...(more > 0 ? [rest] : []));
     byId('search').value = v.query;
   }
 

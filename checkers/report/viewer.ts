@@ -3,9 +3,12 @@
  * client, each operation of the selected partition a bar over (rank-compressed)
  * time, the linearization found drawn as numbered points joined by a line, the
  * operation that cannot be placed in red. Hover a bar for its description and
- * the state after it.
+ * the state after it. A partition of more than WINDOW operations is drawn
+ * WINDOW at a time (in call order, the failing one's window first), with
+ * buttons for the earlier and later ones: a page of 100,000 operations opens
+ * at once instead of building half a million SVG elements.
  */
-import type { ReportData, ReportPartition } from './data.ts';
+import { HISTORY_WINDOW as WINDOW, type ReportData, type ReportPartition } from './data.ts';
 import { SVG_NS, theDocument, type DomElement } from './dom.ts';
 
 /** A lane: the marker row (linearization points) above the bar, so markers never cover a label. */
@@ -20,6 +23,7 @@ const TOP_PX = 12;
 /** Width of one character of the 10px label font, rounded up. */
 const CHAR_PX = 6;
 
+
 const doc = theDocument();
 
 function svg(tag: string, attrs: Record<string, string | number>, parent: DomElement): DomElement {
@@ -29,9 +33,9 @@ function svg(tag: string, attrs: Record<string, string | number>, parent: DomEle
 }
 
 /** x positions for every distinct time of the partition, in order; never-returned ends go last. */
-function timeScale(data: ReportData, part: ReportPartition): (t: number | null) => number {
+function timeScale(data: ReportData, ops: readonly number[]): (t: number | null) => number {
   const times = new Set<number>();
-  for (const i of part.operations) {
+  for (const i of ops) {
     const op = data.operations[i]!;
     times.add(op.call);
     if (op.return !== null) times.add(op.return);
@@ -48,11 +52,20 @@ function fitLabel(text: string, width: number): string {
   return room <= 1 ? '' : text.slice(0, room - 1) + '…';
 }
 
-function draw(data: ReportData, part: ReportPartition, canvas: DomElement): void {
-  const x = timeScale(data, part);
-  const clients = [...new Set(part.operations.map((i) => data.operations[i]!.client))].sort((a, b) => a - b);
+/** Where the window of a partition starts at first: at 0, or with the failing operation in its middle. */
+function firstWindow(part: ReportPartition): number {
+  if (part.operations.length <= WINDOW || part.failing === null) return 0;
+  const at = part.operations.indexOf(part.failing);
+  return Math.max(0, Math.min(part.operations.length - WINDOW, at - WINDOW / 2));
+}
+
+function draw(data: ReportData, part: ReportPartition, canvas: DomElement, start: number, move: (start: number) => void): void {
+  const ops = part.operations.slice(start, start + WINDOW);
+  const shown = new Set(ops);
+  const x = timeScale(data, ops);
+  const clients = [...new Set(ops.map((i) => data.operations[i]!.client))].sort((a, b) => a - b);
   const lane = new Map(clients.map((c, k) => [c, k] as const));
-  const width = Math.max(...part.operations.map((i) => x(data.operations[i]!.return))) + STEP_PX * 2;
+  const width = ops.reduce((w, i) => Math.max(w, x(data.operations[i]!.return)), 0) + STEP_PX * 2;
   const height = TOP_PX + LANE_PX * clients.length + 10;
   const names = doc.createElementNS(SVG_NS, 'svg');
   names.setAttribute('width', String(NAMES_PX));
@@ -68,7 +81,7 @@ function draw(data: ReportData, part: ReportPartition, canvas: DomElement): void
   const points: [number, number][] = [];
   let lastX = 0;
   let failingX = 0;
-  for (const i of part.operations) {
+  for (const i of ops) {
     const op = data.operations[i]!;
     const y = TOP_PX + LANE_PX * lane.get(op.client)! + MARK_PX;
     const x0 = x(op.call);
@@ -85,21 +98,46 @@ function draw(data: ReportData, part: ReportPartition, canvas: DomElement): void
     svg('title', {}, bar).textContent = `${op.text}\nclient ${op.client} [${op.call}, ${op.return ?? 'never returned'}]${state}${label}`;
     svg('text', { x: x0 + 3, y: y + 14, class: 'optext' }, root).textContent = fitLabel(op.text, x1 - x0);
   }
-  part.linearization.forEach((i) => {
+  // The linearization's points of the operations in the window, numbered as in the whole partition.
+  const numbers: number[] = [];
+  part.linearization.forEach((i, k) => {
+    if (!shown.has(i)) return;
     const op = data.operations[i]!;
     lastX = Math.min(Math.max(lastX, x(op.call) + 3), x(op.return) - 3);
     points.push([lastX, TOP_PX + LANE_PX * lane.get(op.client)! + MARK_PX / 2]);
+    numbers.push(k + 1);
   });
   if (points.length > 1) svg('polyline', { points: points.map((p) => p.join(',')).join(' '), class: 'lin' }, root);
   points.forEach(([px, py], k) => {
     svg('circle', { cx: px, cy: py, r: 6.5, class: 'pt' }, root);
-    svg('text', { x: px, y: py + 3, class: 'ptnum' }, root).textContent = String(k + 1);
+    svg('text', { x: px, y: py + 3, class: 'ptnum' }, root).textContent = String(numbers[k]);
   });
   const scroller = doc.createElement('div');
   scroller.setAttribute('class', 'scroller');
   scroller.appendChild(root);
-  canvas.replaceChildren(names, scroller);
+  const total = part.operations.length;
+  if (total <= WINDOW) canvas.replaceChildren(names, scroller);
+  else canvas.replaceChildren(windowNav(start, ops.length, total, move), names, scroller);
   scroller.scrollLeft = Math.max(0, failingX - 200);
+}
+
+/** "◀ earlier  operations 401–800 of 100000, by call time  later ▶". */
+function windowNav(start: number, shown: number, total: number, move: (start: number) => void): DomElement {
+  const nav = doc.createElement('div');
+  nav.setAttribute('class', 'history-nav');
+  const button = (label: string, to: number, enabled: boolean) => {
+    const b = doc.createElement('button');
+    b.textContent = label;
+    if (!enabled) b.setAttribute('disabled', '');
+    b.addEventListener('click', () => move(to));
+    return nav.appendChild(b);
+  };
+  button('◀ earlier', Math.max(0, start - WINDOW), start > 0).setAttribute('class', 'history-earlier');
+  const text = nav.appendChild(doc.createElement('span'));
+  text.setAttribute('class', 'history-window');
+  text.textContent = ` operations ${start + 1}–${start + shown} of ${total}, by call time (${WINDOW} at a time) `;
+  button('later ▶', Math.min(total - WINDOW, start + WINDOW), start + shown < total).setAttribute('class', 'history-later');
+  return nav;
 }
 
 function summary(part: ReportPartition, data: ReportData): string {
@@ -133,7 +171,8 @@ function start(): void {
     const part = data.partitions[Number(select.value)];
     if (part === undefined) return;
     info.textContent = summary(part, data);
-    draw(data, part, canvas);
+    const move = (start: number): void => draw(data, part, canvas, start, move);
+    move(firstWindow(part));
   };
   const firstIllegal = data.partitions.findIndex((p) => p.verdict === 'illegal');
   select.value = String(Math.max(firstIllegal, 0));

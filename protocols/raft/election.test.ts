@@ -118,7 +118,7 @@ describe('raft election', () => {
     expect(c.nCommitted(2).command).toBe(102);
   });
 
-  it('reports its self-vote, its leadership, its appends and its commits as facts', () => {
+  it('reports its self-vote, its leadership, its appends, its followers\' progress and its commits as facts', () => {
     const c = new RaftCluster(3, { seed: 3 });
     c.fire(1, 'election');
     c.pump();
@@ -129,10 +129,22 @@ describe('raft election', () => {
       { type: 'raft/vote', term: 1, for: 1 },
       { type: 'raft/leader', term: 1, lastIndex: 0 },
       { type: 'raft/log', from: 1, entries: [{ term: 1, cmd: 'x' }] },
+      { type: 'raft/match', term: 1, peer: 0, match: 1, next: 2 },
+      { type: 'raft/commit', index: 1 },
+      { type: 'raft/match', term: 1, peer: 2, match: 1, next: 2 },
+    ]);
+    // The follower adopts term 1 from the RequestVote, acknowledges the empty
+    // heartbeat (index 0) and then the entry, once each.
+    const follower = c.facts.filter((f) => f.node === 0).map((f) => f.fact);
+    expect(follower).toEqual([
+      { type: 'raft/boot', term: 0, votedFor: null, snapshotIndex: 0, lastIndex: 0 },
+      { type: 'raft/term', term: 1 },
+      { type: 'raft/vote', term: 1, for: 1 },
+      { type: 'raft/ack', term: 1, index: 0 },
+      { type: 'raft/log', from: 1, entries: [{ term: 1, cmd: 'x' }] },
+      { type: 'raft/ack', term: 1, index: 1 },
       { type: 'raft/commit', index: 1 },
     ]);
-    const follower = c.facts.filter((f) => f.node === 0).map((f) => f.fact.type);
-    expect(follower).toEqual(['raft/boot', 'raft/vote', 'raft/log', 'raft/commit']);
   });
 
   it('a candidate that hears of a newer term steps down', () => {

@@ -53,7 +53,7 @@ export { describeRaft } from './describe.ts';
 export { RaftLogError } from './log.ts';
 /** Building blocks for part overrides (scenarios/bugs/raft.ts). */
 export { majorityMatchIndex } from './replication.ts';
-export { commitTo } from './roles.ts';
+export { commitTo, recordMatch } from './roles.ts';
 
 /** The parts of a correct Raft peer. */
 export const raftParts: RaftParts = Object.freeze({

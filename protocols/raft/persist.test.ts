@@ -112,7 +112,7 @@ describe('raft persistence', () => {
   it('puts the persist first in any step that changes durable state, before its reply and sends', () => {
     const p = new RaftProbe({ me: 0, peers: 3 });
     const vote = p.step({ kind: 'request', reqId: 1, method: RPC.requestVote, args: { term: 2, candidateId: 1, lastLogIndex: 0, lastLogTerm: 0 } });
-    expect(vote.map((o) => o.kind)).toEqual(['persist', 'fact', 'setTimer', 'reply']);
+    expect(vote.map((o) => o.kind)).toEqual(['persist', 'fact', 'fact', 'setTimer', 'reply']); // raft/term, raft/vote
     const candidacy = p.fire('election');
     expect(candidacy[0]!.kind).toBe('persist');
     expect(candidacy.filter((o) => o.kind === 'persist').length).toBe(1);

@@ -177,6 +177,7 @@ export function restore(config: RaftConfig, persisted: Persisted): RaftState {
     commitIndex: durable.log.base,
     lastApplied: durable.log.base,
     runCache: emptyRunCache(),
+    ackSent: { term: 0, index: 0 },
   };
 }
 

@@ -136,7 +136,8 @@ describe('raft AppendEntries, follower side', () => {
     const x: Entry = { term: 2, cmd: 'x' };
     p.request(RPC.appendEntries, appendArgs(2, 1, 1, [{ term: 1, cmd: 'c2' }, x]));
     expect(p.st.log.entries).toEqual([...entries(1, 1), x]);
-    expect(p.facts.at(-1)).toEqual({ type: 'raft/log', from: 3, entries: [x] });
+    expect(p.facts.at(-1)).toEqual({ type: 'raft/ack', term: 2, index: 3 });
+    expect(p.facts.at(-2)).toEqual({ type: 'raft/log', from: 3, entries: [x] });
   });
 
   it('answers a mismatch with the fast-backup hint', () => {

@@ -5,7 +5,7 @@
  */
 import type { Payload } from '../../sim/contract.ts';
 import * as Log from './log.ts';
-import { becomeFollower, broadcastAppend, commitTo, recordMatch, resetElectionTimer, sendAppend } from './roles.ts';
+import { becomeFollower, broadcastAppend, commitTo, factAck, factMatch, recordMatch, resetElectionTimer, sendAppend } from './roles.ts';
 import {
   type AppendEntriesArgs,
   type AppendEntriesReply,
@@ -60,6 +60,7 @@ export function handleAppendEntries(sc: StepScope, args: AppendEntriesArgs): App
   const lastNew = args.prevLogIndex + args.entries.length;
   const commit = Math.min(args.leaderCommit, lastNew);
   if (commit > st.commitIndex) commitTo(sc, commit);
+  factAck(sc, lastNew);
   return { term: st.currentTerm, success: true };
 }
 
@@ -113,6 +114,7 @@ export function handleAppendEntriesReply(sc: StepScope, from: number, args: Appe
   const next = Math.max(nextIndexAfterConflict(st.log, reply.conflictIndex, reply.conflictTerm), role.matchIndex[from]! + 1);
   if (next >= role.nextIndex[from]!) return; // a stale rejection: a later reply already moved us
   role.nextIndex[from] = next;
+  factMatch(sc, from);
   sendAppend(sc, from);
 }
 

@@ -32,6 +32,7 @@ export function becomeFollower(sc: StepScope, term: number): void {
     st.currentTerm = term;
     st.votedFor = null;
     sc.persistDue = true;
+    sc.out.fact({ type: 'raft/term', term });
   }
   if (st.role.kind === 'leader') {
     sc.out.cancelTimer(TIMER.heartbeat);
@@ -107,14 +108,30 @@ export function recordMatch(sc: StepScope, peer: number, match: number): void {
   const st = sc.st;
   const role = st.role;
   if (role.kind !== 'leader') return;
-  if (match > role.matchIndex[peer]!) {
-    role.matchIndex[peer] = match;
-    sc.parts.maybeAdvanceCommit(sc);
-  }
-  if (match + 1 > role.nextIndex[peer]!) {
-    role.nextIndex[peer] = match + 1;
-    if (match < Log.lastIndex(st.log)) sendAppend(sc, peer);
-  }
+  const raised = match > role.matchIndex[peer]!;
+  if (raised) role.matchIndex[peer] = match;
+  const advanced = match + 1 > role.nextIndex[peer]!;
+  if (advanced) role.nextIndex[peer] = match + 1;
+  if (raised || advanced) factMatch(sc, peer);
+  if (raised) sc.parts.maybeAdvanceCommit(sc);
+  if (advanced && match < Log.lastIndex(st.log)) sendAppend(sc, peer);
+}
+
+/** A `raft/match` fact: the leader's matchIndex and nextIndex for `peer` just changed. */
+export function factMatch(sc: StepScope, peer: number): void {
+  const st = sc.st;
+  if (st.role.kind !== 'leader') return;
+  sc.out.fact({ type: 'raft/match', term: st.currentTerm, peer, match: st.role.matchIndex[peer]!, next: st.role.nextIndex[peer]! });
+}
+
+/** A `raft/ack` fact for a success reply to the leader of the current term, unless this incarnation said as much already. */
+export function factAck(sc: StepScope, index: number): void {
+  const st = sc.st;
+  const sent = st.ackSent;
+  if (sent.term === st.currentTerm && index <= sent.index) return;
+  sent.term = st.currentTerm;
+  sent.index = index;
+  sc.out.fact({ type: 'raft/ack', term: st.currentTerm, index });
 }
 
 /** Moves the commit point to `index` (applyCommitted hands the entries over at the end of the step). */

@@ -96,10 +96,12 @@ describe('raft snapshots: InstallSnapshot', () => {
     p.request(RPC.appendEntries, { term: 1, leaderId: 0, prevLogIndex: 0, prevLogTerm: 0, entries: [{ term: 1, cmd: 1 }, { term: 1, cmd: 2 }], leaderCommit: 1 });
     p.request(RPC.installSnapshot, { term: 3, leaderId: 2, lastIncludedIndex: 5, lastIncludedTerm: 3, data: blob(5) });
     expect([p.st.log.base, p.st.log.baseTerm, p.st.log.entries.length, p.st.currentTerm]).toEqual([5, 3, 0, 3]);
-    expect(p.facts.slice(-3)).toEqual([
+    expect(p.facts.slice(-5)).toEqual([
+      { type: 'raft/term', term: 3 },
       { type: 'raft/compact', index: 5, term: 3 },
       { type: 'raft/log', from: 6, entries: [] },
       { type: 'raft/commit', index: 5 },
+      { type: 'raft/ack', term: 3, index: 5 },
     ]);
     const count = p.applies.length;
     p.request(RPC.installSnapshot, { term: 3, leaderId: 2, lastIncludedIndex: 4, lastIncludedTerm: 3, data: blob(4) });

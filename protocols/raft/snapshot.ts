@@ -3,7 +3,7 @@
  * followers whose next entry the leader has already compacted away.
  */
 import * as Log from './log.ts';
-import { becomeFollower, commitTo, recordMatch, resetElectionTimer } from './roles.ts';
+import { becomeFollower, commitTo, factAck, recordMatch, resetElectionTimer } from './roles.ts';
 import type { InstallSnapshotArgs, InstallSnapshotReply, StepScope } from './types.ts';
 
 /**
@@ -49,6 +49,7 @@ export function handleInstallSnapshot(sc: StepScope, args: InstallSnapshotArgs):
   if (args.lastIncludedIndex > st.commitIndex) {
     sc.parts.acceptSnapshot(sc, args.lastIncludedIndex, args.lastIncludedTerm, args.data);
   }
+  factAck(sc, args.lastIncludedIndex); // held: taken now, or already committed
   return { term: st.currentTerm };
 }
 

@@ -84,6 +84,12 @@ export interface RaftState {
   lastApplied: number;
   /** The save's cache of the log's encoded runs (see RunCache). */
   readonly runCache: RunCache;
+  /**
+   * Facts only, never read by a handler: the last `raft/ack` this
+   * incarnation emitted (term 0: none yet), so a heartbeat that acknowledges
+   * nothing new adds no fact to the trace.
+   */
+  readonly ackSent: { term: number; index: number };
 }
 
 // ── RPCs (labrpc service "Raft") ─────────────────────────────────────────────
@@ -167,6 +173,16 @@ export interface InstallSnapshotReply {
  * - commit: commitIndex advanced to `index` (after an InstallSnapshot too).
  * - compact: a snapshot now replaces the prefix through `index` (whose entry
  *   had `term`); entries after it are kept unless a `log` fact says otherwise.
+ * - term: adopted a higher `term` from a message (a node's own new term shows
+ *   as its self-vote), so a checker knows every node's term at each fact.
+ * - ack: the step replies success to the leader of `term` (AppendEntries or
+ *   InstallSnapshot), telling it the log holds that leader's entries through
+ *   `index` (prevLogIndex + entries, or the snapshot's last index). Emitted
+ *   after the step's log facts, only when it says something new (a higher
+ *   index, or a new term) in this incarnation.
+ * - match: the leader of `term` changed its matchIndex or nextIndex for
+ *   `peer` (an acknowledgement or a backup); at election every peer starts
+ *   at matchIndex 0 and nextIndex lastIndex + 1, as Figure 2 says.
  */
 export type RaftFact =
   | { readonly type: 'raft/boot'; readonly term: number; readonly votedFor: number | null; readonly snapshotIndex: number; readonly lastIndex: number }
@@ -174,7 +190,10 @@ export type RaftFact =
   | { readonly type: 'raft/leader'; readonly term: number; readonly lastIndex: number }
   | { readonly type: 'raft/log'; readonly from: number; readonly entries: readonly Entry[] }
   | { readonly type: 'raft/commit'; readonly index: number }
-  | { readonly type: 'raft/compact'; readonly index: number; readonly term: number };
+  | { readonly type: 'raft/compact'; readonly index: number; readonly term: number }
+  | { readonly type: 'raft/term'; readonly term: number }
+  | { readonly type: 'raft/ack'; readonly term: number; readonly index: number }
+  | { readonly type: 'raft/match'; readonly term: number; readonly peer: number; readonly match: number; readonly next: number };
 
 // ── Timing ───────────────────────────────────────────────────────────────────
 

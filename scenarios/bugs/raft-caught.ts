@@ -72,18 +72,18 @@ export const raftCatches: readonly RaftCatch[] = [
     message: /RaftLogError: raft log: no entry at index \d+ \(snapshot through \d+/,
   },
   {
-    // Restarted from a snapshot, the log tail is read as starting at index 1: a leader lacks committed entries.
+    // Restarted from a snapshot, the log tail is read as starting at index 1: the restart holds fewer entries than it acknowledged.
     bug: raftSnapshotNotRestored,
     scenario: 'raft/3D/init',
     firstSeed: 1,
     kind: 'safety',
-    message: /^leader-completeness: leader \d+ of term \d+ lacks committed index \d+/,
+    message: /^acknowledged-kept: node \d+ restarts with a log ending at index \d+, but it acknowledged index \d+ to the leader of term \d+/,
   },
   {
     bug: raftSnapshotNotRestored,
     scenario: 'raft/3D/all-crash',
     firstSeed: 1,
     kind: 'safety',
-    message: /^leader-completeness: leader \d+ of term \d+ lacks committed index \d+/,
+    message: /^acknowledged-kept: node \d+ restarts with a log ending at index \d+, but it acknowledged index \d+ to the leader of term \d+/,
   },
 ];

@@ -5,16 +5,18 @@
  * (scenarios/bugs/raft-caught.ts and scenarios/properties/bugs.test.ts assert it).
  */
 import type { NodeDef } from '../../sim/node.ts';
+import * as Log from '../../protocols/raft/log.ts';
 import {
+  TIMER,
   commitTo,
   defineRaft,
   majorityMatchIndex,
   raftParts,
+  recordMatch,
   type RaftConfig,
   type RaftParts,
   type RaftState,
 } from '../../protocols/raft/index.ts';
-import * as Log from '../../protocols/raft/log.ts';
 
 export interface RaftBug {
   /** "raft/<slug>", stable: scenario results and replays name it. */
@@ -102,6 +104,89 @@ export const raftBugs: readonly RaftBug[] = Object.freeze([
   raftNoElectionRestriction,
   raftInstallNoLastApplied,
   raftSnapshotNotRestored,
+]);
+
+// ── Caught by the property's cause-naming checks (facts), not by the lab's verdicts ──
+
+export const raftElectionStorm = variant(
+  'raft/election-storm',
+  'AppendEntries does not reset the election timer (only granting a vote and starting an election do), so every follower ' +
+    'starts an election 300–600 ms after its last one, under a healthy leader: terms churn all the time, yet leaders keep ' +
+    'being elected and commands committed, so 3A only warns (as Go does). Caught by prop/raft/safety as leadership-stable ' +
+    'in the steady phase after healing.',
+  {
+    handleAppendEntries(sc, args) {
+      const from = sc.out.list.length;
+      const reply = raftParts.handleAppendEntries(sc, args);
+      const list = sc.out.list;
+      for (let k = list.length - 1; k >= from; k--) {
+        const o = list[k]!;
+        if (o.kind === 'setTimer' && o.name === TIMER.election) list.splice(k, 1);
+      }
+      return reply;
+    },
+  },
+);
+
+export const raftAppendTruncatesMatching = variant(
+  'raft/append-truncates-matching',
+  'A follower whose log matches prevLogIndex cuts everything after it before appending the entries (log = log[:prev+1] + entries), ' +
+    'even when the entries match what it holds: a delayed, shorter AppendEntries of the same term erases entries it already ' +
+    'acknowledged, which the leader may have counted toward a commit. Caught by prop/raft/safety (a reordering fault) as acknowledged-kept.',
+  {
+    handleAppendEntries(sc, args) {
+      const st = sc.st;
+      const log = st.log;
+      const prev = args.prevLogIndex;
+      const matches = args.term >= st.currentTerm && prev >= log.base && prev <= Log.lastIndex(log) && Log.termAt(log, prev) === args.prevLogTerm;
+      if (matches && Log.lastIndex(log) > prev) {
+        Log.truncateFrom(log, prev + 1);
+        sc.persistDue = true;
+        sc.out.fact({ type: 'raft/log', from: prev + 1, entries: [] });
+      }
+      return raftParts.handleAppendEntries(sc, args);
+    },
+  },
+);
+
+export const raftMatchFromOwnLog = variant(
+  'raft/match-from-own-log',
+  'On a successful AppendEntries reply the leader sets the follower\'s matchIndex to its own last log index instead of ' +
+    'prevLogIndex + len(entries) from the request: entries Started after the request was sent count as replicated, so the ' +
+    'leader may commit what no majority holds. Caught by prop/raft/safety as match-acknowledged.',
+  {
+    handleAppendEntriesReply(sc, from, args, reply) {
+      const st = sc.st;
+      if (reply.success && st.role.kind === 'leader' && args.term === st.currentTerm) {
+        recordMatch(sc, from, Log.lastIndex(st.log));
+        return;
+      }
+      raftParts.handleAppendEntriesReply(sc, from, args, reply);
+    },
+  },
+);
+
+export const raftAppendNotPersisted = variant(
+  'raft/append-not-persisted',
+  'AppendEntries changes the log but never calls persist() (only term and vote changes are saved), so the success reply ' +
+    'promises entries that a crash then loses; the next save (a vote, a new term) happens to store them. Caught by ' +
+    'prop/raft/safety (a follower crash) as acknowledged-kept at the restart.',
+  {
+    handleAppendEntries(sc, args) {
+      const due = sc.persistDue;
+      const reply = raftParts.handleAppendEntries(sc, args);
+      sc.persistDue = due;
+      return reply;
+    },
+  },
+);
+
+/** The variants the property's fact-based checks name (acknowledged-kept, match-acknowledged, leadership-stable); the lab catalog need not catch them. */
+export const raftPropertyBugs: readonly RaftBug[] = Object.freeze([
+  raftElectionStorm,
+  raftAppendTruncatesMatching,
+  raftMatchFromOwnLog,
+  raftAppendNotPersisted,
 ]);
 
 /*

@@ -25,7 +25,7 @@
  * long time (Network.holdUs); `flap` runs a task that isolates a leader and
  * re-admits it until it leads again.
  */
-import { FactGate, RaftInvariantChecker } from '../../checkers/raft/index.ts';
+import { FactGate, RaftInvariantChecker, type RaftTermRaise } from '../../checkers/raft/index.ts';
 import type { Host } from '../../sim/host.ts';
 import type { Network } from '../../sim/network.ts';
 import { encode } from '../../sim/codec.ts';
@@ -35,11 +35,12 @@ import type { Prng } from '../../sim/prng.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { Persister } from '../../sim/storage.ts';
 import { sleep, type Co } from '../../sim/task.ts';
-import { formatRecord, TraceKind } from '../../sim/trace.ts';
+import { formatRecord, formatTime, TraceKind, type TraceRecord } from '../../sim/trace.ts';
 import { raft, type ApplyMsg, type GetStateResult, type RaftConfig, type StartResult } from '../../protocols/raft/index.ts';
 import { describeAction, LAB_SNAPSHOT_POLICY, snapshotPolicyOf, type FaultAction, type FaultSchedule, type NodeRef, type SnapshotPolicy } from './schedule.ts';
 import { AppliedLogs, SNAPSHOT_INTERVAL, snapshotCommands } from '../raft/applied.ts';
 import { ServerGroup, serverNames } from '../cluster/group.ts';
+import { awaitSteadyLeadership } from './raft-steady.ts';
 
 /** How often the liveness phase (and a flap) looks at the cluster. */
 const POLL_US = ms(50);
@@ -67,6 +68,9 @@ export class RaftFaultCluster {
   /** What each server applied, by index; survives its crashes. */
   private readonly applied: AppliedLogs;
   private readonly checker: RaftInvariantChecker;
+  private readonly gate: FactGate;
+  /** The last reply each server sent to each other one ("1>0": 1's reply to 0's call), for liveness messages. */
+  private readonly lastReplies = new Map<string, TraceRecord>();
   private nextCommand = 1;
   /** Commands Started so far (background load, bursts, the liveness probe). */
   starts = 0;
@@ -93,11 +97,13 @@ export class RaftFaultCluster {
     this.connected = this.group.connected;
     this.applied = new AppliedLogs(n);
 
-    const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands });
+    const checker = new RaftInvariantChecker({ decodeSnapshot: snapshotCommands, peerNames: serverNames(n) });
     this.checker = checker;
     // Per server, only once it emits Raft facts (opt-in): a Raft without them is judged by its applies alone.
     const gate = new FactGate(checker);
+    this.gate = gate;
     t.world.trace.addListener((r) => gate.observe(r), [TraceKind.Fact, TraceKind.Apply]);
+    t.world.trace.addListener((r) => void this.lastReplies.set(`${r.node}>${r.peer}`, r), [TraceKind.Reply]);
 
     this.net.setLongDelays(true);
     for (let i = 0; i < n; i++) this.group.start(i);
@@ -110,6 +116,31 @@ export class RaftFaultCluster {
   checkSafety(): void {
     const v = this.checker.violation;
     if (v !== null) this.t.fail(`${v.invariant}: ${v.message} — first at: ${formatRecord(v.record).trim()}`, 'safety', v.record.index);
+  }
+
+  /** Whether every server emits Raft facts (the fact-based checks are on for all of them). */
+  speaksFacts(): boolean {
+    return this.gate.offLine(serverNames(this.n)) === null;
+  }
+
+  /** The highest term any server's facts named, and the fact that raised it (who started that election). */
+  termRaise(): { readonly term: number; readonly raise: RaftTermRaise | null } {
+    return { term: this.checker.highestTerm, raise: this.checker.lastTermRaise };
+  }
+
+  /**
+   * How server i stands with `leader`, for a liveness message: what the facts
+   * say (its log, commit point and acknowledgement; the leader's nextIndex
+   * and matchIndex for it) and the last reply it sent the leader.
+   */
+  describeFollower(leader: number, i: number): string {
+    const parts: string[] = [];
+    const facts = this.checker.describeFollower(String(leader), String(i), i);
+    if (facts !== null) parts.push(facts);
+    const r = this.lastReplies.get(`${i}>${leader}`);
+    const method = r?.label.replace(/^Raft\./, '');
+    parts.push(r === undefined ? `no reply to ${leader} yet` : `last reply to ${leader}: ${method} ${r.describe ? r.describe(r.label, r.payload, true) : JSON.stringify(r.payload)} at ${formatTime(r.timeUs).trim()}`);
+    return parts.join('; ');
   }
 
   private applyError(message: string): never {
@@ -485,7 +516,7 @@ export class RaftProgress {
     const by = this.appliedBy();
     const missing = Array.from({ length: c.n }, (_, i) => i)
       .filter((i) => !by.includes(i))
-      .map((i) => `${i} (applied through ${c.appliedThrough(i)})`);
+      .map((i) => `${i} (applied through ${c.appliedThrough(i)}${i === p.server ? '' : `; ${c.describeFollower(p.server, i)}`})`);
     return `command ${p.command} (index ${p.index}, term ${p.term}, started on ${p.server}) applied by ${by.length}/${c.n}; missing ${missing.join(', ')}`;
   }
 }
@@ -535,6 +566,7 @@ export function* runRaftSchedule(t: ScenarioContext, s: FaultSchedule): Co<void>
   yield* awaitProgress(t, new RaftProgress(c), ms(s.livenessMs));
   c.checkSafety();
   t.log(`progress: a leader and a new commit on all ${c.n} servers`);
+  yield* awaitSteadyLeadership(t, c);
   c.shutdown();
 }
 

@@ -2,8 +2,9 @@
  * shardkv under generated schedules of reconfigurations and faults: "with
  * three groups of three servers and four clerks over five keys, whatever
  * joins, leaves, moves, group shutdowns and restarts, server crashes,
- * restarts and isolations, controller isolations and restarts and
- * unreliable stretches happen, the whole
+ * restarts and isolations, controller isolations and restarts (of a
+ * numbered server or of whichever leads) and unreliable stretches happen,
+ * every controller answer for config N is the same config, the whole
  * history is linearizable, every operation pending at healing completes,
  * and every shard is served after healing" (scenarios/shardkv/faults.ts).
  *
@@ -29,12 +30,15 @@ const at = fc.integer({ min: 0, max: HORIZON_MS / STEP_MS }).map((k) => k * STEP
 const group = fc.integer({ min: 0, max: GROUPS - 1 });
 const server = fc.integer({ min: 0, max: SERVERS - 1 });
 
+/** Joins and leaves weigh twice the other kinds: two groups joined after the first give the rebalance ties to break. */
 const action: fc.Arbitrary<ShardAction> = fc.oneof(
-  fc.record({ at, do: fc.constantFrom('join' as const, 'leave' as const, 'shutdown-group' as const, 'start-group' as const), group }),
-  fc.record({ at, do: fc.constant('move' as const), shard: fc.integer({ min: 0, max: NShards - 1 }), group }),
-  fc.record({ at, do: fc.constantFrom('crash' as const, 'restart' as const, 'isolate' as const, 'connect' as const), group, server }),
-  fc.record({ at, do: fc.constantFrom('ctrler-isolate' as const, 'ctrler-restart' as const), server }),
-  fc.record({ at, do: fc.constant('unreliable' as const), on: fc.boolean() }),
+  { arbitrary: fc.record({ at, do: fc.constantFrom('join' as const, 'leave' as const), group }), weight: 2 },
+  { arbitrary: fc.record({ at, do: fc.constantFrom('shutdown-group' as const, 'start-group' as const), group }), weight: 1 },
+  { arbitrary: fc.record({ at, do: fc.constant('move' as const), shard: fc.integer({ min: 0, max: NShards - 1 }), group }), weight: 1 },
+  { arbitrary: fc.record({ at, do: fc.constantFrom('crash' as const, 'restart' as const, 'isolate' as const, 'connect' as const), group, server }), weight: 1 },
+  { arbitrary: fc.record({ at, do: fc.constantFrom('ctrler-isolate' as const, 'ctrler-restart' as const), server }), weight: 1 },
+  { arbitrary: fc.record({ at, do: fc.constantFrom('ctrler-isolate-leader' as const, 'ctrler-restart-leader' as const) }), weight: 1 },
+  { arbitrary: fc.record({ at, do: fc.constant('unreliable' as const), on: fc.boolean() }), weight: 1 },
 );
 
 const byTime = (actions: readonly ShardAction[]): ShardAction[] => [...actions].sort((a, b) => a.at - b.at);
@@ -56,6 +60,8 @@ const KINDS: Record<ShardAction['do'], readonly string[]> = {
   connect: ['group', 'server'],
   'ctrler-isolate': ['server'],
   'ctrler-restart': ['server'],
+  'ctrler-isolate-leader': [],
+  'ctrler-restart-leader': [],
   unreliable: ['on'],
 };
 const RANGES: Record<string, number> = { group: GROUPS, server: SERVERS, shard: NShards };
@@ -86,7 +92,8 @@ export const shardkvLinearizable = defineProperty<ShardSchedule>({
   name: 'prop/shardkv/linearizable',
   description:
     `3 shardkv groups of ${SERVERS} and ${SKV_FAULT_CLERKS} clerks over ${SKV_FAULT_KEYS} keys under a generated schedule of reconfigurations ` +
-    '(join, leave, move, a group shut down and started) and faults (crash, restart, isolate, unreliable network; a controller server isolated or restarted): the history is linearizable, ' +
+    '(join, leave, move, a group shut down and started) and faults (crash, restart, isolate, unreliable network; a controller server or the controller leader isolated or restarted): ' +
+    'every controller answer for a config number is the same config, the history is linearizable, ' +
     `pending operations complete and every shard is served within ${LIVENESS_MS / 1000} s of healing`,
   arbitrary: schedule,
   fromJson: parseShardSchedule,

@@ -5,14 +5,19 @@
  * and Appends over a few keys (each key its own shard) while the schedule
  * reconfigures (join, leave, move, a whole group shut down and started
  * again) and faults the groups (a server crashed, restarted, isolated; an
- * unreliable network) and the controller service (one of its servers
- * isolated from its peers, its clerks still reaching it, or restarted: a
- * majority always stays up, so reconfigurations always complete).
+ * unreliable network) and the controller service (one of its servers, by
+ * number or whichever leads at that moment, isolated from its peers, its
+ * clerks still reaching it, or restarted: a majority always stays up, so
+ * reconfigurations always complete; a leader change makes another replica
+ * answer the Queries).
  *
  * Actions that make no sense where they fall are skipped and logged: a
  * leave of the last joined group (its shards would go to gid 0 and be
  * dropped, as the lab specifies), a join of a joined group, a move to a
- * group not joined.
+ * group not joined, an action on the controller leader when none leads.
+ *
+ * All along, every answer a controller server gives to a Query must carry
+ * the same config for the same number (ConfigAnswers below).
  *
  * Healing: the clerks are told to stop (each finishes the operation it is
  * in), every server is restarted from what it persisted and connected, the
@@ -25,6 +30,8 @@ import { ms } from '../../sim/node.ts';
 import type { Prng } from '../../sim/prng.ts';
 import type { ScenarioContext } from '../../sim/scenario.ts';
 import { sleep, type Co, type Task } from '../../sim/task.ts';
+import { TraceKind } from '../../sim/trace.ts';
+import { CtrlerQuery, OK, type Config } from '../../protocols/shardctrler/index.ts';
 import { key2shard, NShards } from '../../protocols/shardkv/index.ts';
 import { GIDS, ShardKvTester, type SkvClerk } from './config.ts';
 
@@ -40,6 +47,7 @@ export type ShardAction =
   | { readonly at: number; readonly do: 'move'; readonly shard: number; readonly group: number }
   | { readonly at: number; readonly do: 'crash' | 'restart' | 'isolate' | 'connect'; readonly group: number; readonly server: number }
   | { readonly at: number; readonly do: 'ctrler-isolate' | 'ctrler-restart'; readonly server: number }
+  | { readonly at: number; readonly do: 'ctrler-isolate-leader' | 'ctrler-restart-leader' }
   | { readonly at: number; readonly do: 'unreliable'; readonly on: boolean };
 
 export interface ShardSchedule {
@@ -66,6 +74,10 @@ export function describeShardAction(a: ShardAction): string {
       return `${at}isolate controller ctlr-${a.server} from its peers`;
     case 'ctrler-restart':
       return `${at}restart controller ctlr-${a.server}`;
+    case 'ctrler-isolate-leader':
+      return `${at}isolate the controller leader from its peers`;
+    case 'ctrler-restart-leader':
+      return `${at}restart the controller leader`;
     default:
       return `${at}${a.do} ${GIDS[a.group]}`;
   }
@@ -119,15 +131,27 @@ class ShardFaults {
         cfg.ctl.group.partition([[a.server]]);
         break;
       case 'ctrler-restart':
-        cfg.ctl.shutdownServer(a.server);
-        cfg.ctl.startServer(a.server);
-        cfg.ctl.group.connect(a.server);
+        this.restartCtrler(a.server);
         break;
+      case 'ctrler-isolate-leader':
+      case 'ctrler-restart-leader': {
+        const leader = cfg.ctl.group.leader();
+        if (leader === null) return `${what}: no controller leader, nothing done`;
+        if (a.do === 'ctrler-isolate-leader') cfg.ctl.group.partition([[leader]]);
+        else this.restartCtrler(leader);
+        return `${what} (ctlr-${leader})`;
+      }
       case 'unreliable':
         cfg.t.world.network.setReliable(!a.on);
         break;
     }
     return what;
+  }
+
+  private restartCtrler(i: number): void {
+    this.cfg.ctl.shutdownServer(i);
+    this.cfg.ctl.startServer(i);
+    this.cfg.ctl.group.connect(i);
   }
 
   /** Every server restarted from what it persisted and connected, a reliable network. */
@@ -138,6 +162,55 @@ class ShardFaults {
     cfg.groups.forEach((_g, gi) => cfg.startGroup(gi));
     cfg.ctl.connectAll();
     cfg.t.world.network.setReliable(true);
+  }
+}
+
+/** The invariant ConfigAnswers names in its failures. */
+export const CONFIGS_NEVER_CHANGE = 'controller configs never change';
+
+interface Answer {
+  readonly key: string;
+  readonly config: Config;
+  readonly server: string;
+  readonly atUs: number;
+}
+
+const showAnswer = (a: Answer): string =>
+  `as shards [${a.config.shards.join(' ')}] (groups ${Object.keys(a.config.groups ?? {}).join(' ') || 'none'}) by ${a.server} at ${(a.atUs / 1e6).toFixed(3)}s`;
+
+/**
+ * "A config, once made, never changes": every answer a controller server
+ * gives to a Query (a group's poller, a clerk, the tester) that carries
+ * config N carries the same config N, whichever server answers and when.
+ * The controller's replicas apply one log with a deterministic rebalance, so
+ * a correct service cannot break this; replicas that compute different
+ * configs from the same log break it as soon as a second server answers for
+ * the same number (after a leader change or a restart).
+ */
+class ConfigAnswers {
+  private readonly first = new Map<number, Answer>();
+  private violation: string | null = null;
+
+  constructor(t: ScenarioContext, servers: readonly string[]) {
+    const mine = new Set(servers);
+    t.world.trace.addListener(
+      (r) => {
+        if (this.violation !== null || r.label !== CtrlerQuery || !mine.has(r.node)) return;
+        const reply = r.payload as { err?: unknown; config?: Config } | undefined;
+        const config = reply?.config;
+        if (reply?.err !== OK || typeof config?.num !== 'number' || !Array.isArray(config.shards)) return;
+        const answer: Answer = { key: JSON.stringify([config.shards, config.groups]), config, server: r.node, atUs: r.timeUs };
+        const seen = this.first.get(config.num);
+        if (seen === undefined) this.first.set(config.num, answer);
+        else if (seen.key !== answer.key) this.violation = `${CONFIGS_NEVER_CHANGE}: config ${config.num} was answered ${showAnswer(seen)}, and ${showAnswer(answer)}`;
+      },
+      [TraceKind.Reply],
+    );
+  }
+
+  /** Fails as 'safety' if two answers disagreed. */
+  check(t: ScenarioContext): void {
+    if (this.violation !== null) t.fail(this.violation, 'safety');
   }
 }
 
@@ -174,6 +247,7 @@ function* faultClerk(t: ScenarioContext, cfg: ShardKvTester, run: ClerkRun, rng:
 /** One schedule against the shardkv tester with SKV_FAULT_CLERKS clerks. */
 export function* runShardkvSchedule(t: ScenarioContext, s: ShardSchedule): Co<void> {
   const cfg = new ShardKvTester(t, GROUP_SERVERS, false, 1000);
+  const answers = new ConfigAnswers(t, cfg.ctl.group.names);
   const faults = new ShardFaults(cfg);
   yield* cfg.join(0);
   const stop = { done: false };
@@ -195,9 +269,13 @@ export function* runShardkvSchedule(t: ScenarioContext, s: ShardSchedule): Co<vo
   stop.done = true;
   yield* faults.healAll();
   const boundUs = ms(s.livenessMs);
-  yield* awaitClerks(t, cfg, runs, tasks, boundUs);
-  yield* readEveryShard(t, cfg, boundUs);
-  cfg.checkSafety();
+  const safety = () => {
+    answers.check(t);
+    cfg.checkSafety();
+  };
+  yield* awaitClerks(t, cfg, runs, tasks, boundUs, safety);
+  yield* readEveryShard(t, cfg, boundUs, safety);
+  safety();
   cfg.checkHistory();
   cfg.cleanup();
 }
@@ -210,10 +288,11 @@ function* whereIs(cfg: ShardKvTester, key: string): Co<string> {
 }
 
 /** Waits up to `boundUs` for every clerk's last operation; fails as 'liveness' naming what is still pending and where. */
-function* awaitClerks(t: ScenarioContext, cfg: ShardKvTester, runs: readonly ClerkRun[], tasks: readonly Task<void>[], boundUs: number): Co<void> {
+function* awaitClerks(t: ScenarioContext, cfg: ShardKvTester, runs: readonly ClerkRun[], tasks: readonly Task<void>[], boundUs: number, safety: () => void): Co<void> {
   const start = t.world.nowUs;
   while (tasks.some((task) => !task.finished)) {
     if (t.world.nowUs - start >= boundUs) {
+      safety();
       const pending: string[] = [];
       for (const r of runs) if (r.doing !== '') pending.push(`clerk-${r.ck.clientId} ${r.doing} since ${(r.sinceUs / 1e6).toFixed(3)}s on ${yield* whereIs(cfg, r.key)}`);
       t.fail(`no progress ${boundUs / 1e6}s after healing: pending ${pending.join(', ')}`, 'liveness');
@@ -223,14 +302,17 @@ function* awaitClerks(t: ScenarioContext, cfg: ShardKvTester, runs: readonly Cle
 }
 
 /** A fresh clerk reads a key of every shard, each within `boundUs`. */
-function* readEveryShard(t: ScenarioContext, cfg: ShardKvTester, boundUs: number): Co<void> {
+function* readEveryShard(t: ScenarioContext, cfg: ShardKvTester, boundUs: number, safety: () => void): Co<void> {
   const ck = cfg.makeClient();
   for (let shard = 0; shard < NShards; shard++) {
     const key = String.fromCharCode(48 + ((shard + 2) % NShards));
     const task = t.world.go(`read-shard-${shard}`, cfg.get(ck, key));
     const start = t.world.nowUs;
     while (!task.finished) {
-      if (t.world.nowUs - start >= boundUs) t.fail(`no progress ${boundUs / 1e6}s after healing: a fresh clerk's Get on ${yield* whereIs(cfg, key)} is pending`, 'liveness');
+      if (t.world.nowUs - start >= boundUs) {
+        safety();
+        t.fail(`no progress ${boundUs / 1e6}s after healing: a fresh clerk's Get on ${yield* whereIs(cfg, key)} is pending`, 'liveness');
+      }
       yield* sleep(ms(50));
     }
   }

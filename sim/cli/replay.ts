@@ -287,7 +287,7 @@ export const replayCliCommand: Command = {
       determinism: flag<boolean>(p, 'check-determinism') === true || envDeterminism(),
       verbose: flag<boolean>(p, 'verbose') === true,
     };
-    const user = seedRaw !== undefined || path !== undefined ? await loadUserFiles(p.positional) : { rest: p.positional };
+    const user = seedRaw !== undefined || path !== undefined ? await loadUserFiles(p.positional) : { rest: p.positional, files: [] };
     if (user.rest.length !== 1) {
       throw new UsageError('replay needs one artifact file, or --seed S --path P and one property name');
     }
@@ -305,7 +305,7 @@ export const replayCliCommand: Command = {
       const impl = await loadImplSpecs(flagAll<string>(p, 'impl'));
       io.out(`replaying ${prop.name} at fast-check seed ${seed}, path ${path}:`);
       const implFlags = flagAll<string>(p, 'impl').map((spec) => ` --impl ${spec}`).join('');
-      return (await replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path)}${implFlags}` }, io)).code;
+      return (await replayInput(prop, input, { ...base, impl, command: `${seedPathCommand(prop.name, seed, path, user.files)}${implFlags}` }, io)).code;
     }
     if (flagAll<string>(p, 'impl').length > 0) throw new UsageError('--impl goes with --seed/--path; an artifact names its own implementations');
     const file = p.positional[0]!;
