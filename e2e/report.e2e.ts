@@ -136,7 +136,7 @@ describe.skipIf(skip !== undefined)('HTML reports in Chromium', () => {
     expect(replay.status).toBe(1);
     await openReport(page, reportPath(replay.stdout));
     expect(await page.locator('#replay').textContent()).toBe(`npx simlab replay ${artifact}`);
-    expect(await page.locator('#log').textContent()).toMatch(/\d+\.\d{3}s (partition|isolate|cut|disconnect|crash|restart) /);
+    expect(await page.locator('#log').textContent()).toMatch(/\d+\.\d{3}s (partition|isolate|cut|disconnect|crash|restart|hold|flap) /);
     expect(await page.locator('#recent li.failing').isVisible()).toBe(true);
   });
 
