@@ -73,6 +73,8 @@ interface ChildSlot {
   readonly rng: Prng;
   /** Length of this child's latest persisted state. */
   stateBytes: number;
+  /** A cache: the child's timer names → their names outside (`child/name`). */
+  readonly timerNames: Map<string, string>;
 }
 
 export interface StackState<U> {
@@ -105,137 +107,157 @@ class ChildContext implements StepContext {
   }
 }
 
+/**
+ * Runs one step's outputs: passes the host's share out, routes local calls
+ * and applies. (Run and ChildSink are module classes, not made per stack():
+ * a scenario builds its stack anew, and classes made per call would each
+ * bring their own object shapes to the same code, which V8 then runs on
+ * its slow generic paths.)
+ */
+class Run<U> {
+  readonly out: Output[] = [];
+  constructor(
+    readonly spec: StackSpec<U, unknown>,
+    readonly st: StackState<U>,
+    readonly ctx: StepContext,
+  ) {}
+
+  stepUpper(input: StackInput): void {
+    const r = this.spec.upper.step(this.st.upper, input, this.ctx);
+    this.st.upper = r.state;
+    this.upperOutputs(r.outputs);
+  }
+
+  upperOutputs(outputs: readonly Output[]): void {
+    const spec = this.spec;
+    for (const o of outputs) {
+      if (o.kind === 'persist') throw new Error(`stack ${spec.name}: the service ${spec.upper.name} persisted; only its child does (state travels in the snapshot)`);
+      if (o.kind === 'send' && typeof o.to === 'string' && o.to.startsWith(LOCAL)) {
+        const child = this.child(o.to.slice(LOCAL.length));
+        const callId = -++this.st.nextLocalCall;
+        this.st.localCalls.set(callId, { child: child.name, method: o.method, args: o.args, tag: o.tag });
+        this.stepChild(child, { kind: 'call', callId, method: o.method, args: o.args });
+        continue;
+      }
+      if (o.kind === 'send') this.out.push({ ...o, tag: { stackChild: '', tag: o.tag } satisfies ChildTag });
+      else this.out.push(o);
+    }
+  }
+
+  child(name: string): ChildSlot {
+    const c = this.st.children.find((x) => x.name === name);
+    if (c === undefined) throw new Error(`stack ${this.spec.name}: no child ${name}`);
+    return c;
+  }
+
+  stepChild(c: ChildSlot, input: Input): void {
+    const r = c.spec.def.step(c.state, input, new ChildContext(this.ctx, c.rng));
+    c.state = r.state;
+    this.childOutputs(c, r.outputs);
+  }
+
+  /** A child's outputs, in the order sim/outputs.ts gives them (persists first), made the stack's own. */
+  childOutputs(c: ChildSlot, outputs: readonly Output[]): void {
+    applyOutputs(outputs, new ChildSink(this, c));
+  }
+
+  done(): Step<StackState<U>> {
+    return { state: this.st, outputs: this.out };
+  }
+}
+
+/** Where a child's outputs go: passed out with its names, tags and ends translated, local returns and applies routed. */
+class ChildSink<U> implements OutputSink {
+  readonly alive = true;
+  private readonly offset: number;
+  constructor(
+    private readonly run: Run<U>,
+    private readonly c: ChildSlot,
+  ) {
+    this.offset = c.spec.endOffset ?? 0;
+  }
+  private pass(o: Output): void {
+    this.run.out.push(o);
+  }
+  persist(state: Bytes, snapshot: Uint8Array): void {
+    const c = this.c;
+    if (!c.spec.persists) throw new Error(`stack ${this.run.spec.name}: child ${c.name} persisted but is not its persisting child`);
+    c.stateBytes = bytesLength(state);
+    this.pass({ kind: 'persist', state, snapshot });
+  }
+  send(to: EndRef, method: string, args: Payload, tag: Payload): void {
+    const wrapped: ChildTag = { stackChild: this.c.name, tag };
+    this.pass({ kind: 'send', to: typeof to === 'number' ? to + this.offset : to, method, args, tag: wrapped });
+  }
+  setTimer(name: string, afterUs: number): void {
+    this.pass({ kind: 'setTimer', name: timerName(this.c, name), afterUs });
+  }
+  cancelTimer(name: string): void {
+    this.pass({ kind: 'cancelTimer', name: timerName(this.c, name) });
+  }
+  returnValue(callId: number, value: Payload): void {
+    const local = this.run.st.localCalls.get(callId);
+    if (local === undefined) return this.pass({ kind: 'return', callId, value });
+    this.run.st.localCalls.delete(callId);
+    this.run.stepUpper({ kind: 'response', to: LOCAL + local.child, method: local.method, args: local.args, tag: local.tag, ok: true, reply: value });
+  }
+  apply(msg: Payload): void {
+    this.pass({ kind: 'apply', msg });
+    this.run.stepUpper({ kind: 'apply', from: this.c.name, msg, lowerStateBytes: this.c.stateBytes });
+  }
+  reply(reqId: number, reply: Payload): void {
+    this.pass({ kind: 'reply', reqId, reply });
+  }
+  note(text: string): void {
+    this.pass({ kind: 'note', text });
+  }
+  fact(fact: Payload): void {
+    this.pass({ kind: 'fact', fact });
+  }
+  exit(code: number): void {
+    this.pass({ kind: 'exit', code });
+  }
+  writeFile(name: string, data: string): void {
+    this.pass({ kind: 'writeFile', name, data });
+  }
+  rename(from: string, to: string): void {
+    this.pass({ kind: 'rename', from, to });
+  }
+  removeFile(name: string): void {
+    this.pass({ kind: 'removeFile', name });
+  }
+}
+
+/** A child's timer as the host knows it: `child/name` (remembered per child: a child has few timer names). */
+function timerName(c: ChildSlot, name: string): string {
+  let outer = c.timerNames.get(name);
+  if (outer === undefined) {
+    outer = `${c.name}/${name}`;
+    if (c.timerNames.size < TIMER_NAMES_MAX) c.timerNames.set(name, outer);
+  }
+  return outer;
+}
+
+const TIMER_NAMES_MAX = 64;
+
 export function stack<U, UC>(spec: StackSpec<U, UC>): NodeDef<StackState<U>, any> {
   const names = Object.keys(spec.children);
   if (names.filter((n) => spec.children[n]!.persists).length > 1) throw new Error(`stack ${spec.name}: at most one child may persist`);
   for (const n of names) if (n.includes('/')) throw new Error(`stack ${spec.name}: child name ${n} contains a slash`);
-
-  /** Runs one step's outputs: passes the host's share out, routes local calls and applies. */
-  class Run {
-    readonly out: Output[] = [];
-    constructor(
-      readonly st: StackState<U>,
-      readonly ctx: StepContext,
-    ) {}
-
-    stepUpper(input: StackInput): void {
-      const r = spec.upper.step(this.st.upper, input, this.ctx);
-      this.st.upper = r.state;
-      this.upperOutputs(r.outputs);
-    }
-
-    upperOutputs(outputs: readonly Output[]): void {
-      for (const o of outputs) {
-        if (o.kind === 'persist') throw new Error(`stack ${spec.name}: the service ${spec.upper.name} persisted; only its child does (state travels in the snapshot)`);
-        if (o.kind === 'send' && typeof o.to === 'string' && o.to.startsWith(LOCAL)) {
-          const child = this.child(o.to.slice(LOCAL.length));
-          const callId = -++this.st.nextLocalCall;
-          this.st.localCalls.set(callId, { child: child.name, method: o.method, args: o.args, tag: o.tag });
-          this.stepChild(child, { kind: 'call', callId, method: o.method, args: o.args });
-          continue;
-        }
-        if (o.kind === 'send') this.out.push({ ...o, tag: { stackChild: '', tag: o.tag } satisfies ChildTag });
-        else this.out.push(o);
-      }
-    }
-
-    child(name: string): ChildSlot {
-      const c = this.st.children.find((x) => x.name === name);
-      if (c === undefined) throw new Error(`stack ${spec.name}: no child ${name}`);
-      return c;
-    }
-
-    stepChild(c: ChildSlot, input: Input): void {
-      const r = c.spec.def.step(c.state, input, new ChildContext(this.ctx, c.rng));
-      c.state = r.state;
-      this.childOutputs(c, r.outputs);
-    }
-
-    /** A child's outputs, in the order sim/outputs.ts gives them (persists first), made the stack's own. */
-    childOutputs(c: ChildSlot, outputs: readonly Output[]): void {
-      applyOutputs(outputs, new ChildSink(this, c));
-    }
-
-    done(): Step<StackState<U>> {
-      return { state: this.st, outputs: this.out };
-    }
-  }
-
-  /** Where a child's outputs go: passed out with its names, tags and ends translated, local returns and applies routed. */
-  class ChildSink implements OutputSink {
-    readonly alive = true;
-    private readonly offset: number;
-    constructor(
-      private readonly run: Run,
-      private readonly c: ChildSlot,
-    ) {
-      this.offset = c.spec.endOffset ?? 0;
-    }
-    private pass(o: Output): void {
-      this.run.out.push(o);
-    }
-    persist(state: Bytes, snapshot: Uint8Array): void {
-      const c = this.c;
-      if (!c.spec.persists) throw new Error(`stack ${spec.name}: child ${c.name} persisted but is not its persisting child`);
-      c.stateBytes = bytesLength(state);
-      this.pass({ kind: 'persist', state, snapshot });
-    }
-    send(to: EndRef, method: string, args: Payload, tag: Payload): void {
-      const wrapped: ChildTag = { stackChild: this.c.name, tag };
-      this.pass({ kind: 'send', to: typeof to === 'number' ? to + this.offset : to, method, args, tag: wrapped });
-    }
-    setTimer(name: string, afterUs: number): void {
-      this.pass({ kind: 'setTimer', name: `${this.c.name}/${name}`, afterUs });
-    }
-    cancelTimer(name: string): void {
-      this.pass({ kind: 'cancelTimer', name: `${this.c.name}/${name}` });
-    }
-    returnValue(callId: number, value: Payload): void {
-      const local = this.run.st.localCalls.get(callId);
-      if (local === undefined) return this.pass({ kind: 'return', callId, value });
-      this.run.st.localCalls.delete(callId);
-      this.run.stepUpper({ kind: 'response', to: LOCAL + local.child, method: local.method, args: local.args, tag: local.tag, ok: true, reply: value });
-    }
-    apply(msg: Payload): void {
-      this.pass({ kind: 'apply', msg });
-      this.run.stepUpper({ kind: 'apply', from: this.c.name, msg, lowerStateBytes: this.c.stateBytes });
-    }
-    reply(reqId: number, reply: Payload): void {
-      this.pass({ kind: 'reply', reqId, reply });
-    }
-    note(text: string): void {
-      this.pass({ kind: 'note', text });
-    }
-    fact(fact: Payload): void {
-      this.pass({ kind: 'fact', fact });
-    }
-    exit(code: number): void {
-      this.pass({ kind: 'exit', code });
-    }
-    writeFile(name: string, data: string): void {
-      this.pass({ kind: 'writeFile', name, data });
-    }
-    rename(from: string, to: string): void {
-      this.pass({ kind: 'rename', from, to });
-    }
-    removeFile(name: string): void {
-      this.pass({ kind: 'removeFile', name });
-    }
-  }
 
   return {
     name: spec.name,
     init(given, persisted, ctx) {
       const config: StackConfig<UC> = spec.configure ? spec.configure(given) : given;
       const st: StackState<U> = { upper: undefined as U, children: [], localCalls: new Map(), nextLocalCall: 0 };
-      const run = new Run(st, ctx);
+      const run = new Run<U>(spec as StackSpec<U, unknown>, st, ctx);
       const empty = new Uint8Array(0);
       for (const name of names) {
         const cs = spec.children[name]!;
         const rng = ctx.rng.fork(`child:${name}`);
         const mine: Persisted = cs.persists ? persisted : { state: empty, snapshot: empty };
         const r = cs.def.init(config.children[name], mine, new ChildContext(ctx, rng));
-        const slot: ChildSlot = { name, spec: cs, state: r.state, rng, stateBytes: mine.state.length };
+        const slot: ChildSlot = { name, spec: cs, state: r.state, rng, stateBytes: mine.state.length, timerNames: new Map() };
         st.children.push(slot);
         run.childOutputs(slot, r.outputs);
       }
@@ -245,7 +267,7 @@ export function stack<U, UC>(spec: StackSpec<U, UC>): NodeDef<StackState<U>, any
       return run.done();
     },
     step(st, input, ctx) {
-      const run = new Run(st, ctx);
+      const run = new Run<U>(spec as StackSpec<U, unknown>, st, ctx);
       switch (input.kind) {
         case 'request': {
           const c = st.children.find((x) => input.method.startsWith(x.spec.service));

@@ -12,6 +12,8 @@
  * Tester calls on a clerk (one at a time): "get" { key } → string;
  * "put" / "append" { key, value } → null.
  */
+import type { Encoded } from '../../sim/contract.ts';
+
 // The requests are lab 2's (same service, same args; here a KvOp is also what rides in Raft's log).
 export { KvAppend, KvGet, KvPut, type GetArgs, type KvMethod, type KvOp, type PutAppendArgs } from '../kvsrv/types.ts';
 
@@ -29,6 +31,13 @@ export interface KvMachineState {
   readonly store: Map<string, string>;
   /** clientId → the highest seq of a Put or Append applied for it (exactly-once). */
   readonly lastSeq: Map<number, number>;
+  /**
+   * A cache, not state (it is in no snapshot, and a restored machine starts
+   * it empty): key → the encoding of its [key, value] pair and the value it
+   * was encoded from, kept by snapshotOf (machine.ts) and used only while the
+   * store still holds that value.
+   */
+  readonly pairs: Map<string, { readonly value: string; readonly bytes: Encoded }>;
 }
 
 /** A server's configuration (StartKVServer(servers, me, persister, maxraftstate)). */
