@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError, CodecScratch, decode, encode, encodedSize, hashValue } from './codec.ts';
+import { arrayHeader, CodecError, CodecScratch, decode, encode, encodedSize, hashValue, ValueCursor } from './codec.ts';
 
 const samples: unknown[] = [
   null,
@@ -23,6 +23,42 @@ const samples: unknown[] = [
 ];
 
 describe('codec', () => {
+  it('a ValueCursor reads values one by one, skips them, finds their bytes and reads array headers', () => {
+    const parts = samples.map((v) => encode(v));
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    const c = new ValueCursor(all);
+    at = 0;
+    for (let i = 0; i < samples.length; i++) {
+      expect(c.pos).toBe(at);
+      if (i % 2 === 0) c.skip();
+      else expect(c.value()).toEqual(decode(parts[i]!));
+      at += parts[i]!.length;
+      expect(c.pos).toBe(at);
+    }
+    expect(c.done).toBe(true);
+    const arr = new ValueCursor(encode([[1, 2], 'x', { a: 1 }]));
+    expect(arr.arrayHeader()).toBe(3);
+    expect(arr.pos).toBe(arrayHeader(3).length);
+    expect(arr.arrayHeader()).toBe(2);
+    const inner = arr.pos;
+    expect(arr.value()).toBe(1);
+    arr.seek(inner);
+    expect(arr.value()).toBe(1);
+    arr.skip();
+    expect(arr.arrayHeader()).toBeUndefined(); // a string starts here: nothing read
+    expect(arr.value()).toBe('x');
+    arr.skip();
+    expect(arr.done).toBe(true);
+    expect(() => new ValueCursor(new Uint8Array([42])).skip()).toThrow(CodecError);
+    expect(() => new ValueCursor(encode('abc').subarray(0, 3)).skip()).toThrow(CodecError);
+    expect(() => new ValueCursor(new Uint8Array([7, 100])).arrayHeader()).toThrow(/cannot fit/);
+  });
+
   it('round-trips plain data and measures its exact size', () => {
     for (const v of samples) {
       const bytes = encode(v);

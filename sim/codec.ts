@@ -365,6 +365,89 @@ class Reader {
         return this.fail(`unknown tag ${tag}`);
     }
   }
+  /** Moves past one value without building it (strings are not checked for valid UTF-8). */
+  skip(): void {
+    const tag = this.byte();
+    switch (tag) {
+      case T_NULL:
+      case T_FALSE:
+      case T_TRUE:
+        return;
+      case T_UINT:
+      case T_NEG:
+        this.varint();
+        return;
+      case T_F64:
+        this.take(8);
+        return;
+      case T_STR:
+      case T_BYTES:
+        this.take(this.varint());
+        return;
+      case T_ARR: {
+        const n = this.varint();
+        if (n > this.buf.length - this.pos) this.fail(`array of ${n} items cannot fit`);
+        for (let i = 0; i < n; i++) this.skip();
+        return;
+      }
+      case T_OBJ: {
+        const n = this.varint();
+        if (n > this.buf.length - this.pos) this.fail(`object of ${n} fields cannot fit`);
+        for (let i = 0; i < n; i++) {
+          this.take(this.varint());
+          this.skip();
+        }
+        return;
+      }
+      default:
+        this.fail(`unknown tag ${tag}`);
+    }
+  }
+}
+
+/**
+ * Reads a concatenation of encodings value by value, for a caller that needs
+ * to know where each value's bytes lie: to keep an element's bytes as they
+ * are (an Encoded), or to recognise a span it decoded before. Throws
+ * CodecError on corrupt bytes, as decode does.
+ */
+export class ValueCursor {
+  private readonly r: Reader;
+  constructor(readonly bytes: Uint8Array) {
+    this.r = new Reader(bytes);
+  }
+  /** The offset of the next value. */
+  get pos(): number {
+    return this.r.pos;
+  }
+  /** Whether every byte has been read. */
+  get done(): boolean {
+    return this.r.pos >= this.bytes.length;
+  }
+  /** Decodes the next value. */
+  value(): Value {
+    return this.r.value();
+  }
+  /** Moves past the next value (its strings unchecked: decode a span before trusting it). */
+  skip(): void {
+    this.r.skip();
+  }
+  /** Goes back (or on) to an offset this cursor reported. */
+  seek(pos: number): void {
+    this.r.pos = pos;
+  }
+  /**
+   * When an array starts here: reads its header (what arrayHeader writes)
+   * and returns its length, the cursor at its first element. Otherwise
+   * returns undefined and reads nothing.
+   */
+  arrayHeader(): number | undefined {
+    if (this.r.pos >= this.bytes.length || this.bytes[this.r.pos] !== T_ARR) return undefined;
+    this.r.pos++;
+    const n = this.r.varint();
+    if (n > this.bytes.length - this.r.pos) this.r.fail(`array of ${n} items cannot fit`);
+    return n;
+  }
 }
 
 /** Decodes what encode() wrote; throws CodecError on corrupt or trailing bytes. */

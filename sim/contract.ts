@@ -15,7 +15,7 @@
  *   system (sim/storage.ts) to hand a node that reads files in such a test.
  */
 export * from './node.ts';
-export { arrayHeader, CodecError, decode, Encoded, decodeSequence, encode, encodedSize, utf8Length, type Value } from './codec.ts';
+export { arrayHeader, CodecError, decode, Encoded, decodeSequence, encode, encodedSize, utf8Length, ValueCursor, type Value } from './codec.ts';
 export { Prng } from './prng.ts';
 export { FileSystem } from './storage.ts';
 export { Probe, type ProbeFlight, type ProbeNodeOptions, type ProbeOptions, type ProbeRecord, type ProbeRpc } from './probe.ts';

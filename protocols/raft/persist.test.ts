@@ -52,6 +52,40 @@ describe('raft persistence', () => {
     expect(bytesOf(encodeState(st))).toEqual(whole());
   });
 
+  it('a restart reads back runs decoded before as the same entries, and a run that differs in one byte afresh', () => {
+    const st = restore({ me: 0, peers: 3 }, none);
+    st.log = { base: 0, baseTerm: 0, entries: Array.from({ length: 70 }, (_, k) => ({ term: 1, cmd: { op: 'put', key: `k${k % 3}`, value: `v${k}` } })) };
+    const bytes = bytesOf(encodeState(st));
+    const first = decodeState(bytes).log.entries;
+    const again = decodeState(bytes.slice()).log.entries; // equal bytes, another array
+    expect(again).toEqual(st.log.entries);
+    expect(again[5]).toBe(first[5]); // a full run's entries, reused
+    expect(again[65]).not.toBe(first[65]); // the partial last run is decoded each time
+    // One command byte changed inside the first run: not the memo's entries, and the change is read.
+    const at = bytes.indexOf('v'.charCodeAt(0), 20);
+    const changed = bytes.slice();
+    changed[at + 1] = '9'.charCodeAt(0);
+    const other = decodeState(changed).log.entries;
+    expect(other.filter((e, k) => JSON.stringify(e) !== JSON.stringify(st.log.entries[k]))).toHaveLength(1);
+    expect(other[40]).toBe(first[40]); // the second run is unchanged: reused
+    // Re-encoding what was read back gives the bytes read (the reused commands' encodings included).
+    const back = restore({ me: 0, peers: 3 }, { state: changed, snapshot: new Uint8Array(0) });
+    expect(bytesOf(encodeState(back))).toEqual(changed);
+    expect(bytesOf(encodeState(restore({ me: 0, peers: 3 }, { state: bytes, snapshot: new Uint8Array(0) })))).toEqual(bytes);
+  });
+
+  it('refuses a corrupt run even where its first bytes match a run read before', () => {
+    const st = restore({ me: 0, peers: 3 }, none);
+    st.log = { base: 0, baseTerm: 0, entries: Array.from({ length: 33 }, (_, k) => ({ term: 2, cmd: `c${k}` })) };
+    const bytes = bytesOf(encodeState(st));
+    decodeState(bytes); // memoized
+    expect(() => decodeState(bytes.subarray(0, bytes.length - 4))).toThrow(/does not decode|malformed/);
+    const invalidUtf8 = bytes.slice();
+    invalidUtf8[bytes.indexOf('c'.charCodeAt(0), 10)] = 0xff; // inside a command of the full run
+    expect(() => decodeState(invalidUtf8)).toThrow(/does not decode/);
+    expect(() => decodeState(bytesOf([bytes, encode(1)]))).toThrow(/log is malformed/); // trailing value
+  });
+
   it('refuses malformed persisted state loudly', () => {
     const seq = (...values: unknown[]) => values.map((v) => encode(v));
     expect(() => decodeState(encode([1, 2, 3]))).toThrow(/5-field header/);

@@ -20,8 +20,16 @@
  * a save encodes fewer than RUN_ENTRIES entries. The partial last run is
  * handed on the same way, as its terms and each entry's command encoded once
  * (the bytes are those of encoding [terms, commands] whole).
+ *
+ * Each entry's command is encoded once per entry object in the process
+ * (commandOf), not once per server: entries are immutable and travel by
+ * reference, so the leader and every follower holding an entry share its
+ * encoding. A snapshot moves the runs' boundaries (they are cut from the
+ * first entry after it), and the runs re-cut then are built from those
+ * encodings: a run costs its terms' encoding and a copy, not a walk of its
+ * commands. kvraft snapshots every few entries, so this is most of its saves.
  */
-import { arrayHeader, decodeSequence, encode, type CodecError, bytesOf, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
+import { arrayHeader, CodecError, encode, Encoded, bytesOf, ValueCursor, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
 import * as Log from './log.ts';
 import type { Entry, RaftConfig, RaftLog, RaftState, RunCache } from './types.ts';
 
@@ -38,19 +46,35 @@ export interface DurableState {
 const RUN_ENTRIES = 32;
 
 
-function splitEntries(entries: readonly Entry[], from: number, to: number): [number[], Payload[]] {
+/**
+ * Each entry object's command, encoded once. A memo of a pure function over
+ * immutable values, keyed weakly: it changes no byte and no decision, only
+ * how often the same bytes are made (the entry objects a log holds are
+ * shared by every server that received them).
+ */
+const COMMANDS = new WeakMap<Entry, Encoded>();
+
+function commandOf(e: Entry): Encoded {
+  let c = COMMANDS.get(e);
+  if (c === undefined) COMMANDS.set(e, (c = new Encoded(encode(e.cmd))));
+  return c;
+}
+
+/** encode([terms, commands]) of entries[from..to), the commands from commandOf. */
+function encodeRun(entries: readonly Entry[], from: number, to: number): Uint8Array {
   const terms = new Array<number>(to - from);
-  const cmds = new Array<Payload>(to - from);
+  const cmds = new Array<Encoded>(to - from);
   for (let k = from; k < to; k++) {
-    terms[k - from] = entries[k]!.term;
-    cmds[k - from] = entries[k]!.cmd;
+    const e = entries[k]!;
+    terms[k - from] = e.term;
+    cmds[k - from] = commandOf(e);
   }
-  return [terms, cmds];
+  return encode([terms, cmds]);
 }
 
 /** An empty run cache, for a new incarnation's state. */
 export function emptyRunCache(): RunCache {
-  return { base: 0, entries: [], runs: [], runFirst: [], commands: new WeakMap() };
+  return { base: 0, entries: [], runs: [], runFirst: [] };
 }
 
 /**
@@ -77,7 +101,7 @@ function fullRuns(log: RaftLog, cache: RunCache): Uint8Array[] {
     cache.runs.length = cache.runFirst.length = Math.max(0, keep);
   }
   for (let k = cache.runs.length; (k + 1) * RUN_ENTRIES <= entries.length; k++) {
-    cache.runs.push(encode(splitEntries(entries, k * RUN_ENTRIES, (k + 1) * RUN_ENTRIES)));
+    cache.runs.push(encodeRun(entries, k * RUN_ENTRIES, (k + 1) * RUN_ENTRIES));
     cache.runFirst.push(entries[k * RUN_ENTRIES]!);
   }
   return cache.runs;
@@ -94,11 +118,11 @@ function holdsRun(cache: RunCache, k: number, entries: readonly Entry[]): boolea
 export function encodeState(st: RaftState): Bytes {
   const log = st.log;
   const runs = fullRuns(log, st.runCache);
-  return [encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs.length]), ...runs, ...tailPieces(log.entries, runs.length * RUN_ENTRIES, st.runCache)];
+  return [encode([st.currentTerm, st.votedFor, log.base, log.baseTerm, runs.length]), ...runs, ...tailPieces(log.entries, runs.length * RUN_ENTRIES)];
 }
 
-/** The pieces of encode([terms, commands]) for entries[from..], each command's encoding cached per entry. */
-function tailPieces(entries: readonly Entry[], from: number, cache: RunCache): Uint8Array[] {
+/** The pieces of encode([terms, commands]) for entries[from..], each command's encoding from commandOf. */
+function tailPieces(entries: readonly Entry[], from: number): Uint8Array[] {
   const n = entries.length - from;
   const terms = new Array<number>(n);
   const pieces = new Array<Uint8Array>(n + 3);
@@ -107,9 +131,7 @@ function tailPieces(entries: readonly Entry[], from: number, cache: RunCache): U
   for (let k = 0; k < n; k++) {
     const e = entries[from + k]!;
     terms[k] = e.term;
-    let cmd = cache.commands.get(e);
-    if (cmd === undefined) cache.commands.set(e, (cmd = encode(e.cmd)));
-    pieces[k + 3] = cmd;
+    pieces[k + 3] = commandOf(e).bytes;
   }
   pieces[1] = encode(terms);
   return pieces;
@@ -118,39 +140,101 @@ function tailPieces(entries: readonly Entry[], from: number, cache: RunCache): U
 const PAIR_HEADER = arrayHeader(2);
 
 export function decodeState(bytes: Bytes): DurableState {
-  let values: unknown[];
+  const cursor = new ValueCursor(bytesOf(bytes));
   try {
-    values = decodeSequence(bytesOf(bytes));
+    return decodeLayout(cursor);
   } catch (e) {
-    throw new RaftPersistError(`raft: persisted state does not decode: ${(e as CodecError).message}`);
+    if (e instanceof CodecError) throw new RaftPersistError(`raft: persisted state does not decode: ${e.message}`);
+    throw e;
   }
-  const header = values[0];
+}
+
+function malformed(): never {
+  throw new RaftPersistError('raft: persisted log is malformed');
+}
+
+function decodeLayout(c: ValueCursor): DurableState {
+  const header = c.done ? undefined : c.value();
   if (!Array.isArray(header) || header.length !== 5) throw new RaftPersistError('raft: persisted state does not start with a 5-field header');
   const [currentTerm, votedFor, base, baseTerm, runCount] = header as unknown[];
   if (!isCount(currentTerm) || !(votedFor === null || isCount(votedFor)) || !isCount(base) || !isCount(baseTerm)) {
     throw new RaftPersistError('raft: persisted term, vote or snapshot position is malformed');
   }
-  if (!isCount(runCount) || values.length !== runCount + 2) throw new RaftPersistError('raft: persisted log is malformed');
+  if (!isCount(runCount)) malformed();
   const entries: Entry[] = [];
-  const take = (t: unknown, c: unknown): void => {
-    if (!Array.isArray(t) || !Array.isArray(c) || t.length !== c.length || !t.every(isCount)) {
-      throw new RaftPersistError('raft: persisted log is malformed');
-    }
-    for (let k = 0; k < t.length; k++) entries.push({ term: t[k] as number, cmd: c[k] as Payload });
-  };
-  for (let k = 1; k <= runCount; k++) {
-    const run = values[k];
-    if (!Array.isArray(run) || run.length !== 2 || !Array.isArray(run[0]) || run[0].length !== RUN_ENTRIES) {
-      throw new RaftPersistError('raft: persisted log is malformed');
-    }
-    take(run[0], run[1]);
+  for (let k = 0; k < runCount; k++) {
+    if (c.done) malformed();
+    fullRun(c, entries);
   }
-  const tail = values[runCount + 1];
-  if (!Array.isArray(tail) || tail.length !== 2 || !Array.isArray(tail[0]) || tail[0].length >= RUN_ENTRIES) {
-    throw new RaftPersistError('raft: persisted log is malformed');
-  }
-  take(tail[0], tail[1]);
+  if (c.done) malformed();
+  decodeRun(c, entries, false);
+  if (!c.done) malformed();
   return { currentTerm, votedFor, log: { base, baseTerm, entries } };
+}
+
+/**
+ * Full runs decoded before, by their bytes. A restarted server reads back
+ * runs it (or a peer) saved and decoded already: their bytes are equal, so
+ * are their entries, and the entry objects are reused, with their cached
+ * command encodings (commandOf) and every other cache keyed by them (a
+ * checker's command keys). Like COMMANDS a memo of a pure function: a hit
+ * and a miss give equal entries. Bounded: the oldest run is dropped first.
+ */
+const RUN_MEMO = new Map<number, { readonly bytes: Uint8Array; readonly entries: readonly Entry[] }>();
+const RUN_MEMO_MAX = 4096;
+
+function fullRun(c: ValueCursor, entries: Entry[]): void {
+  const from = c.pos;
+  c.skip();
+  const span = c.bytes.subarray(from, c.pos);
+  const key = spanHash(span);
+  const known = RUN_MEMO.get(key);
+  if (known !== undefined && sameBytes(known.bytes, span)) {
+    for (const e of known.entries) entries.push(e);
+    return;
+  }
+  // A copy of its own: the memo and the commands' encodings must not hold the whole state's bytes.
+  const own = new ValueCursor(span.slice());
+  const run = decodeRun(own, entries, true);
+  if (!own.done) malformed();
+  if (RUN_MEMO.size >= RUN_MEMO_MAX) RUN_MEMO.delete(RUN_MEMO.keys().next().value!);
+  RUN_MEMO.set(key, { bytes: own.bytes, entries: run });
+}
+
+/**
+ * One [terms[], commands[]] run onto `entries`; a full one holds
+ * RUN_ENTRIES entries, the last fewer. A full run's commands keep their
+ * bytes as their cached encodings (the cursor's bytes are the run's own).
+ */
+function decodeRun(c: ValueCursor, entries: Entry[], full: boolean): Entry[] {
+  if (c.arrayHeader() !== 2) malformed();
+  const terms = c.value();
+  if (!Array.isArray(terms) || !(full ? terms.length === RUN_ENTRIES : terms.length < RUN_ENTRIES) || !terms.every(isCount)) malformed();
+  if (c.arrayHeader() !== terms.length) malformed();
+  const run = new Array<Entry>(terms.length);
+  for (let k = 0; k < terms.length; k++) {
+    const at = c.pos;
+    const e: Entry = { term: terms[k] as number, cmd: c.value() as Payload };
+    if (full) COMMANDS.set(e, new Encoded(c.bytes.subarray(at, c.pos)));
+    run[k] = e;
+    entries.push(e);
+  }
+  return run;
+}
+
+/** A digest of a run's bytes, to look it up in RUN_MEMO (a hit is then compared byte by byte). */
+function spanHash(b: Uint8Array): number {
+  let h = b.length | 0;
+  const step = b.length > 256 ? (b.length >>> 7) : 1;
+  for (let i = 0; i < b.length; i += step) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (let i = Math.max(0, b.length - 16); i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

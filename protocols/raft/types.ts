@@ -49,8 +49,6 @@ export interface RunCache {
   readonly runs: Uint8Array[];
   /** runFirst[k]: the entry object at the start of run k, checked when the entries array was replaced. */
   readonly runFirst: Entry[];
-  /** Each entry's encoded command, made once per entry object (entries are immutable) for the partial last run. */
-  readonly commands: WeakMap<Entry, Uint8Array>;
 }
 
 /** The role, with the data only that role has. A plain tagged value: it changes on every election. */
