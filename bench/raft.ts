@@ -9,6 +9,7 @@
  */
 import '../scenarios/index.ts';
 import { matchScenarios, runScenario, type Scenario } from '../sim/scenario.ts';
+import { forgetDecodedRuns } from '../protocols/raft/persist.ts';
 
 interface SuiteRun {
   readonly wallMs: number;
@@ -27,6 +28,7 @@ function runSuite(scenarios: readonly Scenario[]): SuiteRun {
   let events = 0;
   const t0 = performance.now();
   for (const s of scenarios) {
+    forgetDecodedRuns(); // time each run without the runs a previous one decoded (protocols/raft/persist.ts)
     const ts = performance.now();
     const r = runScenario(s, { seed: 1 });
     const wallMs = performance.now() - ts;

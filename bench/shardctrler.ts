@@ -10,6 +10,7 @@
 import '../scenarios/index.ts';
 import { matchScenarios, runScenario, type Scenario } from '../sim/scenario.ts';
 import { CONFIG_ZERO, CtrlerJoin, CtrlerLeave, CtrlerMove, nextConfig, rebalance, type Config, type CtrlerOp } from '../protocols/shardctrler/index.ts';
+import { forgetDecodedRuns } from '../protocols/raft/persist.ts';
 
 const GO_SECONDS = 5.9;
 const ROUND_WRITES = 20_000;
@@ -28,6 +29,7 @@ function runSuite(scenarios: readonly Scenario[]): { wallMs: number; virtualUs: 
   let events = 0;
   const t0 = performance.now();
   for (const s of scenarios) {
+    forgetDecodedRuns(); // time each run without the runs a previous one decoded (protocols/raft/persist.ts)
     const r = runScenario(s, { seed: 1 });
     if (!r.passed) throw new Error(`${s.name} seed 1 failed: ${r.failure!.kind}: ${r.failure!.message}`);
     virtualUs += r.virtualUs;

@@ -74,44 +74,43 @@ function encodeRun(entries: readonly Entry[], from: number, to: number): Uint8Ar
 
 /** An empty run cache, for a new incarnation's state. */
 export function emptyRunCache(): RunCache {
-  return { base: 0, entries: [], runs: [], runFirst: [] };
+  return { base: 0, log: undefined, entries: [], runs: [], runEntries: [] };
 }
 
 /**
  * The cached full runs of the log, brought up to date: runs that log.ts
- * reports changed (or, after the entries array was replaced without a
- * reported change, whose entries differ) are dropped and re-encoded.
+ * reports changed are dropped and re-encoded. When the log or its entries
+ * array is not the one the runs were last checked against (replaced behind
+ * log.ts's back, so its record of changes may be lost), a run is kept only
+ * if it still holds the very entry objects it was encoded from.
  */
 function fullRuns(log: RaftLog, cache: RunCache): Uint8Array[] {
   const { base, entries } = log;
   const changed = Log.takeChangedFrom(log);
   if (cache.base !== base) {
     cache.base = base;
-    cache.entries = entries;
-    cache.runs.length = cache.runFirst.length = 0;
+    cache.runs.length = cache.runEntries.length = 0;
   }
   // Runs at or after the first changed index are stale.
-  const keep = Math.min(cache.runs.length, Math.floor((changed - base - 1) / RUN_ENTRIES), Math.floor(entries.length / RUN_ENTRIES));
-  if (cache.entries !== entries) {
+  let keep = Math.min(cache.runs.length, Math.floor((changed - base - 1) / RUN_ENTRIES), Math.floor(entries.length / RUN_ENTRIES));
+  if (cache.log !== log || cache.entries !== entries) {
     let k = 0;
-    while (k < keep && holdsRun(cache, k, entries)) k++;
-    cache.runs.length = cache.runFirst.length = k;
+    while (k < keep && holdsRun(cache.runEntries[k]!, entries, k * RUN_ENTRIES)) k++;
+    keep = k;
+    cache.log = log;
     cache.entries = entries;
-  } else {
-    cache.runs.length = cache.runFirst.length = Math.max(0, keep);
   }
+  cache.runs.length = cache.runEntries.length = Math.max(0, keep);
   for (let k = cache.runs.length; (k + 1) * RUN_ENTRIES <= entries.length; k++) {
     cache.runs.push(encodeRun(entries, k * RUN_ENTRIES, (k + 1) * RUN_ENTRIES));
-    cache.runFirst.push(entries[k * RUN_ENTRIES]!);
+    cache.runEntries.push(entries.slice(k * RUN_ENTRIES, (k + 1) * RUN_ENTRIES));
   }
   return cache.runs;
 }
 
-/** Whether run k's cached encoding still matches `entries` (a safety net for arrays replaced without a reported change). */
-function holdsRun(cache: RunCache, k: number, entries: readonly Entry[]): boolean {
-  const from = k * RUN_ENTRIES;
-  if (cache.runFirst[k] !== entries[from]) return false;
-  for (let j = from + 1; j < from + RUN_ENTRIES; j++) if (cache.entries[j] !== entries[j]) return false;
+/** Whether `entries` holds, from `from`, exactly the entry objects a cached run was encoded from. */
+function holdsRun(run: readonly Entry[], entries: readonly Entry[], from: number): boolean {
+  for (let j = 0; j < RUN_ENTRIES; j++) if (run[j] !== entries[from + j]) return false;
   return true;
 }
 
@@ -182,6 +181,15 @@ function decodeLayout(c: ValueCursor): DurableState {
  */
 const RUN_MEMO = new Map<number, { readonly bytes: Uint8Array; readonly entries: readonly Entry[] }>();
 const RUN_MEMO_MAX = 4096;
+
+/**
+ * Empties the memo of decoded runs. The benchmarks call it before each run
+ * they time, so a figure counts what a run decodes itself, never the runs an
+ * earlier run of the same seed left behind.
+ */
+export function forgetDecodedRuns(): void {
+  RUN_MEMO.clear();
+}
 
 function fullRun(c: ValueCursor, entries: Entry[]): void {
   const from = c.pos;

@@ -43,12 +43,13 @@ export interface RaftLog {
 export interface RunCache {
   /** The snapshot position the runs were cut from: runs start at base + 1. */
   base: number;
-  /** The entries array the runs were last checked against. */
+  /** The log and entries array the runs were last checked against. */
+  log: RaftLog | undefined;
   entries: readonly Entry[];
   /** Encodings of the full runs, in order; runs[k] holds positions [k·RUN_ENTRIES, (k+1)·RUN_ENTRIES). */
   readonly runs: Uint8Array[];
-  /** runFirst[k]: the entry object at the start of run k, checked when the entries array was replaced. */
-  readonly runFirst: Entry[];
+  /** runEntries[k]: the entry objects run k was encoded from, checked when the log or its array was replaced. */
+  readonly runEntries: (readonly Entry[])[];
 }
 
 /** The role, with the data only that role has. A plain tagged value: it changes on every election. */
