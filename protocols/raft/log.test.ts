@@ -72,4 +72,23 @@ describe('raft log indexing', () => {
     expect(Log.lastIndexOfTerm(logOf(4, 1, []), 1)).toBe(4); // the sentinel counts
     expect(Log.lastIndexOfTerm(logOf(4, 5, [6]), 2)).toBe(-1);
   });
+
+  it('edges: a truncation well past the end, slices just out of range, a compaction at the last index', () => {
+    const log = logOf(10, 2, [2, 3, 3]);
+    Log.truncateFrom(log, 20);
+    expect(Log.lastIndex(log)).toBe(13);
+    expect(log.entries).toHaveLength(3);
+    expect(log.changedFrom).toBeUndefined();
+    expect(() => Log.sliceFrom(log, 15)).toThrow(Log.RaftLogError);
+    expect(() => Log.sliceFrom(log, 10)).toThrow(Log.RaftLogError);
+    expect(Log.sliceFrom(log, 14)).toEqual([]);
+    expect(Log.sliceFrom(log, 12, 1).map((e) => e.cmd)).toEqual([12]);
+    expect(Log.sliceFrom(log, 12, 2).map((e) => e.cmd)).toEqual([12, 13]);
+    const last = logOf(10, 2, [2, 3, 3]);
+    expect(Log.compactTo(last, 13, 3)).toBe(true); // the very entry: kept, with nothing after it
+    expect([last.base, last.baseTerm, last.entries.length]).toEqual([13, 3, 0]);
+    const foreign = logOf(10, 2, [2, 3, 3]);
+    expect(Log.compactTo(foreign, 13, 4)).toBe(false);
+    expect(Log.compactTo(logOf(10, 2, [2]), 12, 2)).toBe(false); // beyond the log
+  });
 });
