@@ -17,9 +17,11 @@
  * pattern names (`--match 'prop/raft/*'`); `--schedules N` sets the
  * schedules per property (instead of 10,000 × scale):
  *
- *     npm run soak -- --only properties --match 'prop/raft/*' --schedules 10000 Each group is one `simlab sweep` (all cores,
- * failures printed as found, the sweep summary), with its JSON report in
- * soak-results/; the closing lines total them with the wall time.
+ *     npm run soak -- --only properties --match 'prop/raft/*' --schedules 10000
+ *
+ * Each group is one `simlab sweep` (all cores, failures printed as found,
+ * the sweep summary), with its JSON report in soak-results/; the closing
+ * lines total them with the wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { encode } from '../../sim/contract.ts';
 import { RaftProbe } from './testkit.ts';
-import { RPC, type InstallSnapshotReply, type RequestVoteReply, type StartResult } from './types.ts';
+import { majorityMatchIndex } from './replication.ts';
+import { RPC, type AppendEntriesArgs, type InstallSnapshotArgs, type InstallSnapshotReply, type RequestVoteReply, type StartResult } from './types.ts';
 
 const snapshotArgs = (term: number, index: number) => ({ term, leaderId: 1, lastIncludedIndex: index, lastIncludedTerm: 1, data: encode(['snap', index]) });
 
@@ -87,5 +88,79 @@ describe('raft guards', () => {
     blob.fill(0); // the service reuses its buffer
     expect(p.st.snapshot).toEqual(saved);
     expect(p.persisted.snapshot).toEqual(saved);
+  });
+
+  /** Node 0 leads term `term` of 3 (voted in by node 1) and holds `commands` entries of that term. */
+  function leader(commands: number, term = 1): RaftProbe {
+    const p = new RaftProbe({ me: 0, peers: 3 });
+    if (term > 1) p.request(RPC.appendEntries, { term: term - 1, leaderId: 2, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0 });
+    p.fire('election');
+    const vote = p.sends.filter((x) => x.method === RPC.requestVote).at(-1)!;
+    p.respond(1, RPC.requestVote, vote.args, { term, voteGranted: true } satisfies RequestVoteReply);
+    expect([p.st.role.kind, p.st.currentTerm]).toEqual(['leader', term]);
+    for (let k = 1; k <= commands; k++) p.call('start', { command: k });
+    return p;
+  }
+  const role = (p: RaftProbe) => p.st.role as { kind: 'leader'; nextIndex: number[]; matchIndex: number[] };
+  const append = (term: number, prev: number, n: number): AppendEntriesArgs => ({
+    term,
+    leaderId: 0,
+    prevLogIndex: prev,
+    prevLogTerm: prev === 0 ? 0 : term,
+    entries: Array.from({ length: n }, (_, k) => ({ term, cmd: prev + 1 + k })),
+    leaderCommit: 0,
+  });
+
+  it('a success reply that arrives late, after a later one, lowers neither matchIndex nor nextIndex', () => {
+    const p = leader(3);
+    p.respond(1, RPC.appendEntries, append(1, 0, 3), { term: 1, success: true });
+    expect([role(p).matchIndex[1], role(p).nextIndex[1]]).toEqual([3, 4]);
+    p.respond(1, RPC.appendEntries, append(1, 0, 1), { term: 1, success: true }); // the older request's reply
+    expect([role(p).matchIndex[1], role(p).nextIndex[1]]).toEqual([3, 4]);
+  });
+
+  it("a new leader's first heartbeat success from a follower holding its whole log is a raft/match fact, though nextIndex does not move", () => {
+    const p = new RaftProbe({ me: 0, peers: 3 });
+    p.request(RPC.appendEntries, { ...append(1, 0, 3), leaderId: 2 }); // three entries of term 1 from leader 2
+    p.fire('election');
+    const vote = p.sends.filter((x) => x.method === RPC.requestVote).at(-1)!;
+    p.respond(1, RPC.requestVote, vote.args, { term: 2, voteGranted: true } satisfies RequestVoteReply);
+    expect([role(p).matchIndex[1], role(p).nextIndex[1]]).toEqual([0, 4]);
+    const heartbeat: AppendEntriesArgs = { term: 2, leaderId: 0, prevLogIndex: 3, prevLogTerm: 1, entries: [], leaderCommit: 0 };
+    p.respond(1, RPC.appendEntries, heartbeat, { term: 2, success: true });
+    expect([role(p).matchIndex[1], role(p).nextIndex[1]]).toEqual([3, 4]);
+    expect(p.facts.filter((f) => f.type === 'raft/match').at(-1)).toEqual({ type: 'raft/match', term: 2, peer: 1, match: 3, next: 4 });
+  });
+
+  it('a reply to an AppendEntries or InstallSnapshot of an earlier term is ignored, by a leader and by a follower', () => {
+    const p = leader(2, 3);
+    const match = () => [role(p).matchIndex[1], role(p).nextIndex[1], p.st.commitIndex];
+    const before = match();
+    p.respond(1, RPC.appendEntries, append(2, 0, 2), { term: 3, success: true }); // sent when it led term 2, say
+    expect(match()).toEqual(before);
+    const old: InstallSnapshotArgs = { term: 2, leaderId: 0, lastIncludedIndex: 2, lastIncludedTerm: 3, data: encode('s') };
+    p.respond(1, RPC.installSnapshot, old, { term: 3 } satisfies InstallSnapshotReply);
+    expect(match()).toEqual(before);
+    // A follower (term 1) gets replies to requests it sent as an earlier leader of the same term.
+    const f = new RaftProbe({ me: 0, peers: 3 });
+    f.request(RPC.appendEntries, { term: 1, leaderId: 2, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0 });
+    expect(f.respond(1, RPC.appendEntries, append(1, 0, 1), { term: 1, success: true })).toEqual([]);
+    expect(f.respond(1, RPC.installSnapshot, { ...old, term: 1 }, { term: 1 })).toEqual([]);
+    expect(f.st.role.kind).toBe('follower');
+  });
+
+  it('a rejection without a conflict hint at the leader of its term changes nothing', () => {
+    const p = leader(3);
+    const before = [...role(p).nextIndex];
+    expect(p.respond(1, RPC.appendEntries, append(1, 0, 3), { term: 1, success: false })).toEqual([]);
+    expect(role(p).nextIndex).toEqual(before);
+  });
+
+  it('the majority point of an even number of peers is held by more than half of them', () => {
+    expect(majorityMatchIndex([4, 3, 2, 1])).toBe(2); // 4, 3 and 2 hold index 2; only two hold 3
+    expect(majorityMatchIndex([1, 2, 3, 4])).toBe(2);
+    expect(majorityMatchIndex([5, 1, 5, 1, 5, 1])).toBe(1);
+    expect(majorityMatchIndex([7, 7, 2])).toBe(7);
+    expect(majorityMatchIndex([2, 9, 4, 9, 1])).toBe(4);
   });
 });

@@ -80,6 +80,7 @@ describe('raft log indexing', () => {
     expect(log.entries).toHaveLength(3);
     expect(log.changedFrom).toBeUndefined();
     expect(() => Log.sliceFrom(log, 15)).toThrow(Log.RaftLogError);
+    expect(() => Log.sliceFrom(log, 15)).toThrow('raft log: cannot slice from 15 (snapshot through 10, last 13)');
     expect(() => Log.sliceFrom(log, 10)).toThrow(Log.RaftLogError);
     expect(Log.sliceFrom(log, 14)).toEqual([]);
     expect(Log.sliceFrom(log, 12, 1).map((e) => e.cmd)).toEqual([12]);

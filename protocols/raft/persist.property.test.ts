@@ -130,6 +130,10 @@ describe('raft persistence, by property', () => {
     const cases: Op[][] = [
       // Truncated low, refilled, truncated higher: the runs from the low point are stale.
       [{ kind: 'append', cmds: cmds(100, 'a'), bump: false }, { kind: 'save' }, { kind: 'truncate', at: 10 }, { kind: 'append', cmds: cmds(90, 'b'), bump: true }, { kind: 'truncate', at: 80 }, { kind: 'save' }],
+      // Truncated at the last two places of a run (indexes 31 and 32 of the first): that run is stale too.
+      [{ kind: 'append', cmds: cmds(100, 'a'), bump: false }, { kind: 'save' }, { kind: 'truncate', at: 30 }, { kind: 'append', cmds: cmds(80, 'b'), bump: true }, { kind: 'save' }],
+      [{ kind: 'append', cmds: cmds(100, 'a'), bump: false }, { kind: 'save' }, { kind: 'truncate', at: 31 }, { kind: 'append', cmds: cmds(80, 'b'), bump: true }, { kind: 'save' }],
+      [{ kind: 'append', cmds: cmds(100, 'a'), bump: false }, { kind: 'save' }, { kind: 'truncate', at: 32 }, { kind: 'append', cmds: cmds(80, 'b'), bump: true }, { kind: 'save' }],
       // The same, the log object replaced around its array before the save.
       [{ kind: 'append', cmds: cmds(100, 'a'), bump: false }, { kind: 'save' }, { kind: 'truncate', at: 10 }, { kind: 'append', cmds: cmds(90, 'b'), bump: true }, { kind: 'relog' }, { kind: 'save' }],
       // The array copied after an in-place change.
@@ -182,7 +186,9 @@ describe('raft persistence, by property', () => {
       ['a negative run count', (v) => [[4, 1, 5, 1, -1], ...v.slice(1)], /log is malformed/],
       ['one run more than the count', (v) => [[4, 1, 5, 1, ((v[0] as unknown[])[4] as number) - 1], ...v.slice(1)], /log is malformed/],
       ['one run fewer than the count', (v) => [[4, 1, 5, 1, ((v[0] as unknown[])[4] as number) + 1], ...v.slice(1)], /log is malformed/],
+      ['three runs fewer than the count', (v) => [[4, 1, 5, 1, ((v[0] as unknown[])[4] as number) + 3], ...v.slice(1)], /log is malformed/],
       ['no tail', (v) => v.slice(0, -1), /log is malformed/],
+      ['no tail, and a count that takes the runs for all but one', (v) => [[4, 1, 5, 1, ((v[0] as unknown[])[4] as number) + 1], ...v.slice(1, -1)], /log is malformed/],
       ['a value after the tail', (v) => [...v, 0], /log is malformed/],
       ['a tail that is no pair', (v) => [...v.slice(0, -1), 3], /log is malformed/],
       ['a tail of three parts', (v) => [...v.slice(0, -1), [...(v.at(-1) as unknown[]), []]], /log is malformed/],
@@ -205,6 +211,7 @@ describe('raft persistence, by property', () => {
       const values = corrupt(layout(70, 5));
       expect(() => decodeState(bytes(values)), what).toThrow(RaftPersistError);
       expect(() => decodeState(bytes(values)), what).toThrow(message);
+      expect(() => decodeState(bytes(values)), what).not.toThrow(/does not decode/); // a structural refusal, not a codec error
     }
     expect(() => decodeState(new Uint8Array([0x07, 0x05, 0x03]))).toThrow(/does not decode/);
   });
