@@ -56,10 +56,16 @@ function ok<T>(result: T, durationUs = 0, atStart = NONE, atEnd = NONE): AppOutc
 
 const LETTER = /\p{L}/u;
 
-function isLetterAt(text: string, i: number, c: number): boolean {
+/** Whether a surrogate pair starts at i (a high surrogate followed by a low one). */
+function pairAt(text: string, i: number, c: number): boolean {
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= text.length) return false;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
+}
+
+function isLetterAt(text: string, i: number, c: number, pair: boolean): boolean {
   if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) return LETTER.test(text.slice(i, i + 2));
-  return LETTER.test(text[i]!);
+  return LETTER.test(pair ? text.slice(i, i + 2) : text[i]!);
 }
 
 /**
@@ -71,8 +77,8 @@ export function splitWords(text: string): string[] {
   let start = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length;
-    if (isLetterAt(text, i, c)) {
+    const pair = pairAt(text, i, c);
+    if (isLetterAt(text, i, c, pair)) {
       if (start < 0) start = i;
     } else if (start >= 0) {
       words.push(text.slice(start, i));
