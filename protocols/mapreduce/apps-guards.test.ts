@@ -63,3 +63,24 @@ describe('mr apps', () => {
     expect(c.stall).toBeLessThan(0.37);
   });
 });
+
+describe('the sequential reference', () => {
+  it('refuses an app that crashes in map or in reduce, naming it', async () => {
+    const { runSequential } = await import('./sequential.ts');
+    const ok = <T>(result: T) => ({ kind: 'ok' as const, result, durationUs: 0, atStart: [], atEnd: [] });
+    const crash = { kind: 'crash' as const, code: 1 };
+    const input = [{ name: 'f', contents: 'a b' }];
+    expect(() => runSequential({ name: 'mapper', map: () => crash, reduce: () => ok('1') }, input)).toThrow('mapper crashed in the sequential reference');
+    expect(() => runSequential({ name: 'reducer', map: () => ok([['k', 'v']]), reduce: () => crash }, input)).toThrow('reducer crashed in the sequential reference');
+    expect(runSequential({ name: 'fine', map: () => ok([['k', 'v']]), reduce: () => ok('1') }, input)).toBe('k 1\n');
+  });
+
+  it('compares directories as `sort mr-out* | grep .` does, files without a final newline included', async () => {
+    const { sortedOutputs } = await import('./sequential.ts');
+    const fs = new FileSystem();
+    fs.write('mr-out-1', 'b 2');
+    fs.write('mr-out-0', 'a 1\n\nc 3');
+    fs.write('other', 'z 9\n');
+    expect(sortedOutputs(fs)).toBe('a 1\nb 2\nc 3\n');
+  });
+});
