@@ -106,3 +106,12 @@ describe('mr coordinator guards', () => {
     expect(done()).toEqual([{ kind: 'return', callId: 3, value: true }]);
   });
 });
+
+describe('the task chart', () => {
+  it('names the state and the event it cannot take', async () => {
+    const { stepTask, IllegalTaskTransition } = await import('./task.ts');
+    expect(() => stepTask('done', 'ISSUE')).toThrow(IllegalTaskTransition);
+    expect(() => stepTask('done', 'ISSUE')).toThrow('task in state done cannot take ISSUE');
+    expect(() => stepTask('idle', 'TIMEOUT')).toThrow('task in state idle cannot take TIMEOUT');
+  });
+});
