@@ -146,6 +146,7 @@ describe('raft guards', () => {
     f.request(RPC.appendEntries, { term: 1, leaderId: 2, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0 });
     expect(f.respond(1, RPC.appendEntries, append(1, 0, 1), { term: 1, success: true })).toEqual([]);
     expect(f.respond(1, RPC.installSnapshot, { ...old, term: 1 }, { term: 1 })).toEqual([]);
+    expect(f.respond(1, RPC.appendEntries, append(1, 0, 1), { term: 1, success: false, conflictIndex: 1 })).toEqual([]); // a rejection, with a hint
     expect(f.st.role.kind).toBe('follower');
   });
 
