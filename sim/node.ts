@@ -51,6 +51,13 @@ export function bytesOf(b: Bytes): Uint8Array {
   return out;
 }
 
+/** Whether two byte arrays hold the same bytes. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Length of a `Bytes` value. */
 export function bytesLength(b: Bytes): number {
   if (b instanceof Uint8Array) return b.length;

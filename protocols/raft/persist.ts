@@ -29,7 +29,7 @@
  * encodings: a run costs its terms' encoding and a copy, not a walk of its
  * commands. kvraft snapshots every few entries, so this is most of its saves.
  */
-import { arrayHeader, CodecError, encode, Encoded, bytesOf, ValueCursor, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
+import { arrayHeader, CodecError, encode, Encoded, bytesOf, sameBytes, ValueCursor, type Bytes, type Payload, type Persisted } from '../../sim/contract.ts';
 import * as Log from './log.ts';
 import type { Entry, RaftConfig, RaftLog, RaftState, RunCache } from './types.ts';
 
@@ -237,12 +237,6 @@ function spanHash(b: Uint8Array): number {
   for (let i = 0; i < b.length; i += step) h = Math.imul(h ^ b[i]!, 0x01000193);
   for (let i = Math.max(0, b.length - 16); i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

@@ -8,7 +8,7 @@
  * handler-level tests. Delivery, timers, crashes and restarts, and the
  * meaning of a step's outputs are the probe's.
  */
-import { decode, encode, Prng, Probe, type Input, type NodeDef, type Output, type Payload, type Persisted, type ProbeFlight } from '../../sim/contract.ts';
+import { decode, encode, Prng, Probe, sameBytes, type Input, type NodeDef, type Output, type Payload, type Persisted, type ProbeFlight } from '../../sim/contract.ts';
 import {
   CALL,
   raft,
@@ -371,12 +371,6 @@ export class RaftCluster {
 
 export function samePayload(a: Payload, b: Payload): boolean {
   return sameBytes(encode(a), encode(b));
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
 }
 
 /**
