@@ -5,37 +5,16 @@
  * prefix table, and inputs a clerk or server should never get.
  */
 import { describe, expect, it } from 'vitest';
-import { encodedSize, type Output, type Payload, type StepContext, Prng } from '../../sim/contract.ts';
+import { encodedSize, type Payload, type StepContext, Prng } from '../../sim/contract.ts';
 import { kvClerk } from './clerk.ts';
-import { kvServer, retainedBytes, type KvServerState } from './server.ts';
+import { kvServer, retainedBytes } from './server.ts';
+import { serverSteps } from './testkit.ts';
 import { KvAppend, KvGet, KvPut } from './types.ts';
 
 const ctx: StepContext = { nowUs: 0, rng: new Prng(1), fs: undefined };
 const empty = { state: new Uint8Array(), snapshot: new Uint8Array() };
 
-function server() {
-  let s: KvServerState = kvServer.init(null, empty, ctx).state;
-  let last: readonly Output[] = [];
-  const call = (method: string, args: Payload): Payload => {
-    const r = kvServer.step(s, { kind: 'request', reqId: 5, method, args }, ctx);
-    s = r.state;
-    last = r.outputs;
-    const reply = r.outputs.find((o) => o.kind === 'reply');
-    if (reply?.kind !== 'reply' || reply.reqId !== 5) throw new Error('no reply');
-    return reply.reply;
-  };
-  return {
-    get state() {
-      return s;
-    },
-    get outputs() {
-      return last;
-    },
-    call,
-    append: (clientId: number, seq: number, key: string, value: string) => call(KvAppend, { clientId, seq, key, value }),
-    put: (clientId: number, seq: number, key: string, value: string) => call(KvPut, { clientId, seq, key, value }),
-  };
-}
+const server = () => serverSteps();
 
 describe('kvsrv guards', () => {
   it('refuses every malformed request with a note, and changes nothing', () => {

@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Payload, type StepContext, Prng } from '../../sim/contract.ts';
 import { describeKv } from './describe.ts';
-import { kvServer, retainedBytes, type KvServerState } from './server.ts';
+import { retainedBytes } from './server.ts';
+import { serverSteps } from './testkit.ts';
 import { KvAppend, KvGet, KvPut } from './types.ts';
 
-const ctx: StepContext = { nowUs: 0, rng: new Prng(1), fs: undefined };
-
-function server() {
-  let s: KvServerState = kvServer.init(null, { state: new Uint8Array(), snapshot: new Uint8Array() }, ctx).state;
-  const call = (method: string, args: Payload): Payload => {
-    const r = kvServer.step(s, { kind: 'request', reqId: 5, method, args }, ctx);
-    s = r.state;
-    const reply = r.outputs.find((o) => o.kind === 'reply');
-    if (reply?.kind !== 'reply' || reply.reqId !== 5) throw new Error('no reply');
-    return reply.reply;
-  };
-  return {
-    get state() {
-      return s;
-    },
-    get: (clientId: number, seq: number, key: string) => call(KvGet, { clientId, seq, key }),
-    put: (clientId: number, seq: number, key: string, value: string) => call(KvPut, { clientId, seq, key, value }),
-    append: (clientId: number, seq: number, key: string, value: string) => call(KvAppend, { clientId, seq, key, value }),
-    call,
-  };
-}
+const server = () => serverSteps();
 
 describe('kvsrv server', () => {
   it('gets "" for a missing key, puts, and appends returning the old value', () => {

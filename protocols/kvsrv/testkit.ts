@@ -5,10 +5,10 @@
  * request never reaches the server; a lost reply comes after the server
  * executed the request. Either way the clerk sees ok = false.
  */
-import { Prng, Probe, type NodeDef, type Payload, type StepContext } from '../../sim/contract.ts';
+import { Prng, Probe, type NodeDef, type Output, type Payload, type StepContext } from '../../sim/contract.ts';
 import { kvClerk } from './clerk.ts';
 import { kvServer, retainedBytes, type KvServerState } from './server.ts';
-import { KvGet, KvPut, type KvServerConfig } from './types.ts';
+import { KvAppend, KvGet, KvPut, type KvServerConfig } from './types.ts';
 
 export interface KvCall {
   readonly method: string;
@@ -193,4 +193,35 @@ export function manyClientsBytesPerClient(
     else step(KvPut, { clientId: c, seq: 1, key: 'k', value: putValue });
   }
   return (retainedBytes(s) - before) / clients;
+}
+
+/**
+ * One server stepped directly, a request at a time (reqId 5), for
+ * handler-level tests: each call returns the reply; `outputs` are the last
+ * step's, `state` the server's state after it.
+ */
+export function serverSteps(server: NodeDef<KvServerState, KvServerConfig> = kvServer) {
+  const ctx: StepContext = { nowUs: 0, rng: new Prng(1), fs: undefined };
+  let s: KvServerState = server.init(null, { state: new Uint8Array(), snapshot: new Uint8Array() }, ctx).state;
+  let last: readonly Output[] = [];
+  const call = (method: string, args: Payload): Payload => {
+    const r = server.step(s, { kind: 'request', reqId: 5, method, args }, ctx);
+    s = r.state;
+    last = r.outputs;
+    const reply = r.outputs.find((o) => o.kind === 'reply');
+    if (reply?.kind !== 'reply' || reply.reqId !== 5) throw new Error('no reply');
+    return reply.reply;
+  };
+  return {
+    get state() {
+      return s;
+    },
+    get outputs() {
+      return last;
+    },
+    call,
+    get: (clientId: number, seq: number, key: string) => call(KvGet, { clientId, seq, key }),
+    put: (clientId: number, seq: number, key: string, value: string) => call(KvPut, { clientId, seq, key, value }),
+    append: (clientId: number, seq: number, key: string, value: string) => call(KvAppend, { clientId, seq, key, value }),
+  };
 }
